@@ -1,0 +1,55 @@
+import { ethers } from "ethers";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { deployCoffer } from "../../deploy/deploy";
+import { safeArtifact } from "../../deploy/safe";
+import { devPrivateKey } from "../../scripts/lib/local-chain";
+import { gasOf, type GasFigures } from "./measure";
+
+/**
+ * The baselines every Coffer figure is compared with, measured on the same chain: a raw ERC-20 transfer of a
+ * 6-decimal token (to an address that holds the token, to a new one, and by `transferFrom` with an allowance
+ * left over) and the same transfer executed by a 2-of-3 Safe's `execTransaction`.
+ */
+export async function measureBaselines(hre: HardhatRuntimeEnvironment): Promise<GasFigures> {
+  const [deployer, owner1, owner2, owner3, holder, spender, receiver] = await hre.ethers.getSigners();
+  const { manifest } = await deployCoffer({
+    signer: deployer!,
+    network: "hardhat",
+    local: true,
+    readArtifact: (name) => hre.artifacts.readArtifact(name),
+    deploymentsDir: hre.config.paths.cache,
+    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
+  });
+  const token = await hre.ethers.getContractAt("MockERC20", manifest.contracts["TestUSDC"]!.address);
+  const unit = 1_000_000n;
+  for (const account of [holder!, receiver!]) await (await token.mint(account.address, 1_000n * unit)).wait();
+  const safeAddress = manifest.treasurySafe!.address;
+  await (await token.mint(safeAddress, 1_000n * unit)).wait();
+
+  const figures: GasFigures = {};
+  figures["baseline.erc20.transfer"] = await gasOf(token.connect(holder!).transfer(receiver!.address, 10n * unit));
+  figures["baseline.erc20.transferToNew"] = await gasOf(
+    token.connect(holder!).transfer(ethers.Wallet.createRandom().address, 10n * unit),
+  );
+  await (await token.connect(holder!).approve(spender!.address, 100n * unit)).wait();
+  figures["baseline.erc20.transferFrom"] = await gasOf(
+    token.connect(spender!).transferFrom(holder!.address, receiver!.address, 10n * unit),
+  );
+
+  // The same transfer through the treasury Safe: two owners sign the Safe transaction hash, a third party sends.
+  // The Safe has executed a transaction before, as a working treasury has (its first one also pays to set the nonce).
+  const safe = new ethers.Contract(safeAddress, safeArtifact("SafeL2").abi, spender!);
+  const executeSafeTransfer = async (): Promise<number> => {
+    const data = token.interface.encodeFunctionData("transfer", [receiver!.address, 10n * unit]);
+    const tx = [await token.getAddress(), 0n, data, 0, 0n, 0n, 0n, ethers.ZeroAddress, ethers.ZeroAddress] as const;
+    const safeTxHash: string = await safe.getFunction("getTransactionHash")(...tx, await safe.getFunction("nonce")());
+    const signatures = [1, 2]
+      .map((index) => new ethers.Wallet(devPrivateKey(index)))
+      .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1))
+      .map((wallet) => wallet.signingKey.sign(safeTxHash).serialized);
+    return gasOf(safe.getFunction("execTransaction")(...tx, ethers.concat(signatures)));
+  };
+  await executeSafeTransfer();
+  figures["baseline.safe2of3.erc20Transfer"] = await executeSafeTransfer();
+  return figures;
+}

@@ -1,0 +1,20 @@
+/**
+ * What Coffer deploys, in order. Each module adds its contracts here; a contract's constructor arguments must
+ * be the same on every chain, so that its CREATE2 address is too.
+ */
+export interface ContractSpec {
+  /** Key in the manifest. */
+  readonly name: string;
+  /** Name of the compiled contract. */
+  readonly contract: string;
+  /** Constructor arguments; `deployed` holds the addresses of the contracts listed before this one. */
+  readonly args: (deployed: Readonly<Record<string, string>>) => readonly unknown[];
+  /** Deployed on local chains only (test tokens for the demo and the tests). */
+  readonly localOnly?: boolean;
+}
+
+export const COFFER_CONTRACTS: readonly ContractSpec[] = [
+  // Stablecoins of the local chain: a 6-decimal one like USDC and an 18-decimal one like DAI, both with permit.
+  { name: "TestUSDC", contract: "MockERC20", args: () => ["Test USD Coin", "tUSDC", 6], localOnly: true },
+  { name: "TestDAI", contract: "MockERC20", args: () => ["Test Dai", "tDAI", 18], localOnly: true },
+];

@@ -1,0 +1,5 @@
+/**
+ * Coffer's TypeScript SDK. Contract typings are TypeChain's (ethers v6), generated on compile into
+ * `typechain-types/`; addresses come from `deployments/<chainId>.json`.
+ */
+export * from "./deployments";

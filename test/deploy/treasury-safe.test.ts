@@ -1,0 +1,113 @@
+import Safe from "@safe-global/protocol-kit";
+import { expect } from "chai";
+import { ethers } from "ethers";
+import { protocolKitContractNetworks } from "../../deploy/safe";
+import { devPrivateKey } from "../../scripts/lib/local-chain";
+import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+
+const ERC20 = [
+  "function mint(address to, uint256 amount)",
+  "function transfer(address to, uint256 amount) returns (bool)",
+  "function balanceOf(address) view returns (uint256)",
+];
+const PAYOUT = 250_000_000n; // 250 tUSDC
+
+describe("treasury Safe (real Safe v1.4.1 through @safe-global/protocol-kit)", function () {
+  let local: DeployedLocalChain;
+  let safeAddress: string;
+  let usdc: ethers.Contract;
+  const recipient = ethers.Wallet.createRandom().address;
+
+  /** protocol-kit bound to the treasury Safe with the development key at `index` as its signer. */
+  const kitFor = (index: number): Promise<Safe> =>
+    Safe.init({
+      provider: local.chain.url,
+      signer: devPrivateKey(index),
+      safeAddress,
+      contractNetworks: protocolKitContractNetworks(31337),
+    });
+
+  /** A payout of PAYOUT tUSDC from the Safe to `recipient`. */
+  const payout = async (kit: Safe) =>
+    kit.createTransaction({
+      transactions: [
+        {
+          to: await usdc.getAddress(),
+          value: "0",
+          data: usdc.interface.encodeFunctionData("transfer", [recipient, PAYOUT]),
+        },
+      ],
+    });
+
+  before(async function () {
+    local = await startDeployedLocalChain();
+    safeAddress = local.first.manifest.treasurySafe!.address;
+    const deployer = (await local.chain.provider.listAccounts())[0]!;
+    usdc = new ethers.Contract(local.first.manifest.contracts["TestUSDC"]!.address, ERC20, deployer);
+    await (await usdc.mint(safeAddress, 1_000_000_000n)).wait();
+  });
+  after(async function () {
+    await local.stop();
+  });
+
+  it("is recognised by protocol-kit with its owners and threshold", async function () {
+    const kit = await kitFor(1);
+    const owners = (await local.chain.provider.listAccounts()).slice(1, 4).map((account) => account.address);
+    expect(await kit.getOwners()).to.deep.equal(owners);
+    expect(await kit.getThreshold()).to.equal(2);
+    expect(await kit.getContractVersion()).to.equal("1.4.1");
+  });
+
+  describe("when only one owner has signed", function () {
+    it("protocol-kit refuses to execute, saying one signature is missing", async function () {
+      const signed = await (await kitFor(1)).signTransaction(await payout(await kitFor(1)));
+      const executor = await kitFor(5); // not an owner: its own approval cannot count
+      await expect(executor.executeTransaction(signed)).to.be.rejectedWith("There is 1 signature missing");
+    });
+
+    it("the Safe itself rejects the transaction on chain", async function () {
+      const owner1 = await kitFor(1);
+      const signed = await owner1.signTransaction(await payout(owner1));
+      const safe = new ethers.Contract(
+        safeAddress,
+        [
+          "function execTransaction(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,bytes) returns (bool)",
+        ],
+        new ethers.Wallet(devPrivateKey(5), local.chain.provider),
+      );
+      const { data } = signed;
+      await expect(
+        safe.execTransaction.staticCall(
+          data.to,
+          data.value,
+          data.data,
+          data.operation,
+          data.safeTxGas,
+          data.baseGas,
+          data.gasPrice,
+          data.gasToken,
+          data.refundReceiver,
+          signed.encodedSignatures(),
+        ),
+      ).to.be.rejectedWith(/GS020/); // signatures data too short for a threshold of 2
+      expect(await usdc.balanceOf(recipient)).to.equal(0n);
+    });
+  });
+
+  describe("when two owners have signed", function () {
+    it("executes the transfer", async function () {
+      const owner1 = await kitFor(1);
+      const owner2 = await kitFor(2);
+      const transaction = await payout(owner1);
+      const signedByOne = await owner1.signTransaction(transaction);
+      const signedByTwo = await owner2.signTransaction(signedByOne);
+      expect(signedByTwo.signatures.size).to.equal(2);
+      const before = await usdc.balanceOf(safeAddress);
+      const result = await (await kitFor(5)).executeTransaction(signedByTwo);
+      const receipt = await local.chain.provider.waitForTransaction(result.hash);
+      expect(receipt?.status).to.equal(1);
+      expect(await usdc.balanceOf(recipient)).to.equal(PAYOUT);
+      expect(await usdc.balanceOf(safeAddress)).to.equal(before - PAYOUT);
+    });
+  });
+});

@@ -1,0 +1,42 @@
+import { expect } from "chai";
+import {
+  CofferContractNotDeployedError,
+  CofferDeploymentNotFoundError,
+  getContractAddress,
+  getDeployment,
+} from "../../sdk";
+import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+
+describe("sdk: deployments", function () {
+  let local: DeployedLocalChain;
+  before(async function () {
+    local = await startDeployedLocalChain();
+  });
+  after(async function () {
+    await local.stop();
+  });
+
+  it("reads a chain's manifest and a contract's address by chain id", function () {
+    expect(getDeployment(31337, local.deploymentsDir)).to.deep.equal(local.first.manifest);
+    expect(getContractAddress(31337, "TestUSDC", local.deploymentsDir)).to.equal(
+      local.first.manifest.contracts["TestUSDC"]!.address,
+    );
+  });
+
+  describe("when the chain has no deployment", function () {
+    it("throws an error naming the chain and how to deploy", function () {
+      expect(() => getDeployment(999, local.deploymentsDir))
+        .to.throw(CofferDeploymentNotFoundError, /not deployed on chain 999/)
+        .with.property("chainId", 999);
+    });
+  });
+
+  describe("when the manifest lacks the contract", function () {
+    it("throws an error naming the contract and the chain", function () {
+      expect(() => getContractAddress(31337, "Nothing", local.deploymentsDir)).to.throw(
+        CofferContractNotDeployedError,
+        "Coffer's Nothing is not deployed on chain 31337",
+      );
+    });
+  });
+});
