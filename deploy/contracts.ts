@@ -7,7 +7,10 @@ export interface ContractSpec {
   readonly name: string;
   /** Name of the compiled contract. */
   readonly contract: string;
-  /** Constructor arguments; `deployed` holds the addresses of the contracts listed before this one. */
+  /**
+   * Constructor arguments; `deployed` holds `Admin` (the admin Safe) and the addresses of the contracts listed
+   * before this one.
+   */
   readonly args: (deployed: Readonly<Record<string, string>>) => readonly unknown[];
   /** Deployed on local chains only (test tokens for the demo and the tests). */
   readonly localOnly?: boolean;
@@ -17,4 +20,6 @@ export const COFFER_CONTRACTS: readonly ContractSpec[] = [
   // Stablecoins of the local chain: a 6-decimal one like USDC and an 18-decimal one like DAI, both with permit.
   { name: "TestUSDC", contract: "MockERC20", args: () => ["Test USD Coin", "tUSDC", 6], localOnly: true },
   { name: "TestDAI", contract: "MockERC20", args: () => ["Test Dai", "tDAI", 18], localOnly: true },
+  // Checkout and escrow: the admin only sets the compliance guard.
+  { name: "CofferEscrow", contract: "CofferEscrow", args: (deployed) => [deployed["Admin"]] },
 ];

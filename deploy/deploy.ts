@@ -17,7 +17,7 @@ import {
   type DeploymentRecord,
   type TreasurySafeRecord,
 } from "./manifest";
-import { SAFE_VERSION, ensureTreasurySafe, installSafeContracts } from "./safe";
+import { SAFE_VERSION, ensureTreasurySafe, installSafeContracts, treasurySafeCreation } from "./safe";
 
 /** A compiled contract: what a deployment needs of Hardhat's artifacts. */
 export interface Artifact {
@@ -37,6 +37,11 @@ export interface DeployOptions {
   readonly deploymentsDir: string;
   /** Print the predicted addresses and send nothing. */
   readonly dryRun?: boolean;
+  /**
+   * Admin of Coffer's contracts (a Safe): required on public networks (`COFFER_ADMIN`); the treasury Safe on local
+   * chains. Give the same admin on every chain to get the same addresses everywhere.
+   */
+  readonly admin?: string;
   /** Owners of the treasury Safe on a local chain (2-of-3 by default). */
   readonly treasuryOwners?: readonly string[];
   readonly treasuryThreshold?: number;
@@ -107,26 +112,28 @@ export async function deployCoffer(options: DeployOptions): Promise<DeployResult
   }
 
   let treasurySafe: TreasurySafeRecord | undefined;
-  if (local && !dryRun) {
+  let treasuryAddress: string | undefined;
+  if (local) {
     const owners = options.treasuryOwners;
     if (owners === undefined || owners.length === 0) throw new Error("A local deployment needs treasuryOwners");
-    const before = await provider.getTransactionCount(await signer.getAddress());
-    const created = await ensureTreasurySafe(
-      signer,
-      { owners, threshold: options.treasuryThreshold ?? 2, saltNonce: 0n },
-      log,
-    );
-    transactionsSent += (await provider.getTransactionCount(await signer.getAddress())) - before;
-    // A Safe that existed already keeps the creating transaction recorded by the run that created it.
-    const recorded = previous?.treasurySafe;
-    const existed = created.transactionHash === null && recorded?.address === created.address;
-    treasurySafe = existed ? recorded : created;
+    const settings = { owners, threshold: options.treasuryThreshold ?? 2, saltNonce: 0n };
+    treasuryAddress = treasurySafeCreation(settings).address;
+    if (!dryRun) {
+      const before = await provider.getTransactionCount(await signer.getAddress());
+      const created = await ensureTreasurySafe(signer, settings, log);
+      transactionsSent += (await provider.getTransactionCount(await signer.getAddress())) - before;
+      // A Safe that existed already keeps the creating transaction recorded by the run that created it.
+      const recorded = previous?.treasurySafe;
+      const existed = created.transactionHash === null && recorded?.address === created.address;
+      treasurySafe = existed ? recorded : created;
+    }
   }
 
+  const admin = options.admin ?? treasuryAddress;
+  if (admin === undefined) throw new Error("A deployment to a public network needs an admin address (COFFER_ADMIN)");
   const contracts: Record<string, DeploymentRecord> = {};
-  const addresses: Record<string, string> = {};
-  // Contracts are wired to the treasury Safe (their admin on local chains) through `addresses.TreasurySafe`.
-  if (treasurySafe !== undefined) addresses["TreasurySafe"] = treasurySafe.address;
+  // Constructor arguments refer to the admin and to contracts listed earlier by name.
+  const addresses: Record<string, string> = { Admin: ethers.getAddress(admin) };
   const deployed: string[] = [];
   for (const spec of options.contracts ?? COFFER_CONTRACTS) {
     if (spec.localOnly === true && !local) continue;

@@ -17,6 +17,9 @@ export interface CofferNetwork {
 /** Environment variable holding the deployer's private key on public networks. */
 export const DEPLOYER_KEY_ENV = "DEPLOYER_PRIVATE_KEY";
 
+/** Environment variable holding the admin (a Safe) of Coffer's contracts on public networks. */
+export const ADMIN_ENV = "COFFER_ADMIN";
+
 /** Port of the local chain (`npm run chain`), 8545 unless `CHAIN_PORT` says otherwise. */
 export const localChainPort = (): number => Number(process.env.CHAIN_PORT ?? 8545);
 
@@ -57,7 +60,7 @@ export class MissingEnvironmentError extends Error {
     readonly variables: string[],
   ) {
     super(
-      `Network "${network}" needs ${variables.join(" and ")} in the environment (see .env.example). ` +
+      `Network "${network}" needs ${variables.join(", ")} in the environment (see .env.example). ` +
         `Nothing was sent.`,
     );
     this.name = "MissingEnvironmentError";
@@ -73,6 +76,7 @@ export function requireNetwork(name: string): CofferNetwork {
   const missing: string[] = [];
   if (rpcUrlOf(network) === undefined) missing.push(network.rpcEnv);
   if (!network.local && !process.env[DEPLOYER_KEY_ENV]) missing.push(DEPLOYER_KEY_ENV);
+  if (!network.local && !process.env[ADMIN_ENV]) missing.push(ADMIN_ENV);
   if (missing.length > 0) throw new MissingEnvironmentError(name, missing);
   return network;
 }

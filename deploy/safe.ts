@@ -43,10 +43,11 @@ const SAFE_CONTRACTS = {
 
 export type SafeContractName = keyof typeof SAFE_CONTRACTS;
 
-/** The build artifact of a Safe v1.4.1 contract, as published by Safe. */
-export function safeArtifact(name: SafeContractName): SafeArtifact {
+/** The build artifact of a Safe v1.4.1 contract (or of the proxy that SafeProxyFactory creates). */
+export function safeArtifact(name: SafeContractName | "SafeProxy"): SafeArtifact {
+  const file = name === "SafeProxy" ? "proxies/SafeProxy.sol/SafeProxy.json" : SAFE_CONTRACTS[name].artifact;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(`${ARTIFACT_FOLDER}/${SAFE_CONTRACTS[name].artifact}`) as SafeArtifact;
+  return require(`${ARTIFACT_FOLDER}/${file}`) as SafeArtifact;
 }
 
 /** Canonical address and runtime code hash of a Safe v1.4.1 contract, from `@safe-global/safe-deployments`. */
@@ -102,25 +103,14 @@ export interface TreasurySafeSettings {
   readonly saltNonce: bigint;
 }
 
-/**
- * Creates (once) a SafeL2 proxy with the given owners and threshold, with the compatibility fallback handler.
- * SafeL2 emits an event per execution, which the indexer reads.
- */
-export async function ensureTreasurySafe(
-  signer: ethers.Signer,
-  settings: TreasurySafeSettings,
-  log: (line: string) => void,
-): Promise<TreasurySafeRecord> {
-  const provider = signer.provider;
-  if (provider === null) throw new Error("ensureTreasurySafe needs a signer with a provider");
+/** How the treasury Safe is created: its singleton, setup call and CREATE2 salt, and so its address. */
+export function treasurySafeCreation(settings: TreasurySafeSettings): {
+  address: string;
+  singleton: string;
+  initializer: string;
+} {
   const singleton = canonicalSafeContract("SafeL2").address;
-  const factory = new ethers.Contract(
-    canonicalSafeContract("SafeProxyFactory").address,
-    safeArtifact("SafeProxyFactory").abi,
-    signer,
-  );
-  const safeInterface = new ethers.Interface(safeArtifact("SafeL2").abi);
-  const initializer = safeInterface.encodeFunctionData("setup", [
+  const initializer = new ethers.Interface(safeArtifact("SafeL2").abi).encodeFunctionData("setup", [
     settings.owners,
     settings.threshold,
     ethers.ZeroAddress,
@@ -136,17 +126,43 @@ export async function ensureTreasurySafe(
     [ethers.keccak256(initializer), settings.saltNonce],
   );
   const proxyInitCode = ethers.concat([
-    await factory.getFunction("proxyCreationCode")(),
+    safeArtifact("SafeProxy").bytecode,
     ethers.AbiCoder.defaultAbiCoder().encode(["address"], [singleton]),
   ]);
-  const address = ethers.getCreate2Address(await factory.getAddress(), salt, ethers.keccak256(proxyInitCode));
+  const address = ethers.getCreate2Address(
+    canonicalSafeContract("SafeProxyFactory").address,
+    salt,
+    ethers.keccak256(proxyInitCode),
+  );
+  return { address, singleton, initializer };
+}
+
+/**
+ * Creates (once) a SafeL2 proxy with the given owners and threshold, with the compatibility fallback handler.
+ * SafeL2 emits an event per execution, which the indexer reads.
+ */
+export async function ensureTreasurySafe(
+  signer: ethers.Signer,
+  settings: TreasurySafeSettings,
+  log: (line: string) => void,
+): Promise<TreasurySafeRecord> {
+  const provider = signer.provider;
+  if (provider === null) throw new Error("ensureTreasurySafe needs a signer with a provider");
+  const { address, singleton, initializer } = treasurySafeCreation(settings);
   let deploymentBlock: number | null;
   let transactionHash: string | null = null;
   if (await hasCode(provider, address)) {
     deploymentBlock = await findDeploymentBlock(provider, address);
   } else {
-    const tx = await factory.createProxyWithNonce(singleton, initializer, settings.saltNonce);
-    const receipt = await tx.wait();
+    const factory = new ethers.Contract(
+      canonicalSafeContract("SafeProxyFactory").address,
+      safeArtifact("SafeProxyFactory").abi,
+      signer,
+    );
+    const receipt = await (
+      await factory.getFunction("createProxyWithNonce")(singleton, initializer, settings.saltNonce)
+    ).wait();
+    if (!(await hasCode(provider, address))) throw new Error(`The treasury Safe was not created at ${address}`);
     deploymentBlock = receipt.blockNumber;
     transactionHash = receipt.hash;
     log(`  created treasury Safe ${address} (${settings.threshold}-of-${settings.owners.length})`);

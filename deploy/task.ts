@@ -1,7 +1,7 @@
 import { task } from "hardhat/config";
 import { deployCoffer } from "./deploy";
 import { defaultDeploymentsDir } from "./manifest";
-import { requireNetwork } from "./networks";
+import { ADMIN_ENV, requireNetwork } from "./networks";
 
 task("deploy", "Deploys every Coffer contract at its deterministic address and writes deployments/<chainId>.json")
   .addFlag("dryRun", "Print the predicted addresses without sending anything")
@@ -17,6 +17,7 @@ task("deploy", "Deploys every Coffer contract at its deterministic address and w
       network: hre.network.name,
       local,
       dryRun,
+      admin: local ? undefined : process.env[ADMIN_ENV],
       readArtifact: (name) => hre.artifacts.readArtifact(name),
       deploymentsDir: defaultDeploymentsDir(),
       treasuryOwners: others.slice(0, 3).map((signer) => signer.address),

@@ -34,7 +34,8 @@ describe("deterministic deployment", function () {
       expect(Object.keys(manifest.contracts)).to.deep.equal(COFFER_CONTRACTS.map((spec) => spec.name));
       for (const spec of COFFER_CONTRACTS) {
         const record = manifest.contracts[spec.name]!;
-        const initCode = initCodeOf(await hre.artifacts.readArtifact(spec.contract), spec.args({}));
+        const wiring = { Admin: local.first.manifest.treasurySafe!.address, ...local.first.addresses };
+        const initCode = initCodeOf(await hre.artifacts.readArtifact(spec.contract), spec.args(wiring));
         expect(record.address).to.equal(predictCreate2Address(DETERMINISTIC_DEPLOYMENT_PROXY, COFFER_SALT, initCode));
         const code = await local.chain.provider.getCode(record.address);
         expect(record.codeHash).to.equal(ethers.keccak256(code));
@@ -154,6 +155,7 @@ describe("deterministic deployment", function () {
           local: false,
           readArtifact: (name) => hre.artifacts.readArtifact(name),
           deploymentsDir: os.tmpdir(),
+          admin: signer!.address,
         }),
       ).to.be.rejectedWith(/no deterministic deployment proxy/);
     });
@@ -170,13 +172,13 @@ describe("deterministic deployment", function () {
       expect(() => requireNetwork("sepolia")).to.throw(MissingEnvironmentError, /SEPOLIA_RPC_URL/);
       const result = await run("npx", ["hardhat", "deploy", "--network", "base"], {
         cwd: ROOT,
-        env: env({ BASE_RPC_URL: "", DEPLOYER_PRIVATE_KEY: "" }),
+        env: env({ BASE_RPC_URL: "", DEPLOYER_PRIVATE_KEY: "", COFFER_ADMIN: "" }),
       }).then(
         () => ({ code: 0, stderr: "" }),
         (error: { code: number; stderr: string }) => error,
       );
       expect(result.code).to.not.equal(0);
-      expect(result.stderr).to.match(/BASE_RPC_URL and DEPLOYER_PRIVATE_KEY/);
+      expect(result.stderr).to.match(/BASE_RPC_URL, DEPLOYER_PRIVATE_KEY, COFFER_ADMIN/);
     });
 
     it("dry-runs and re-runs against a running local chain without sending a transaction", async function () {
