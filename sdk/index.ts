@@ -3,3 +3,4 @@
  * `typechain-types/`; addresses come from `deployments/<chainId>.json`.
  */
 export * from "./deployments";
+export * as escrow from "./escrow";

@@ -1,6 +1,7 @@
 import { ethers } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { deployCoffer } from "../../deploy/deploy";
+import type { DeploymentManifest } from "../../deploy/manifest";
 import { safeArtifact } from "../../deploy/safe";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { gasOf, type GasFigures } from "./measure";
@@ -10,7 +11,9 @@ import { gasOf, type GasFigures } from "./measure";
  * 6-decimal token (to an address that holds the token, to a new one, and by `transferFrom` with an allowance
  * left over) and the same transfer executed by a 2-of-3 Safe's `execTransaction`.
  */
-export async function measureBaselines(hre: HardhatRuntimeEnvironment): Promise<GasFigures> {
+export async function measureBaselines(
+  hre: HardhatRuntimeEnvironment,
+): Promise<{ figures: GasFigures; manifest: DeploymentManifest }> {
   const [deployer, owner1, owner2, owner3, holder, spender, receiver] = await hre.ethers.getSigners();
   const { manifest } = await deployCoffer({
     signer: deployer!,
@@ -51,5 +54,5 @@ export async function measureBaselines(hre: HardhatRuntimeEnvironment): Promise<
   };
   await executeSafeTransfer();
   figures["baseline.safe2of3.erc20Transfer"] = await executeSafeTransfer();
-  return figures;
+  return { figures, manifest };
 }

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IComplianceGuard} from "../interfaces/IComplianceGuard.sol";
+import {ICofferEscrow} from "./ICofferEscrow.sol";
+
+/**
+ * @title CofferEscrow
+ * @notice Checkout and escrow, modelled on card payments: authorize (funds held) then capture, void or payer
+ * reclaim after expiry; refund within a window; payer disputes settled by an arbiter; `charge` for instant
+ * checkout; and merchant-signed invoices that anyone pays once.
+ * @dev One contract holds every payment's funds. Invariant: for each token, this contract's balance is at least
+ * the sum of `capturable` over open payments plus the sum of credits. Payouts that can fail (a blocklisted,
+ * reverting or gas-burning receiver, a paused token) become credits that the receiver withdraws later, so that
+ * nobody can stop a void, a reclaim or a resolution. The owner (a Safe) only sets the compliance guard; it can
+ * never move funds.
+ */
+contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice Token address that stands for native ETH.
+    address public constant NATIVE_TOKEN = address(0);
+    /// @notice Basis points in one whole.
+    uint16 public constant MAX_BPS = 10_000;
+    /// @notice Gas forwarded with an ETH payout; a receiver that needs more is credited instead.
+    uint256 public constant ETH_PAYOUT_GAS = 50_000;
+    /// @notice Gas the compliance guard may use per check.
+    uint256 public constant GUARD_GAS = 100_000;
+
+    /// @notice EIP-712 type of a payment; its struct hash, in this contract's domain, is the payment id.
+    bytes32 public constant PAYMENT_TYPEHASH = keccak256(
+        "Payment(address operator,address payer,address payee,address token,uint120 maxAmount,"
+        "uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
+        "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
+    );
+    /// @notice EIP-712 type of an invoice signed by its payee.
+    bytes32 public constant INVOICE_TYPEHASH = keccak256(
+        "Invoice(address payee,address payer,address token,uint256 amount,uint48 expiry,bytes32 referenceId,"
+        "uint256 salt)"
+    );
+
+    /// @dev Payment id → state (one slot).
+    mapping(bytes32 paymentId => PaymentState state) private _payments;
+    /// @dev Invoice id → paid.
+    mapping(bytes32 invoiceId => bool paid) private _paidInvoices;
+    /// @dev Account → token → amount credited by a payout that could not be pushed.
+    mapping(address account => mapping(address token => uint256 amount)) private _credits;
+    /// @dev Optional screening of payers and payees.
+    IComplianceGuard private _guard;
+
+    /**
+     * @notice Deploys the escrow.
+     * @param initialOwner The admin (a Safe), who can only set the compliance guard.
+     */
+    constructor(address initialOwner) EIP712("Coffer Escrow", "1") Ownable(initialOwner) {}
+
+    // ─── Payments ────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice Moves `amount` from the payer into escrow for `payment`. Sent by the payer, or by anyone with the
+     * payer's EIP-712 signature of the payment. Pulls the payer's allowance, or takes `msg.value` for ETH.
+     * @param payment The payment.
+     * @param amount Amount to hold, at most `payment.maxAmount`, in token units.
+     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @return paymentId The payment id.
+     */
+    function authorize(
+        Payment calldata payment,
+        uint256 amount,
+        bytes calldata payerSignature
+    ) external payable nonReentrant returns (bytes32 paymentId) {
+        paymentId = _openPayment(payment, amount, payerSignature);
+        _payments[paymentId] = PaymentState(uint120(amount), 0, PaymentStatus.Authorized);
+        emit PaymentAuthorized(paymentId, payment.payer, payment.payee, payment, amount);
+        _collect(payment.token, payment.payer, address(this), amount);
+    }
+
+    /**
+     * @notice {authorize} with an EIP-2612 permit for exactly `amount`. A permit already used (front-run) is
+     * ignored: the payment goes through on the allowance it set.
+     * @param payment The payment.
+     * @param amount Amount to hold, in token units.
+     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @param permit The payer's permit for this contract.
+     * @return paymentId The payment id.
+     */
+    function authorizeWithPermit(
+        Payment calldata payment,
+        uint256 amount,
+        bytes calldata payerSignature,
+        PermitSignature calldata permit
+    ) external nonReentrant returns (bytes32 paymentId) {
+        paymentId = _openPayment(payment, amount, payerSignature);
+        _payments[paymentId] = PaymentState(uint120(amount), 0, PaymentStatus.Authorized);
+        emit PaymentAuthorized(paymentId, payment.payer, payment.payee, payment, amount);
+        _tryPermit(payment.token, payment.payer, amount, permit);
+        _collect(payment.token, payment.payer, address(this), amount);
+    }
+
+    /**
+     * @notice Authorizes and captures at once (instant checkout): `amount - fee` goes straight from the payer to
+     * the payee, `fee` to the fee receiver. Sent by the payer or with the payer's signature.
+     * @param payment The payment.
+     * @param amount Amount paid, fee included, at most `payment.maxAmount`, in token units.
+     * @param feeBps Fee in basis points, within the payment's bounds.
+     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @return paymentId The payment id.
+     */
+    function charge(
+        Payment calldata payment,
+        uint256 amount,
+        uint16 feeBps,
+        bytes calldata payerSignature
+    ) external payable nonReentrant returns (bytes32 paymentId) {
+        paymentId = _openPayment(payment, amount, payerSignature);
+        uint256 fee = _fee(payment, amount, feeBps);
+        _chargeTo(paymentId, payment, amount, fee);
+    }
+
+    /**
+     * @notice {charge} with an EIP-2612 permit for exactly `amount`; a front-run permit is ignored.
+     * @param payment The payment.
+     * @param amount Amount paid, fee included, in token units.
+     * @param feeBps Fee in basis points, within the payment's bounds.
+     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @param permit The payer's permit for this contract.
+     * @return paymentId The payment id.
+     */
+    function chargeWithPermit(
+        Payment calldata payment,
+        uint256 amount,
+        uint16 feeBps,
+        bytes calldata payerSignature,
+        PermitSignature calldata permit
+    ) external nonReentrant returns (bytes32 paymentId) {
+        paymentId = _openPayment(payment, amount, payerSignature);
+        uint256 fee = _fee(payment, amount, feeBps);
+        _tryPermit(payment.token, payment.payer, amount, permit);
+        _chargeTo(paymentId, payment, amount, fee);
+    }
+
+    /**
+     * @notice Captures part or all of what is held: `amount - fee` to the payee, `fee` to the fee receiver.
+     * Operator only, before the authorization expiry, never while disputed. Repeatable up to what is held.
+     * @param payment The payment.
+     * @param amount Amount captured, fee included, in token units.
+     * @param feeBps Fee in basis points, within the payment's bounds.
+     */
+    function capture(Payment calldata payment, uint256 amount, uint16 feeBps) external nonReentrant {
+        bytes32 paymentId = getPaymentId(payment);
+        _requireCaller(payment.operator);
+        _requireBefore(payment.authorizationExpiry);
+        PaymentState memory state = _requireStatus(paymentId, PaymentStatus.Authorized);
+        if (amount == 0 || amount > state.capturable) revert CofferEscrowInvalidAmount(amount, state.capturable);
+        uint256 fee = _fee(payment, amount, feeBps);
+        _screen(payment.payee);
+
+        _payments[paymentId] = PaymentState(
+            state.capturable - uint120(amount),
+            state.refundable + uint120(amount),
+            PaymentStatus.Authorized
+        );
+        emit PaymentCaptured(paymentId, amount, fee);
+
+        _payOut(payment.token, payment.payee, amount - fee);
+        _payOut(payment.token, payment.feeReceiver, fee);
+    }
+
+    /**
+     * @notice Returns everything still held to the payer. Operator only, at any time, never while disputed.
+     * @param payment The payment.
+     */
+    function void(Payment calldata payment) external nonReentrant {
+        bytes32 paymentId = getPaymentId(payment);
+        _requireCaller(payment.operator);
+        uint120 amount = _release(paymentId);
+        emit PaymentVoided(paymentId, amount);
+        _payOut(payment.token, payment.payer, amount);
+    }
+
+    /**
+     * @notice Takes back everything still held once the authorization has expired. Payer only, never while
+     * disputed.
+     * @param payment The payment.
+     */
+    function reclaim(Payment calldata payment) external nonReentrant {
+        bytes32 paymentId = getPaymentId(payment);
+        _requireCaller(payment.payer);
+        if (block.timestamp < payment.authorizationExpiry) {
+            revert CofferEscrowNotYetExpired(payment.authorizationExpiry, block.timestamp);
+        }
+        uint120 amount = _release(paymentId);
+        emit PaymentReclaimed(paymentId, amount);
+        _payOut(payment.token, payment.payer, amount);
+    }
+
+    /**
+     * @notice Returns up to what was captured to the payer, funded by the caller (the operator or the payee),
+     * before the refund expiry. For ETH, send `amount` as value.
+     * @param payment The payment.
+     * @param amount Amount refunded, in token units.
+     */
+    function refund(Payment calldata payment, uint256 amount) external payable nonReentrant {
+        bytes32 paymentId = getPaymentId(payment);
+        if (msg.sender != payment.operator && msg.sender != payment.payee) {
+            revert CofferEscrowUnauthorizedCaller(msg.sender, payment.operator);
+        }
+        _requireBefore(payment.refundExpiry);
+        PaymentState memory state = _payments[paymentId];
+        if (state.status == PaymentStatus.None) revert CofferEscrowPaymentNotFound(paymentId);
+        if (amount == 0 || amount > state.refundable) revert CofferEscrowInvalidAmount(amount, state.refundable);
+
+        _payments[paymentId].refundable = state.refundable - uint120(amount);
+        emit PaymentRefunded(paymentId, msg.sender, amount);
+
+        if (payment.token == NATIVE_TOKEN) {
+            if (msg.value != amount) revert CofferEscrowWrongValue(msg.value, amount);
+            _payOut(NATIVE_TOKEN, payment.payer, amount);
+        } else {
+            if (msg.value != 0) revert CofferEscrowWrongValue(msg.value, 0);
+            _collect(payment.token, msg.sender, payment.payer, amount);
+        }
+    }
+
+    /**
+     * @notice Freezes what is held until the arbiter resolves the dispute. Payer only, while funds are held and
+     * before the authorization expiry; only payments with an arbiter can be disputed.
+     * @param payment The payment.
+     */
+    function dispute(Payment calldata payment) external nonReentrant {
+        bytes32 paymentId = getPaymentId(payment);
+        _requireCaller(payment.payer);
+        if (payment.arbiter == address(0)) revert CofferEscrowNoArbiter(paymentId);
+        _requireBefore(payment.authorizationExpiry);
+        PaymentState memory state = _requireStatus(paymentId, PaymentStatus.Authorized);
+        if (state.capturable == 0) revert CofferEscrowNothingHeld(paymentId);
+        _payments[paymentId].status = PaymentStatus.Disputed;
+        emit PaymentDisputed(paymentId, state.capturable);
+    }
+
+    /**
+     * @notice Settles a dispute by dividing the frozen funds: `payerAmount` back to the payer, the rest to the
+     * payee, without fee. Arbiter only. Payouts that cannot be pushed are credited.
+     * @param payment The payment.
+     * @param payerAmount Amount returned to the payer, at most what is frozen.
+     */
+    function resolve(Payment calldata payment, uint256 payerAmount) external nonReentrant {
+        bytes32 paymentId = getPaymentId(payment);
+        _requireCaller(payment.arbiter);
+        PaymentState memory state = _requireStatus(paymentId, PaymentStatus.Disputed);
+        if (payerAmount > state.capturable) revert CofferEscrowInvalidAmount(payerAmount, state.capturable);
+        uint120 payeeAmount = state.capturable - uint120(payerAmount);
+
+        _payments[paymentId] = PaymentState(0, state.refundable + payeeAmount, PaymentStatus.Resolved);
+        emit PaymentResolved(paymentId, payerAmount, payeeAmount);
+
+        _payOut(payment.token, payment.payer, payerAmount);
+        _payOut(payment.token, payment.payee, payeeAmount);
+    }
+
+    // ─── Invoices ────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice Pays a payee-signed invoice, exactly its amount, once, before its expiry. The caller pays (with an
+     * allowance, or `msg.value` for ETH) and must be the invoice's payer when one is named.
+     * @param invoice The invoice.
+     * @param payeeSignature The payee's EIP-712 signature of the invoice (ECDSA or ERC-1271).
+     * @return invoiceId The invoice id.
+     */
+    function payInvoice(
+        Invoice calldata invoice,
+        bytes calldata payeeSignature
+    ) external payable nonReentrant returns (bytes32 invoiceId) {
+        invoiceId = _acceptInvoice(invoice, payeeSignature);
+        _collect(invoice.token, msg.sender, invoice.payee, invoice.amount);
+    }
+
+    /**
+     * @notice {payInvoice} with the caller's EIP-2612 permit for exactly the invoice amount; a front-run permit
+     * is ignored.
+     * @param invoice The invoice.
+     * @param payeeSignature The payee's EIP-712 signature of the invoice.
+     * @param permit The caller's permit for this contract.
+     * @return invoiceId The invoice id.
+     */
+    function payInvoiceWithPermit(
+        Invoice calldata invoice,
+        bytes calldata payeeSignature,
+        PermitSignature calldata permit
+    ) external nonReentrant returns (bytes32 invoiceId) {
+        invoiceId = _acceptInvoice(invoice, payeeSignature);
+        _tryPermit(invoice.token, msg.sender, invoice.amount, permit);
+        _collect(invoice.token, msg.sender, invoice.payee, invoice.amount);
+    }
+
+    // ─── Credits ─────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice Withdraws what was credited to the caller in `token` (a payout that could not be pushed), to `to`,
+     * which may differ from the caller (a blocklisted account sends elsewhere).
+     * @param token The token, address(0) for ETH.
+     * @param to Receiver of the funds.
+     */
+    function withdraw(address token, address to) external nonReentrant {
+        if (to == address(0)) revert CofferEscrowZeroAddress();
+        uint256 amount = _credits[msg.sender][token];
+        if (amount == 0) revert CofferEscrowNothingToWithdraw(msg.sender, token);
+        delete _credits[msg.sender][token];
+        emit CreditWithdrawn(msg.sender, token, to, amount);
+        if (token == NATIVE_TOKEN) {
+            // The caller chose the receiver: forward all gas, and revert if it refuses.
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool sent, ) = to.call{value: amount}("");
+            if (!sent) revert CofferEscrowNativeTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    // ─── Admin ───────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice Sets (or with address(0) removes) the compliance guard. Owner only.
+     * @param guard The new guard.
+     */
+    function setComplianceGuard(IComplianceGuard guard) external onlyOwner {
+        address previousGuard = address(_guard);
+        _guard = guard;
+        emit ComplianceGuardUpdated(previousGuard, address(guard));
+    }
+
+    // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice The id of a payment: its EIP-712 hash in this contract's domain (chain id and address included).
+     * @param payment The payment.
+     * @return The payment id, which the payer signs to let someone else authorize or charge.
+     */
+    function getPaymentId(Payment calldata payment) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(PAYMENT_TYPEHASH, payment)));
+    }
+
+    /**
+     * @notice The id of an invoice: its EIP-712 hash in this contract's domain, which the payee signs.
+     * @param invoice The invoice.
+     * @return The invoice id.
+     */
+    function getInvoiceId(Invoice calldata invoice) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(INVOICE_TYPEHASH, invoice)));
+    }
+
+    /**
+     * @notice The state of a payment.
+     * @param paymentId The payment id.
+     * @return The amounts held and refundable, and the status.
+     */
+    function getPaymentState(bytes32 paymentId) external view returns (PaymentState memory) {
+        return _payments[paymentId];
+    }
+
+    /**
+     * @notice Whether an invoice was paid.
+     * @param invoiceId The invoice id.
+     * @return True once paid.
+     */
+    function isInvoicePaid(bytes32 invoiceId) external view returns (bool) {
+        return _paidInvoices[invoiceId];
+    }
+
+    /**
+     * @notice What `account` can withdraw in `token`.
+     * @param account The account.
+     * @param token The token, address(0) for ETH.
+     * @return The amount credited, in token units.
+     */
+    function creditOf(address account, address token) external view returns (uint256) {
+        return _credits[account][token];
+    }
+
+    /**
+     * @notice The compliance guard, address(0) for none.
+     * @return The guard.
+     */
+    function complianceGuard() external view returns (IComplianceGuard) {
+        return _guard;
+    }
+
+    // ─── Internals ───────────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev Checks a new payment and the right of the caller to spend the payer's funds; returns its id.
+    function _openPayment(
+        Payment calldata payment,
+        uint256 amount,
+        bytes calldata payerSignature
+    ) private view returns (bytes32 paymentId) {
+        paymentId = getPaymentId(payment);
+        if (_payments[paymentId].status != PaymentStatus.None) revert CofferEscrowPaymentAlreadyExists(paymentId);
+        if (msg.sender != payment.payer) {
+            // Anyone else needs the payer's signature of this very payment; native ETH comes from the sender,
+            // so only the payer can send it.
+            if (
+                payment.token == NATIVE_TOKEN ||
+                !SignatureChecker.isValidSignatureNow(payment.payer, paymentId, payerSignature)
+            ) revert CofferEscrowInvalidPayerSignature(paymentId, payment.payer);
+        }
+        if (amount == 0 || amount > payment.maxAmount) revert CofferEscrowInvalidAmount(amount, payment.maxAmount);
+        _requireBefore(payment.preApprovalExpiry);
+        if (
+            payment.preApprovalExpiry > payment.authorizationExpiry ||
+            payment.authorizationExpiry > payment.refundExpiry
+        ) {
+            revert CofferEscrowInvalidExpiries(
+                payment.preApprovalExpiry,
+                payment.authorizationExpiry,
+                payment.refundExpiry
+            );
+        }
+        if (
+            payment.minFeeBps > payment.maxFeeBps ||
+            payment.maxFeeBps > MAX_BPS ||
+            (payment.maxFeeBps != 0 && payment.feeReceiver == address(0))
+        ) revert CofferEscrowInvalidFeeBounds(payment.minFeeBps, payment.maxFeeBps, payment.feeReceiver);
+        if (payment.operator == address(0) || payment.payee == address(0)) revert CofferEscrowZeroAddress();
+        _screen(payment.payer);
+        _screen(payment.payee);
+    }
+
+    /// @dev Records a charge and pays the payee and the fee receiver straight from the payer.
+    function _chargeTo(bytes32 paymentId, Payment calldata payment, uint256 amount, uint256 fee) private {
+        _payments[paymentId] = PaymentState(0, uint120(amount), PaymentStatus.Authorized);
+        emit PaymentCharged(paymentId, payment.payer, payment.payee, payment, amount, fee);
+        if (payment.token == NATIVE_TOKEN) {
+            if (msg.value != amount) revert CofferEscrowWrongValue(msg.value, amount);
+            _sendEthOrRevert(payment.payee, amount - fee);
+            _sendEthOrRevert(payment.feeReceiver, fee);
+        } else {
+            _collect(payment.token, payment.payer, payment.payee, amount - fee);
+            if (fee != 0) _collect(payment.token, payment.payer, payment.feeReceiver, fee);
+        }
+    }
+
+    /// @dev Marks an invoice paid after checking it; returns its id.
+    function _acceptInvoice(
+        Invoice calldata invoice,
+        bytes calldata payeeSignature
+    ) private returns (bytes32 invoiceId) {
+        invoiceId = getInvoiceId(invoice);
+        if (_paidInvoices[invoiceId]) revert CofferEscrowInvoiceAlreadyPaid(invoiceId);
+        if (invoice.payer != address(0) && msg.sender != invoice.payer) {
+            revert CofferEscrowUnauthorizedCaller(msg.sender, invoice.payer);
+        }
+        _requireBefore(invoice.expiry);
+        if (invoice.amount == 0) revert CofferEscrowInvalidAmount(0, 0);
+        if (!SignatureChecker.isValidSignatureNow(invoice.payee, invoiceId, payeeSignature)) {
+            revert CofferEscrowInvalidInvoiceSignature(invoiceId, invoice.payee);
+        }
+        _screen(msg.sender);
+        _screen(invoice.payee);
+        _paidInvoices[invoiceId] = true;
+        emit InvoicePaid(invoiceId, invoice.payee, msg.sender, invoice.token, invoice.amount, invoice.referenceId);
+    }
+
+    /**
+     * @dev Moves `amount` from `from` to `to`: for ETH, `msg.value` (already checked by the caller) is forwarded
+     * unless `to` is this contract; for a token, by `transferFrom`, checking that `to` received exactly `amount`.
+     */
+    function _collect(address token, address from, address to, uint256 amount) private {
+        if (token == NATIVE_TOKEN) {
+            if (msg.value != amount) revert CofferEscrowWrongValue(msg.value, amount);
+            if (to != address(this)) _sendEthOrRevert(to, amount);
+            return;
+        }
+        if (msg.value != 0) revert CofferEscrowWrongValue(msg.value, 0);
+        if (token.code.length == 0) revert CofferEscrowNotAToken(token);
+        uint256 balanceBefore = IERC20(token).balanceOf(to);
+        IERC20(token).safeTransferFrom(from, to, amount);
+        uint256 delivered = IERC20(token).balanceOf(to) - balanceBefore;
+        if (delivered != amount) revert CofferEscrowTokenDeliveredWrongAmount(token, amount, delivered);
+    }
+
+    /// @dev Pays out of escrow; a payout that cannot be pushed is credited to the receiver instead.
+    function _payOut(address token, address to, uint256 amount) private {
+        if (amount == 0) return;
+        bool sent;
+        if (token == NATIVE_TOKEN) {
+            // solhint-disable-next-line avoid-low-level-calls
+            (sent, ) = to.call{value: amount, gas: ETH_PAYOUT_GAS}("");
+        } else {
+            sent = IERC20(token).trySafeTransfer(to, amount);
+        }
+        if (!sent) {
+            _credits[to][token] += amount;
+            emit PayoutCredited(to, token, amount);
+        }
+    }
+
+    /// @dev Sends ETH in a payer-initiated payment; a receiver that refuses makes the whole payment revert.
+    function _sendEthOrRevert(address to, uint256 amount) private {
+        if (amount == 0) return;
+        // solhint-disable-next-line avoid-low-level-calls
+        (bool sent, ) = to.call{value: amount}("");
+        if (!sent) revert CofferEscrowNativeTransferFailed(to, amount);
+    }
+
+    /// @dev Calls the token's permit and ignores a failure: if it was front-run, the allowance is already set.
+    function _tryPermit(address token, address owner, uint256 amount, PermitSignature calldata permit) private {
+        // A call to an address without code would revert outside the try below.
+        if (token.code.length == 0) revert CofferEscrowNotAToken(token);
+        try IERC20Permit(token).permit(owner, address(this), amount, permit.deadline, permit.v, permit.r, permit.s) {
+            return;
+        } catch {
+            // Front-run or unsupported: the transfer that follows fails on its own if the allowance is short.
+            return;
+        }
+    }
+
+    /// @dev Empties a payment's held funds for a void or reclaim; refuses while disputed.
+    function _release(bytes32 paymentId) private returns (uint120 amount) {
+        PaymentState memory state = _requireStatus(paymentId, PaymentStatus.Authorized);
+        amount = state.capturable;
+        if (amount == 0) revert CofferEscrowNothingHeld(paymentId);
+        _payments[paymentId].capturable = 0;
+    }
+
+    /// @dev The fee of `amount` at `feeBps`, after checking the payment's bounds.
+    function _fee(Payment calldata payment, uint256 amount, uint16 feeBps) private pure returns (uint256) {
+        if (feeBps < payment.minFeeBps || feeBps > payment.maxFeeBps) {
+            revert CofferEscrowFeeOutOfBounds(feeBps, payment.minFeeBps, payment.maxFeeBps);
+        }
+        return (amount * feeBps) / MAX_BPS;
+    }
+
+    /// @dev Reverts unless the payment is in `expected` status; returns its state.
+    function _requireStatus(
+        bytes32 paymentId,
+        PaymentStatus expected
+    ) private view returns (PaymentState memory state) {
+        state = _payments[paymentId];
+        if (state.status == PaymentStatus.None) revert CofferEscrowPaymentNotFound(paymentId);
+        if (state.status != expected) revert CofferEscrowInvalidStatus(paymentId, state.status);
+    }
+
+    /// @dev Reverts unless the caller is `expected`.
+    function _requireCaller(address expected) private view {
+        if (msg.sender != expected) revert CofferEscrowUnauthorizedCaller(msg.sender, expected);
+    }
+
+    /// @dev Reverts at or after `deadline` (exclusive).
+    function _requireBefore(uint256 deadline) private view {
+        if (block.timestamp >= deadline) revert CofferEscrowExpired(deadline, block.timestamp);
+    }
+
+    /// @dev Asks the compliance guard, if any, about `account`; a guard that fails makes the call revert.
+    function _screen(address account) private view {
+        IComplianceGuard guard = _guard;
+        if (address(guard) == address(0)) return;
+        try guard.isDenied{gas: GUARD_GAS}(account) returns (bool denied) {
+            if (denied) revert CofferEscrowDenied(account);
+        } catch {
+            revert CofferEscrowGuardFailed(address(guard), account);
+        }
+    }
+}
