@@ -7,6 +7,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { measureBaselines } from "./gas/baseline";
 import { measureEscrow } from "./gas/escrow";
+import { measureSubscriptions } from "./gas/subscriptions";
 import type { GasFigures } from "./gas/measure";
 
 export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
@@ -14,7 +15,11 @@ export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
 async function main(): Promise<void> {
   // One chain for every figure, so that each compares with the raw transfer of the same run.
   const baseline = await measureBaselines(hre);
-  const figures: GasFigures = { ...baseline.figures, ...(await measureEscrow(hre, baseline.manifest)) };
+  const figures: GasFigures = {
+    ...baseline.figures,
+    ...(await measureEscrow(hre, baseline.manifest)),
+    ...(await measureSubscriptions(hre, baseline.manifest)),
+  };
   const sorted = Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
   fs.writeFileSync(SNAPSHOT_FILE, JSON.stringify(sorted, null, 2) + "\n");
   const raw = figures["baseline.erc20.transfer"]!;

@@ -22,4 +22,6 @@ export const COFFER_CONTRACTS: readonly ContractSpec[] = [
   { name: "TestDAI", contract: "MockERC20", args: () => ["Test Dai", "tDAI", 18], localOnly: true },
   // Checkout and escrow: the admin only sets the compliance guard.
   { name: "CofferEscrow", contract: "CofferEscrow", args: (deployed) => [deployed["Admin"]] },
+  // Subscription billing: no admin.
+  { name: "CofferSubscriptions", contract: "CofferSubscriptions", args: () => [] },
 ];
