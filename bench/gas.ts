@@ -8,6 +8,7 @@ import hre from "hardhat";
 import { measureBaselines } from "./gas/baseline";
 import { measureEscrow } from "./gas/escrow";
 import { measureSubscriptions } from "./gas/subscriptions";
+import { measureTreasury } from "./gas/treasury";
 import type { GasFigures } from "./gas/measure";
 
 export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     ...baseline.figures,
     ...(await measureEscrow(hre, baseline.manifest)),
     ...(await measureSubscriptions(hre, baseline.manifest)),
+    ...(await measureTreasury(hre, baseline.manifest)),
   };
   const sorted = Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
   fs.writeFileSync(SNAPSHOT_FILE, JSON.stringify(sorted, null, 2) + "\n");

@@ -24,4 +24,6 @@ export const COFFER_CONTRACTS: readonly ContractSpec[] = [
   { name: "CofferEscrow", contract: "CofferEscrow", args: (deployed) => [deployed["Admin"]] },
   // Subscription billing: no admin.
   { name: "CofferSubscriptions", contract: "CofferSubscriptions", args: () => [] },
+  // Treasury: one module shared by every Safe that enables it; each Safe sets only its own policy.
+  { name: "CofferTreasuryModule", contract: "CofferTreasuryModule", args: () => [] },
 ];

@@ -2,8 +2,8 @@ import { ethers } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { deployCoffer } from "../../deploy/deploy";
 import type { DeploymentManifest } from "../../deploy/manifest";
-import { safeArtifact } from "../../deploy/safe";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
+import { execSafeCall } from "../../scripts/lib/safe-exec";
 import { gasOf, type GasFigures } from "./measure";
 
 /**
@@ -41,18 +41,12 @@ export async function measureBaselines(
 
   // The same transfer through the treasury Safe: two owners sign the Safe transaction hash, a third party sends.
   // The Safe has executed a transaction before, as a working treasury has (its first one also pays to set the nonce).
-  const safe = new ethers.Contract(safeAddress, safeArtifact("SafeL2").abi, spender!);
-  const executeSafeTransfer = async (): Promise<number> => {
-    const data = token.interface.encodeFunctionData("transfer", [receiver!.address, 10n * unit]);
-    const tx = [await token.getAddress(), 0n, data, 0, 0n, 0n, 0n, ethers.ZeroAddress, ethers.ZeroAddress] as const;
-    const safeTxHash: string = await safe.getFunction("getTransactionHash")(...tx, await safe.getFunction("nonce")());
-    const signatures = [1, 2]
-      .map((index) => new ethers.Wallet(devPrivateKey(index)))
-      .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1))
-      .map((wallet) => wallet.signingKey.sign(safeTxHash).serialized);
-    return gasOf(safe.getFunction("execTransaction")(...tx, ethers.concat(signatures)));
-  };
-  await executeSafeTransfer();
-  figures["baseline.safe2of3.erc20Transfer"] = await executeSafeTransfer();
+  const safeTransfer = async (): Promise<ethers.TransactionReceipt> =>
+    execSafeCall(safeAddress, [devPrivateKey(1), devPrivateKey(2)], spender!, {
+      to: await token.getAddress(),
+      data: token.interface.encodeFunctionData("transfer", [receiver!.address, 10n * unit]),
+    });
+  await safeTransfer();
+  figures["baseline.safe2of3.erc20Transfer"] = Number((await safeTransfer()).gasUsed);
   return { figures, manifest };
 }
