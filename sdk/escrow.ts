@@ -1,4 +1,6 @@
 import { ethers } from "ethers";
+import type { CofferClient } from "./client";
+import { send, type CofferReceipt } from "./errors";
 
 /** A payment as the escrow contract takes it (all fields; see `ICofferEscrow.Payment`). */
 export interface Payment {
@@ -113,3 +115,117 @@ export function verifyInvoice(invoice: Invoice, signature: string, domain: Escro
     return false;
   }
 }
+
+// ─── Actions ───────────────────────────────────────────────────────────────────────────────────────────
+
+/** An EIP-2612 permit signature for the escrow. */
+export interface PermitSignature {
+  deadline: bigint;
+  v: number;
+  r: string;
+  s: string;
+}
+
+/** The escrow's EIP-712 domain on the client's chain. */
+export async function domainOf(client: CofferClient): Promise<EscrowDomain> {
+  return { chainId: client.chainId, escrow: await client.escrow.getAddress() };
+}
+
+const valueFor = (payment: Payment, amount: bigint): bigint => (payment.token === NATIVE_TOKEN ? amount : 0n);
+
+/**
+ * Authorizes a payment (funds held in escrow). Sent by the payer, or by anyone with `payerSignature` (see
+ * {@link signPayment}); with `permit`, pulls through an EIP-2612 permit instead of an existing allowance.
+ */
+export async function authorize(
+  client: CofferClient,
+  payment: Payment,
+  amount: bigint,
+  options: { payerSignature?: string; permit?: PermitSignature } = {},
+): Promise<CofferReceipt & { paymentId: string }> {
+  const signature = options.payerSignature ?? "0x";
+  const result = await send(() =>
+    options.permit
+      ? client.escrow.authorizeWithPermit(payment, amount, signature, options.permit)
+      : client.escrow.authorize(payment, amount, signature, { value: valueFor(payment, amount) }),
+  );
+  return { ...result, paymentId: getPaymentId(payment, await domainOf(client)) };
+}
+
+/** Authorizes and captures at once: payer → payee (minus `feeBps`) and fee receiver. */
+export async function charge(
+  client: CofferClient,
+  payment: Payment,
+  amount: bigint,
+  feeBps: number,
+  options: { payerSignature?: string; permit?: PermitSignature } = {},
+): Promise<CofferReceipt & { paymentId: string }> {
+  const signature = options.payerSignature ?? "0x";
+  const result = await send(() =>
+    options.permit
+      ? client.escrow.chargeWithPermit(payment, amount, feeBps, signature, options.permit)
+      : client.escrow.charge(payment, amount, feeBps, signature, { value: valueFor(payment, amount) }),
+  );
+  return { ...result, paymentId: getPaymentId(payment, await domainOf(client)) };
+}
+
+/** Captures part or all of what is held (operator). */
+export const capture = (client: CofferClient, payment: Payment, amount: bigint, feeBps: number) =>
+  send(() => client.escrow.capture(payment, amount, feeBps));
+
+/** Returns what is held to the payer (operator). */
+export const voidPayment = (client: CofferClient, payment: Payment) => send(() => client.escrow.void(payment));
+
+/** Takes back what is held after the authorization expiry (payer). */
+export const reclaim = (client: CofferClient, payment: Payment) => send(() => client.escrow.reclaim(payment));
+
+/** Refunds up to what was captured, funded by the caller (operator or payee). */
+export const refund = (client: CofferClient, payment: Payment, amount: bigint) =>
+  send(() => client.escrow.refund(payment, amount, { value: valueFor(payment, amount) }));
+
+/** Freezes what is held until the arbiter resolves (payer). */
+export const dispute = (client: CofferClient, payment: Payment) => send(() => client.escrow.dispute(payment));
+
+/** Divides frozen funds: `payerAmount` back to the payer, the rest to the payee (arbiter). */
+export const resolve = (client: CofferClient, payment: Payment, payerAmount: bigint) =>
+  send(() => client.escrow.resolve(payment, payerAmount));
+
+/** Pays a payee-signed invoice, exactly its amount. */
+export async function payInvoice(
+  client: CofferClient,
+  invoice: Invoice,
+  payeeSignature: string,
+  options: { permit?: PermitSignature } = {},
+): Promise<CofferReceipt & { invoiceId: string }> {
+  const result = await send(() =>
+    options.permit
+      ? client.escrow.payInvoiceWithPermit(invoice, payeeSignature, options.permit)
+      : client.escrow.payInvoice(invoice, payeeSignature, {
+          value: invoice.token === NATIVE_TOKEN ? invoice.amount : 0n,
+        }),
+  );
+  return { ...result, invoiceId: getInvoiceId(invoice, await domainOf(client)) };
+}
+
+/** Creates and signs an invoice as its payee; returns it with its id and signature. */
+export async function createInvoice(
+  client: CofferClient,
+  payee: ethers.Signer,
+  fields: Omit<Invoice, "payee" | "payer" | "salt"> & { payer?: string; salt?: bigint },
+): Promise<{ invoice: Invoice; invoiceId: string; signature: string }> {
+  const invoice: Invoice = {
+    payee: await payee.getAddress(),
+    payer: fields.payer ?? ethers.ZeroAddress,
+    token: fields.token,
+    amount: fields.amount,
+    expiry: fields.expiry,
+    referenceId: fields.referenceId,
+    salt: fields.salt ?? BigInt(ethers.hexlify(ethers.randomBytes(16))),
+  };
+  const domain = await domainOf(client);
+  return { invoice, invoiceId: getInvoiceId(invoice, domain), signature: await signInvoice(payee, invoice, domain) };
+}
+
+/** Withdraws the caller's credited payouts of `token` to `to`. */
+export const withdrawCredit = (client: CofferClient, token: string, to: string) =>
+  send(() => client.escrow.withdraw(token, to));

@@ -3,4 +3,8 @@
  * `typechain-types/`; addresses come from `deployments/<chainId>.json`.
  */
 export * from "./deployments";
+export * from "./client";
+export * from "./errors";
 export * as escrow from "./escrow";
+export * as subscriptions from "./subscriptions";
+export * as treasury from "./treasury";

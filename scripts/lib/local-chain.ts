@@ -37,6 +37,13 @@ export async function freePort(): Promise<number> {
 const ROOT = path.join(__dirname, "..", "..");
 const ANVIL = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 
+/** Anvil's arguments; under `npm run coverage` instrumented contracts exceed the 24 KiB code size limit. */
+function anvilArgs(port: number, chainId: number): string[] {
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"];
+  if (process.env.COFFER_COVERAGE === "true") args.push("--disable-code-size-limit");
+  return args;
+}
+
 /**
  * Starts a local chain (chain id 31337 unless told otherwise, the development accounts funded) on `port`: Anvil when its npm
  * package is installed (it starts in a tenth of a second), else `hardhat node`. Resolves once it answers.
@@ -47,9 +54,7 @@ export async function startLocalChain(options: { port?: number; chainId?: number
   const useAnvil = fs.existsSync(ANVIL);
   if (!useAnvil && chainId !== 31337) throw new Error("Another chain id than 31337 needs Anvil");
   const child: ChildProcess = useAnvil
-    ? spawn(ANVIL, ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      })
+    ? spawn(ANVIL, anvilArgs(port, chainId), { stdio: ["ignore", "pipe", "pipe"] })
     : spawn(
         process.execPath,
         [require.resolve("hardhat/internal/cli/bootstrap"), "node", "--hostname", "127.0.0.1", "--port", String(port)],

@@ -1,0 +1,57 @@
+import { ethers } from "ethers";
+import {
+  CofferEscrow__factory,
+  CofferSubscriptions__factory,
+  CofferTreasuryModule__factory,
+  type CofferEscrow,
+  type CofferSubscriptions,
+  type CofferTreasuryModule,
+} from "../typechain-types";
+import { CofferContractNotDeployedError, getDeployment, type DeploymentManifest } from "./deployments";
+import { toCofferError } from "./errors";
+
+/** Coffer's contracts on one chain, bound to a signer (to send) or a provider (to read). */
+export interface CofferClient {
+  readonly chainId: number;
+  readonly manifest: DeploymentManifest;
+  readonly runner: ethers.ContractRunner;
+  readonly escrow: CofferEscrow;
+  readonly subscriptions: CofferSubscriptions;
+  readonly treasury: CofferTreasuryModule;
+}
+
+/** Options of {@link createCofferClient}. */
+export interface CofferClientOptions {
+  /** A signer connected to a provider, or a provider for read-only use. */
+  readonly runner: ethers.Signer | ethers.Provider;
+  /** Folder of the manifests (`deployments/` by default, or `COFFER_DEPLOYMENTS_DIR`). */
+  readonly deploymentsDir?: string;
+}
+
+/**
+ * Connects to Coffer on the runner's chain, with addresses from `deployments/<chainId>.json`.
+ * @throws CofferDeploymentNotFoundError for a chain without a deployment; CofferRpcError when the node fails.
+ */
+export async function createCofferClient(options: CofferClientOptions): Promise<CofferClient> {
+  const provider = "provider" in options.runner && options.runner.provider ? options.runner.provider : options.runner;
+  let chainId: number;
+  try {
+    chainId = Number((await (provider as ethers.Provider).getNetwork()).chainId);
+  } catch (error) {
+    throw toCofferError(error);
+  }
+  const manifest = getDeployment(chainId, options.deploymentsDir);
+  const address = (name: string): string => {
+    const record = manifest.contracts[name];
+    if (record === undefined) throw new CofferContractNotDeployedError(chainId, name);
+    return record.address;
+  };
+  return {
+    chainId,
+    manifest,
+    runner: options.runner,
+    escrow: CofferEscrow__factory.connect(address("CofferEscrow"), options.runner),
+    subscriptions: CofferSubscriptions__factory.connect(address("CofferSubscriptions"), options.runner),
+    treasury: CofferTreasuryModule__factory.connect(address("CofferTreasuryModule"), options.runner),
+  };
+}

@@ -1,0 +1,71 @@
+import { ethers } from "ethers";
+import type { CofferClient } from "./client";
+import { send, type CofferReceipt } from "./errors";
+import type { ICofferTreasuryModule } from "../typechain-types/contracts/treasury/CofferTreasuryModule";
+
+/** A queued transfer as emitted by `TransferQueued`: what executing or cancelling it takes. */
+export type QueuedTransfer = ICofferTreasuryModule.QueuedTransferStruct;
+
+/** A call the treasury Safe makes to the module to change its own policy (to propose through `coffer safe`). */
+export interface PolicyCall {
+  readonly to: string;
+  readonly value: bigint;
+  readonly data: string;
+}
+
+/** Policy calls, encoded for the Safe to execute (each needs the Safe's owners' approval). */
+export const policy = {
+  setOperator: (client: CofferClient, operator: string, enabled: boolean, restricted: boolean) =>
+    call(client, client.treasury.interface.encodeFunctionData("setOperator", [operator, enabled, restricted])),
+  setOperatorPaused: (client: CofferClient, operator: string, paused: boolean) =>
+    call(client, client.treasury.interface.encodeFunctionData("setOperatorPaused", [operator, paused])),
+  setRecipient: (client: CofferClient, operator: string, recipient: string, allowed: boolean) =>
+    call(client, client.treasury.interface.encodeFunctionData("setRecipient", [operator, recipient, allowed])),
+  setBudget: (client: CofferClient, operator: string, token: string, amount: bigint, period: number) =>
+    call(client, client.treasury.interface.encodeFunctionData("setBudget", [operator, token, amount, period])),
+  setSafeSettings: (client: CofferClient, paused: boolean, delay: number) =>
+    call(client, client.treasury.interface.encodeFunctionData("setSafeSettings", [paused, delay])),
+  setSweepRule: (client: CofferClient, token: string, cold: string, cap: bigint) =>
+    call(client, client.treasury.interface.encodeFunctionData("setSweepRule", [token, cold, cap])),
+  cancelQueued: (client: CofferClient, transfer: QueuedTransfer) =>
+    call(client, client.treasury.interface.encodeFunctionData("cancelQueued", [transfer])),
+  /** The Safe's own `enableModule(module)`, addressed to the Safe. */
+  enableModule: async (client: CofferClient, safe: string): Promise<PolicyCall> => ({
+    to: safe,
+    value: 0n,
+    data: new ethers.Interface(["function enableModule(address module)"]).encodeFunctionData("enableModule", [
+      await client.treasury.getAddress(),
+    ]),
+  }),
+};
+
+async function call(client: CofferClient, data: string): Promise<PolicyCall> {
+  return { to: await client.treasury.getAddress(), value: 0n, data };
+}
+
+/** Pays from the Safe within the caller's budget (operator). */
+export const budgetTransfer = (client: CofferClient, safe: string, token: string, to: string, amount: bigint) =>
+  send(() => client.treasury.transfer(safe, token, to, amount));
+
+/** Queues a transfer behind the Safe's delay (operator); returns the transfer to execute later. */
+export async function queueTransfer(
+  client: CofferClient,
+  safe: string,
+  token: string,
+  to: string,
+  amount: bigint,
+): Promise<CofferReceipt & { transferId: string; transfer: QueuedTransfer }> {
+  const result = await send(() => client.treasury.queueTransfer(safe, token, to, amount));
+  const event = result.events.find((candidate) => candidate.name === "TransferQueued");
+  if (event === undefined) throw new Error(`No TransferQueued event in ${result.hash}`);
+  const transfer = event.args["transfer"] as ethers.Result;
+  return { ...result, transferId: event.args["transferId"] as string, transfer: transfer.toObject() as QueuedTransfer };
+}
+
+/** Executes a queued transfer after its delay (anyone). */
+export const executeQueued = (client: CofferClient, transfer: QueuedTransfer) =>
+  send(() => client.treasury.executeQueued(transfer));
+
+/** Sweeps the Safe's excess of `token` above its cap to the cold address (anyone). */
+export const sweep = (client: CofferClient, safe: string, token: string) =>
+  send(() => client.treasury.sweep(safe, token));
