@@ -1,20 +1,23 @@
 /**
- * `npm run gas`: measures the gas of every Coffer operation on a fresh in-process chain, next to the raw ERC-20
- * transfer of the same run, and writes `bench/gas-snapshot.json` (operation name → total transaction gas).
+ * Gas of every Coffer operation, measured on a fresh in-process chain next to the raw ERC-20 transfer of the same
+ * run. `npm run gas` (or `npm run gas:update`) writes `bench/gas-snapshot.json` (operation name → total transaction
+ * gas); `npm run gas:check` (part of `npm test`) fails when an operation costs more than the snapshot says, or when
+ * an operation appears or disappears, until the snapshot is updated on purpose.
  */
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { measureBaselines } from "./gas/baseline";
 import { measureEscrow } from "./gas/escrow";
+import type { GasFigures } from "./gas/measure";
+import { compareToSnapshot } from "./gas/snapshot";
 import { measureSubscriptions } from "./gas/subscriptions";
 import { measureTreasury } from "./gas/treasury";
-import type { GasFigures } from "./gas/measure";
 
 export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
 
-async function main(): Promise<void> {
-  // One chain for every figure, so that each compares with the raw transfer of the same run.
+/** Every figure, measured on one chain so that each compares with the raw transfer of the same run. */
+async function measureAll(): Promise<GasFigures> {
   const baseline = await measureBaselines(hre);
   const figures: GasFigures = {
     ...baseline.figures,
@@ -22,13 +25,31 @@ async function main(): Promise<void> {
     ...(await measureSubscriptions(hre, baseline.manifest)),
     ...(await measureTreasury(hre, baseline.manifest)),
   };
-  const sorted = Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
-  fs.writeFileSync(SNAPSHOT_FILE, JSON.stringify(sorted, null, 2) + "\n");
-  const raw = figures["baseline.erc20.transfer"]!;
-  for (const [name, gas] of Object.entries(sorted)) {
-    console.log(`${name.padEnd(44)} ${String(gas).padStart(10)}  ${(gas / raw).toFixed(2)}×`);
+  return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+async function main(): Promise<void> {
+  const check = process.env.GAS_CHECK === "true";
+  const measured = await measureAll();
+  const raw = measured["baseline.erc20.transfer"]!;
+  for (const [name, gas] of Object.entries(measured)) {
+    console.log(`${name.padEnd(52)} ${String(gas).padStart(10)}  ${(gas / raw).toFixed(2)}×`);
   }
-  console.log(`\nWrote ${path.relative(process.cwd(), SNAPSHOT_FILE)}`);
+  if (!check) {
+    fs.writeFileSync(SNAPSHOT_FILE, JSON.stringify(measured, null, 2) + "\n");
+    console.log(`\nWrote ${path.relative(process.cwd(), SNAPSHOT_FILE)}`);
+    return;
+  }
+  const snapshot = JSON.parse(fs.readFileSync(SNAPSHOT_FILE, "utf8")) as GasFigures;
+  const problems = compareToSnapshot(snapshot, measured);
+  if (problems.length > 0) {
+    console.error(
+      `\nGas snapshot check failed (run \`npm run gas:update\` to accept on purpose):\n  ${problems.join("\n  ")}`,
+    );
+    process.exit(1);
+  }
+  const cheaper = Object.entries(measured).filter(([name, gas]) => gas < snapshot[name]!);
+  console.log(`\nGas snapshot check passed${cheaper.length ? ` (${cheaper.length} cheaper than the snapshot)` : ""}.`);
 }
 
 main().catch((error: unknown) => {

@@ -35,9 +35,10 @@ export async function measureSubscriptions(
   const planId = await subscriptions.connect(merchant!).createPlan.staticCall(planParams);
   await (await subscriptions.connect(merchant!).createPlan(planParams)).wait();
 
-  /** A funded subscriber with a 12-period allowance. */
+  /** A funded subscriber with a 12-period allowance (keys derived from a counter: the same on every run). */
+  let subscriberCount = 0;
   const newSubscriber = async (): Promise<ethers.Signer> => {
-    const wallet = ethers.Wallet.createRandom().connect(hre.ethers.provider);
+    const wallet = new ethers.Wallet(ethers.id(`subscriber-${++subscriberCount}`), hre.ethers.provider);
     await (await deployer!.sendTransaction({ to: wallet.address, value: ethers.parseEther("1") })).wait();
     await (await token.mint(wallet.address, 1_000n * unit)).wait();
     await (await token.connect(wallet).approve(await subscriptions.getAddress(), 120n * unit)).wait();

@@ -50,6 +50,8 @@ export async function measureTreasury(
   figures["treasury.budgetTransfer"] = await gasOf(
     module.connect(operator!).transfer(safe, tokenAddress, vendor!.address, 10n * unit),
   );
+  // A fixed time, so that the queued transfer's `eta` (calldata of executeQueued) does not depend on the clock.
+  await hre.network.provider.send("evm_setNextBlockTimestamp", [2_100_000_000]);
   const queueing = await (
     await module.connect(operator!).queueTransfer(safe, tokenAddress, vendor!.address, 20_000n * unit)
   ).wait();
