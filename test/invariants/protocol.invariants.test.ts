@@ -1,0 +1,545 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { ethers } from "ethers";
+import hre from "hardhat";
+import { deployCoffer } from "../../deploy/deploy";
+import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { devPrivateKey } from "../../scripts/lib/local-chain";
+import { execSafeCall } from "../../scripts/lib/safe-exec";
+import type { BlocklistToken, CofferEscrow, CofferSubscriptions, CofferTreasuryModule } from "../../typechain-types";
+
+/** Seed and number of runs: reproducible, and overridable to explore further. */
+const SEED = Number(process.env.INVARIANT_SEED ?? 2026);
+const RUNS = Number(process.env.INVARIANT_RUNS ?? 120);
+const UNIT = 1_000_000n;
+const FEE_BPS = 100n;
+const DAY = 86_400;
+
+/** One step of a scenario. Indexes pick actors and earlier payments modulo their count. */
+type Action =
+  | { kind: "authorize"; payer: number; payee: number; units: number }
+  | { kind: "charge"; payer: number; payee: number; units: number }
+  | { kind: "capture" | "refund" | "resolve"; payment: number; percent: number }
+  | { kind: "void" | "reclaim" | "dispute"; payment: number }
+  | { kind: "withdraw"; account: number }
+  | { kind: "blocklistPayee"; on: boolean }
+  | { kind: "pause"; on: boolean }
+  | { kind: "subscribe"; payer: number }
+  | { kind: "revokeAllowance"; payer: number; on: boolean }
+  | { kind: "chargeSubscriptions" }
+  | { kind: "treasuryPayout"; units: number }
+  | { kind: "wait"; seconds: number };
+
+const payment = fc.nat(20);
+const percent = fc.integer({ min: 1, max: 100 });
+/** Weighted so that most runs move money in and out of escrow, with blocks, pauses and time jumps among them. */
+const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("authorize" as const),
+      payer: fc.nat(2),
+      payee: fc.nat(1),
+      units: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("charge" as const),
+      payer: fc.nat(2),
+      payee: fc.nat(1),
+      units: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("capture" as const), payment, percent }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), payment, percent }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("resolve" as const), payment, percent }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom("void" as const, "reclaim" as const), payment }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("dispute" as const), payment }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("withdraw" as const), account: fc.nat(5) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("blocklistPayee" as const), on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("pause" as const), on: fc.boolean() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("subscribe" as const), payer: fc.nat(2) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("revokeAllowance" as const), payer: fc.nat(2), on: fc.boolean() }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("chargeSubscriptions" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("treasuryPayout" as const), units: fc.integer({ min: 1, max: 400 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.integer({ min: 60, max: 2 * DAY }) }),
+  },
+);
+
+/** The model's view of one escrow payment. */
+interface ModelPayment {
+  payment: Payment;
+  id: string;
+  authorized: bigint;
+  capturable: bigint;
+  refundable: bigint;
+  captured: bigint;
+  returned: bigint;
+  refunded: bigint;
+  status: 1n | 2n | 3n;
+}
+
+async function world() {
+  const signers = await hre.ethers.getSigners();
+  const [deployer, owner1, owner2, owner3, operator, arbiter, keeper, feeReceiver, treasuryOperator] = signers;
+  const payers = signers.slice(9, 12);
+  const payees = signers.slice(12, 14);
+  const vendor = signers[14]!;
+  const withdrawTo = signers[15]!;
+  const { manifest } = await deployCoffer({
+    signer: deployer!,
+    network: "hardhat",
+    local: true,
+    readArtifact: (name) => hre.artifacts.readArtifact(name),
+    deploymentsDir: hre.config.paths.cache,
+    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
+  });
+  const escrow = (await hre.ethers.getContractAt(
+    "CofferEscrow",
+    manifest.contracts["CofferEscrow"]!.address,
+  )) as unknown as CofferEscrow;
+  const subscriptions = (await hre.ethers.getContractAt(
+    "CofferSubscriptions",
+    manifest.contracts["CofferSubscriptions"]!.address,
+  )) as unknown as CofferSubscriptions;
+  const module = (await hre.ethers.getContractAt(
+    "CofferTreasuryModule",
+    manifest.contracts["CofferTreasuryModule"]!.address,
+  )) as unknown as CofferTreasuryModule;
+  // A fresh USDC-like token with a blocklist and a pause, for this suite only.
+  const token = (await hre.ethers.deployContract("BlocklistToken")) as unknown as BlocklistToken;
+  const tokenAddress = await token.getAddress();
+  const safe = manifest.treasurySafe!.address;
+
+  for (const account of [...payers, operator!]) {
+    await token.mint(account.address, 10_000n * UNIT);
+    await token.connect(account).approve(await escrow.getAddress(), ethers.MaxUint256);
+    await token.connect(account).approve(await subscriptions.getAddress(), ethers.MaxUint256);
+  }
+  await token.mint(safe, 5_000n * UNIT);
+  const asSafe = (to: string, data: string) =>
+    execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], keeper!, { to, data });
+  await asSafe(
+    safe,
+    new ethers.Interface(["function enableModule(address)"]).encodeFunctionData("enableModule", [
+      await module.getAddress(),
+    ]),
+  );
+  await asSafe(
+    await module.getAddress(),
+    module.interface.encodeFunctionData("setOperator", [treasuryOperator!.address, true, false]),
+  );
+  await asSafe(
+    await module.getAddress(),
+    module.interface.encodeFunctionData("setBudget", [treasuryOperator!.address, tokenAddress, 1_000n * UNIT, 7 * DAY]),
+  );
+  const planId = await subscriptions.connect(payees[0]!).createPlan.staticCall({
+    payee: payees[0]!.address,
+    token: tokenAddress,
+    amount: 20n * UNIT,
+    period: DAY,
+    trial: 0,
+    grace: 2 * DAY,
+    feeBps: 0,
+    feeReceiver: ethers.ZeroAddress,
+  });
+  await subscriptions.connect(payees[0]!).createPlan({
+    payee: payees[0]!.address,
+    token: tokenAddress,
+    amount: 20n * UNIT,
+    period: DAY,
+    trial: 0,
+    grace: 2 * DAY,
+    feeBps: 0,
+    feeReceiver: ethers.ZeroAddress,
+  });
+  const chainId = (await hre.ethers.provider.getNetwork()).chainId;
+  return {
+    escrow,
+    subscriptions,
+    module,
+    token,
+    tokenAddress,
+    safe,
+    planId,
+    operator: operator!,
+    arbiter: arbiter!,
+    keeper: keeper!,
+    feeReceiver: feeReceiver!,
+    treasuryOperator: treasuryOperator!,
+    payers,
+    payees,
+    vendor,
+    withdrawTo,
+    domain: { chainId, escrow: await escrow.getAddress() },
+  };
+}
+
+type World = Awaited<ReturnType<typeof world>>;
+
+/** Runs one sequence of actions against the chain and the model, checking every invariant after each step. */
+async function runScenario(w: World, actions: Action[]): Promise<void> {
+  const escrowAddress = await w.escrow.getAddress();
+  const subscriptionsAddress = await w.subscriptions.getAddress();
+  const tracked = [
+    ...w.payers.map((s) => s.address),
+    ...w.payees.map((s) => s.address),
+    w.operator.address,
+    w.feeReceiver.address,
+    w.vendor.address,
+    w.withdrawTo.address,
+    escrowAddress,
+    subscriptionsAddress,
+    w.safe,
+  ];
+  const balances = new Map<string, bigint>();
+  for (const account of tracked) balances.set(account, await w.token.balanceOf(account));
+  const credits = new Map<string, bigint>();
+  const payments: ModelPayment[] = [];
+  const blocked = new Set<string>();
+  let paused = false;
+  const subscriptionIds: bigint[] = [];
+  const chargedPeriods = new Set<string>();
+  const budget = { period: -1, spent: 0n };
+  let salt = 0n;
+
+  const move = (from: string, to: string, amount: bigint) => {
+    balances.set(from, balances.get(from)! - amount);
+    balances.set(to, balances.get(to)! + amount);
+  };
+  const canMove = (from: string, to: string) => !paused && !blocked.has(from) && !blocked.has(to);
+  /** An escrow payout: pushed when the token lets it through, credited otherwise. */
+  const payOut = (to: string, amount: bigint) => {
+    if (amount === 0n) return;
+    if (canMove(escrowAddress, to)) move(escrowAddress, to, amount);
+    else credits.set(to, (credits.get(to) ?? 0n) + amount);
+  };
+  const now = async () => BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+  /** Sends and reports whether it succeeded; a failure that the model did not expect fails the run. */
+  const attempt = async (expected: boolean, label: string, sendTx: () => Promise<unknown>) => {
+    let succeeded = true;
+    let reason = "";
+    try {
+      await sendTx();
+    } catch (error) {
+      succeeded = false;
+      reason = (error as Error).message.split("\n")[0]!;
+    }
+    expect(
+      succeeded,
+      `${label}: expected ${expected ? "success" : "a revert"}${reason ? ` (${reason})` : ""}`,
+    ).to.equal(expected);
+    return succeeded;
+  };
+
+  for (const action of actions) {
+    const nextTime = (await now()) + 1n;
+    switch (action.kind) {
+      case "authorize":
+      case "charge": {
+        const payer = w.payers[action.payer]!;
+        const payee = w.payees[action.payee]!;
+        const amount = BigInt(action.units) * UNIT;
+        const payment: Payment = {
+          operator: w.operator.address,
+          payer: payer.address,
+          payee: payee.address,
+          token: w.tokenAddress,
+          maxAmount: 100n * UNIT,
+          preApprovalExpiry: nextTime + 3_600n,
+          authorizationExpiry: nextTime + 3n * 86_400n,
+          refundExpiry: nextTime + 10n * 86_400n,
+          minFeeBps: Number(FEE_BPS),
+          maxFeeBps: Number(FEE_BPS),
+          feeReceiver: w.feeReceiver.address,
+          arbiter: w.arbiter.address,
+          referenceId: ethers.id(`order-${++salt}`),
+          salt,
+        };
+        const enough = balances.get(payer.address)! >= amount;
+        if (action.kind === "authorize") {
+          const ok = await attempt(enough && canMove(payer.address, escrowAddress), "authorize", async () =>
+            (await w.escrow.connect(payer).authorize(payment, amount, "0x")).wait(),
+          );
+          if (ok) {
+            move(payer.address, escrowAddress, amount);
+            payments.push({
+              payment,
+              id: getPaymentId(payment, w.domain),
+              authorized: amount,
+              capturable: amount,
+              refundable: 0n,
+              captured: 0n,
+              returned: 0n,
+              refunded: 0n,
+              status: 1n,
+            });
+          }
+        } else {
+          const fee = (amount * FEE_BPS) / 10_000n;
+          const expected =
+            enough &&
+            canMove(payer.address, payee.address) &&
+            (fee === 0n || canMove(payer.address, w.feeReceiver.address));
+          const ok = await attempt(expected, "charge", async () =>
+            (await w.escrow.connect(payer).charge(payment, amount, Number(FEE_BPS), "0x")).wait(),
+          );
+          if (ok) {
+            move(payer.address, payee.address, amount - fee);
+            if (fee > 0n) move(payer.address, w.feeReceiver.address, fee);
+            payments.push({
+              payment,
+              id: getPaymentId(payment, w.domain),
+              authorized: amount,
+              capturable: 0n,
+              refundable: amount,
+              captured: amount,
+              returned: 0n,
+              refunded: 0n,
+              status: 1n,
+            });
+          }
+        }
+        break;
+      }
+      case "capture": {
+        const p = payments[action.payment % Math.max(payments.length, 1)];
+        if (p === undefined) break;
+        const amount = (p.capturable * BigInt(action.percent)) / 100n;
+        const expected = p.status === 1n && amount > 0n && nextTime < p.payment.authorizationExpiry;
+        const ok = await attempt(expected, "capture", async () =>
+          (await w.escrow.connect(w.operator).capture(p.payment, amount, Number(FEE_BPS))).wait(),
+        );
+        if (ok) {
+          const fee = (amount * FEE_BPS) / 10_000n;
+          p.capturable -= amount;
+          p.refundable += amount;
+          p.captured += amount;
+          payOut(p.payment.payee, amount - fee);
+          payOut(w.feeReceiver.address, fee);
+        }
+        break;
+      }
+      case "void":
+      case "reclaim": {
+        const p = payments[action.payment % Math.max(payments.length, 1)];
+        if (p === undefined) break;
+        const timeOk = action.kind === "void" || nextTime >= p.payment.authorizationExpiry;
+        const expected = p.status === 1n && p.capturable > 0n && timeOk;
+        const caller = action.kind === "void" ? w.operator : w.payers.find((s) => s.address === p.payment.payer)!;
+        const ok = await attempt(expected, action.kind, async () =>
+          (
+            await (action.kind === "void"
+              ? w.escrow.connect(caller).void(p.payment)
+              : w.escrow.connect(caller).reclaim(p.payment))
+          ).wait(),
+        );
+        if (ok) {
+          p.returned += p.capturable;
+          payOut(p.payment.payer, p.capturable);
+          p.capturable = 0n;
+        }
+        break;
+      }
+      case "refund": {
+        const p = payments[action.payment % Math.max(payments.length, 1)];
+        if (p === undefined) break;
+        const amount = (p.refundable * BigInt(action.percent)) / 100n;
+        const expected =
+          amount > 0n &&
+          nextTime < p.payment.refundExpiry &&
+          canMove(w.operator.address, p.payment.payer) &&
+          balances.get(w.operator.address)! >= amount;
+        const ok = await attempt(expected, "refund", async () =>
+          (await w.escrow.connect(w.operator).refund(p.payment, amount)).wait(),
+        );
+        if (ok) {
+          p.refundable -= amount;
+          p.refunded += amount;
+          move(w.operator.address, p.payment.payer, amount);
+        }
+        break;
+      }
+      case "dispute": {
+        const p = payments[action.payment % Math.max(payments.length, 1)];
+        if (p === undefined) break;
+        const expected = p.status === 1n && p.capturable > 0n && nextTime < p.payment.authorizationExpiry;
+        const payer = w.payers.find((s) => s.address === p.payment.payer)!;
+        if (await attempt(expected, "dispute", async () => (await w.escrow.connect(payer).dispute(p.payment)).wait()))
+          p.status = 2n;
+        break;
+      }
+      case "resolve": {
+        const p = payments[action.payment % Math.max(payments.length, 1)];
+        if (p === undefined) break;
+        const toPayer = (p.capturable * BigInt(action.percent)) / 100n;
+        const ok = await attempt(p.status === 2n, "resolve", async () =>
+          (await w.escrow.connect(w.arbiter).resolve(p.payment, toPayer)).wait(),
+        );
+        if (ok) {
+          const toPayee = p.capturable - toPayer;
+          p.returned += toPayer;
+          p.captured += toPayee;
+          p.refundable += toPayee;
+          p.capturable = 0n;
+          p.status = 3n;
+          payOut(p.payment.payer, toPayer);
+          payOut(p.payment.payee, toPayee);
+        }
+        break;
+      }
+      case "withdraw": {
+        const accounts = [...w.payers, ...w.payees, w.feeReceiver];
+        const account = accounts[action.account % accounts.length]!;
+        const credit = credits.get(account.address) ?? 0n;
+        // Withdrawal goes to an address of the account's choice, so a blocklisted account still gets its money.
+        const expected = credit > 0n && canMove(escrowAddress, w.withdrawTo.address);
+        const ok = await attempt(expected, "withdraw", async () =>
+          (await w.escrow.connect(account).withdraw(w.tokenAddress, w.withdrawTo.address)).wait(),
+        );
+        if (ok) {
+          credits.set(account.address, 0n);
+          move(escrowAddress, w.withdrawTo.address, credit);
+        }
+        break;
+      }
+      case "blocklistPayee": {
+        const payee = w.payees[1]!.address;
+        if (action.on) {
+          await w.token.blocklist(payee);
+          blocked.add(payee);
+        } else {
+          await w.token.unblocklist(payee);
+          blocked.delete(payee);
+        }
+        break;
+      }
+      case "pause": {
+        if (action.on) await w.token.pause();
+        else await w.token.unpause();
+        paused = action.on;
+        break;
+      }
+      case "subscribe": {
+        const payer = w.payers[action.payer]!;
+        try {
+          const id = await w.subscriptions.connect(payer).subscribe.staticCall(w.planId);
+          const receipt = await (await w.subscriptions.connect(payer).subscribe(w.planId)).wait();
+          subscriptionIds.push(id);
+          applyCharges(receipt!);
+        } catch {
+          // A subscription whose first charge cannot be paid is not created: nothing to model.
+        }
+        break;
+      }
+      case "revokeAllowance": {
+        const payer = w.payers[action.payer]!;
+        if (!paused && !blocked.has(payer.address)) {
+          await w.token.connect(payer).approve(subscriptionsAddress, action.on ? 0n : ethers.MaxUint256);
+        }
+        break;
+      }
+      case "chargeSubscriptions": {
+        if (subscriptionIds.length === 0) break;
+        const receipt = await (await w.subscriptions.connect(w.keeper).chargeMany(subscriptionIds)).wait();
+        applyCharges(receipt!);
+        break;
+      }
+      case "treasuryPayout": {
+        const amount = BigInt(action.units) * UNIT;
+        const period = Math.floor(Number(nextTime) / (7 * DAY));
+        const spent = budget.period === period ? budget.spent : 0n;
+        const expected =
+          spent + amount <= 1_000n * UNIT && canMove(w.safe, w.vendor.address) && balances.get(w.safe)! >= amount;
+        const ok = await attempt(expected, "treasury payout", async () =>
+          (
+            await w.module.connect(w.treasuryOperator).transfer(w.safe, w.tokenAddress, w.vendor.address, amount)
+          ).wait(),
+        );
+        if (ok) {
+          budget.period = period;
+          budget.spent = spent + amount;
+          move(w.safe, w.vendor.address, amount);
+        }
+        break;
+      }
+      case "wait":
+        await hre.network.provider.send("evm_increaseTime", [action.seconds]);
+        await hre.network.provider.send("evm_mine", []);
+        break;
+    }
+    await checkInvariants();
+  }
+
+  /** Applies the subscription charges a receipt reports (authorized by the subscriber's opt-in), checking bounds. */
+  function applyCharges(receipt: ethers.TransactionReceipt) {
+    for (const log of receipt.logs) {
+      const event = w.subscriptions.interface.parseLog(log);
+      if (event?.name !== "SubscriptionCharged") continue;
+      const key = `${event.args.subscriptionId}:${event.args.periodIndex}`;
+      expect(chargedPeriods.has(key), `subscription charged twice for one period: ${key}`).to.equal(false);
+      chargedPeriods.add(key);
+      expect(event.args.amount).to.equal(20n * UNIT);
+      move(event.args.subscriber as string, w.payees[0]!.address, event.args.amount as bigint);
+    }
+  }
+
+  async function checkInvariants() {
+    // 2 and 3: every balance as the model says, and all of the supply accounted for.
+    let sum = 0n;
+    for (const account of tracked) {
+      const actual = await w.token.balanceOf(account);
+      expect(actual, `balance of ${account}`).to.equal(balances.get(account));
+      sum += actual;
+    }
+    expect(await w.token.totalSupply(), "conservation").to.equal(sum);
+    // 1 and 4: the escrow holds exactly what it owes, payment by payment.
+    let owed = 0n;
+    for (const p of payments) {
+      const state = await w.escrow.getPaymentState(p.id);
+      expect([state.capturable, state.refundable, state.status], `payment ${p.id}`).to.deep.equal([
+        p.capturable,
+        p.refundable,
+        p.status,
+      ]);
+      expect(p.captured + p.returned <= p.authorized, "captured + returned ≤ authorized").to.equal(true);
+      expect(p.refunded <= p.captured, "refunded ≤ captured").to.equal(true);
+      owed += p.capturable;
+    }
+    for (const [account, credit] of credits) {
+      expect(await w.escrow.creditOf(account, w.tokenAddress), `credit of ${account}`).to.equal(credit);
+      owed += credit;
+    }
+    expect(await w.token.balanceOf(escrowAddress), "escrow solvency").to.equal(owed);
+    expect(await w.token.balanceOf(subscriptionsAddress), "subscriptions hold nothing").to.equal(0n);
+  }
+}
+
+describe("protocol invariants (model-based, across escrow, subscriptions and the treasury module)", function () {
+  this.timeout(600_000);
+
+  it(`hold over ${RUNS} random sequences of actions (seed ${SEED})`, async function () {
+    const w = await world();
+    await fc.assert(
+      fc.asyncProperty(fc.array(actionArbitrary, { minLength: 10, maxLength: 40 }), async (actions) => {
+        const snapshot = await hre.network.provider.send("evm_snapshot", []);
+        try {
+          await runScenario(w, actions);
+        } finally {
+          await hre.network.provider.send("evm_revert", [snapshot]);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: false, verbose: 1 },
+    );
+  });
+});
