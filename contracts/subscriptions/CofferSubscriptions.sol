@@ -29,6 +29,10 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
     uint32 public constant MIN_PERIOD = 1 hours;
     /// @notice Gas a token pull may use per charge, so that one hostile token cannot starve a batch.
     uint256 public constant COLLECT_GAS = 300_000;
+    /// @notice Gas that finding out why a pull failed may use (the token's `allowance` and `balanceOf`).
+    uint256 public constant DIAGNOSE_GAS = 50_000;
+    /// @notice Most bytes of a token's revert data kept in `SubscriptionChargeFailed`.
+    uint256 public constant MAX_REVERT_DATA = 256;
     /// @notice Gas forwarded with an ETH payout; a receiver that needs more is credited instead.
     uint256 public constant ETH_PAYOUT_GAS = 50_000;
 
@@ -300,11 +304,25 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
     /**
      * @notice Whether a subscription can be charged now, and when its next charge is due.
      * @param subscriptionId The subscription.
-     * @return due True when `charge` would try to collect now.
+     * @return due True when `charge` would act now: collect, or lapse a past-due subscription beyond its grace.
      * @return dueAt Start of the next chargeable period, unix seconds (0 when it can never be charged).
      */
     function isDue(uint256 subscriptionId) external view returns (bool due, uint256 dueAt) {
         return _due(subscriptionId);
+    }
+
+    /**
+     * @notice Why a charge of `amount` of `token` from `subscriber` would fail: its allowance to this contract or
+     * its balance is too low, or else the token itself refuses. Reverts when the token's views misbehave.
+     * @param token The token.
+     * @param subscriber The subscriber.
+     * @param amount The amount of one charge, in token units.
+     * @return The failure reason.
+     */
+    function diagnoseCharge(address token, address subscriber, uint256 amount) external view returns (FailureReason) {
+        if (IERC20(token).allowance(subscriber, address(this)) < amount) return FailureReason.AllowanceTooLow;
+        if (IERC20(token).balanceOf(subscriber) < amount) return FailureReason.BalanceTooLow;
+        return FailureReason.TransferFailed;
     }
 
     /**
@@ -451,8 +469,11 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         address feeReceiver = fee == 0 ? address(0) : plan.feeReceiver;
         try this.collect{gas: COLLECT_GAS}(plan.token, subscriber, plan.payee, plan.amount - fee, feeReceiver, fee) {
             return (true, reason, "");
-        } catch (bytes memory data) {
-            return (false, _diagnose(plan.token, subscriber, plan.amount, data), data);
+        } catch {
+            // Only a bounded prefix of the token's revert data is copied and logged: a token cannot make a failed
+            // charge cost more than the caps.
+            revertData = _returnDataPrefix();
+            return (false, _diagnose(plan.token, subscriber, plan.amount, revertData), revertData);
         }
     }
 
@@ -470,7 +491,11 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         return (true, reason, revertData);
     }
 
-    /// @dev Why a token pull failed, from its revert data and the subscriber's allowance and balance.
+    /**
+     * @dev Why a token pull failed: a wrong amount delivered (from the revert data), else the subscriber's
+     * allowance and balance, read in a gas-capped call to {diagnoseCharge} so that a token whose views burn gas,
+     * revert or return garbage only makes the reason `TransferFailed`.
+     */
     function _diagnose(
         address token,
         address subscriber,
@@ -481,17 +506,26 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
             return FailureReason.WrongAmountDelivered;
         }
         if (token.code.length == 0) return FailureReason.TransferFailed;
-        try IERC20(token).allowance(subscriber, address(this)) returns (uint256 allowance) {
-            if (allowance < amount) return FailureReason.AllowanceTooLow;
+        try this.diagnoseCharge{gas: DIAGNOSE_GAS}(token, subscriber, amount) returns (FailureReason reason) {
+            return reason;
         } catch {
             return FailureReason.TransferFailed;
         }
-        try IERC20(token).balanceOf(subscriber) returns (uint256 balance) {
-            if (balance < amount) return FailureReason.BalanceTooLow;
-        } catch {
-            return FailureReason.TransferFailed;
+    }
+
+    /// @dev At most MAX_REVERT_DATA bytes of the last call's return data.
+    function _returnDataPrefix() private pure returns (bytes memory data) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let size := returndatasize()
+            if gt(size, MAX_REVERT_DATA) {
+                size := MAX_REVERT_DATA
+            }
+            data := mload(0x40)
+            mstore(data, size)
+            returndatacopy(add(data, 0x20), 0, size)
+            mstore(0x40, add(add(data, 0x20), and(add(size, 31), not(31))))
         }
-        return FailureReason.TransferFailed;
     }
 
     /// @dev Calls the token's permit for the caller and ignores a failure: if it was front-run, the allowance is set.

@@ -18,7 +18,7 @@ interface ICofferSubscriptions {
         uint32 period;
         /// @notice Free time before the first charge, in seconds (0: charged at once on subscribing).
         uint32 trial;
-        /// @notice Seconds after the start of a period whose charge failed during which a retry can still succeed.
+        /// @notice Seconds after a first failed charge during which a retry can still succeed.
         uint32 grace;
         /// @notice Part of each charge paid to `feeReceiver`, in basis points (at most 10,000).
         uint16 feeBps;
@@ -71,7 +71,8 @@ interface ICofferSubscriptions {
         uint48 anchor;
         /// @notice Lowest period index that may still be charged.
         uint32 nextPeriod;
-        /// @notice Start of the period whose charge first failed, unix seconds; 0 in good standing.
+        /// @notice Time of the first failed charge since the last success (grace runs from it), unix seconds;
+        /// 0 in good standing.
         uint48 pastDueSince;
         /// @notice Status to return to on resume (Active or PastDue); meaningful while paused.
         SubscriptionStatus statusBeforePause;
@@ -151,7 +152,7 @@ interface ICofferSubscriptions {
      * @param amount Amount that could not be charged.
      * @param periodIndex The period due.
      * @param reason Why it failed.
-     * @param revertData What the token reverted with, when it did.
+     * @param revertData What the token reverted with, when it did (at most 256 bytes).
      */
     event SubscriptionChargeFailed(
         uint256 indexed subscriptionId,
