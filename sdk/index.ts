@@ -8,3 +8,4 @@ export * from "./errors";
 export * as escrow from "./escrow";
 export * as subscriptions from "./subscriptions";
 export * as treasury from "./treasury";
+export * as safe from "./safe";

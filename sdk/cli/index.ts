@@ -1,0 +1,77 @@
+import { Command, CommanderError } from "commander";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
+import { safeCommand } from "./safe";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = require("../../package.json").version;
+
+const EXIT_CODES_HELP = `
+Keys come only from the environment (COFFER_PRIVATE_KEY) or an encrypted JSON keystore (--keystore <file>,
+password in COFFER_KEYSTORE_PASSWORD); the RPC URL from --rpc-url or COFFER_RPC_URL.
+
+Exit codes: 0 done; 1 the command failed (does not verify, signatures missing, node or service error);
+2 usage error (bad command line, no key or RPC URL configured), nothing was done.
+With --json, results are one JSON object on stdout, and a failure also prints {"ok":false,"error":{...}} there;
+errors are always one readable line on stderr.`;
+
+/** Builds the `coffer` program, writing to `io`. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command("coffer")
+    .description("Coffer's command line")
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    .showSuggestionAfterError(true)
+    .addHelpText("after", EXIT_CODES_HELP);
+  program.addCommand(safeCommand(io).copyInheritedSettings(program), { isDefault: false });
+  // Subcommands added before copyInheritedSettings keep their defaults: apply the program's to every one.
+  const inherit = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.copyInheritedSettings(program);
+      inherit(sub);
+    }
+  };
+  inherit(program);
+  return program;
+}
+
+/**
+ * Runs `coffer` with `argv` (as `process.argv`: node, script, arguments…) and resolves to the exit code, or to
+ * `"serving"` when a long-running command (`coffer safe serve`) keeps the process alive.
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number | "serving"> {
+  const json = argv.includes("--json");
+  let serving = false;
+  const program = buildProgram(io);
+  program.hook("preAction", (_program, action) => {
+    serving = action.name() === "serve";
+  });
+  try {
+    await program.parseAsync([...argv]);
+    return serving ? "serving" : EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (or the help): --help and --version exit 0, the rest are usage errors.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const usage = error instanceof UsageError;
+    const message = oneLine(error);
+    io.stderr(`coffer: ${message}${usage ? " (see --help)" : ""}\n`);
+    if (json) {
+      const name = error instanceof Error ? error.name : "Error";
+      io.stdout(`${toJson({ ok: false, error: { name, message } })}\n`);
+    }
+    if (io.env.COFFER_DEBUG === "1" && error instanceof Error && error.stack !== undefined)
+      io.stderr(`${error.stack}\n`);
+    return usage ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}
+
+/** The `coffer` bin: runs {@link main} on the process and exits with its code once the output is flushed. */
+export function run(): void {
+  void main(process.argv).then((code) => {
+    if (code === "serving") return;
+    process.exitCode = code;
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+  });
+}

@@ -1,0 +1,147 @@
+import fs from "node:fs";
+import path from "node:path";
+import { ethers } from "ethers";
+import { SafeNonceTakenError, SafeTransactionNotFoundError } from "./errors";
+import {
+  mergeSignatures,
+  readSafeTransactionFile,
+  writeSafeTransactionFile,
+  type SafeSignatureRecord,
+  type SafeTransactionFile,
+} from "./file";
+
+/**
+ * Where signers share Safe transactions and their signatures: a directory ({@link DirectorySafeStore}), Coffer's
+ * signature service ({@link SignatureServiceClient}), or the hosted Safe Transaction Service
+ * ({@link SafeApiKitStore}). A store keeps what it is given; the actions verify everything they read from one.
+ */
+export interface SafeTransactionStore {
+  /** A readable name for messages (a path or a URL). */
+  readonly location: string;
+  /**
+   * Adds a proposal, or merges its signatures into the stored transaction with the same safeTxHash.
+   * @throws SafeNonceTakenError when another transaction of the same Safe holds the nonce.
+   */
+  add(file: SafeTransactionFile): Promise<SafeTransactionFile>;
+  /** @throws SafeTransactionNotFoundError */
+  get(safeTxHash: string): Promise<SafeTransactionFile>;
+  /** The transactions the store holds for a Safe whose nonce is at least `minNonce` (by nonce). */
+  list(chainId: number, safeAddress: string, minNonce: number): Promise<SafeTransactionFile[]>;
+  /** Adds one signature (a signer already present keeps its signature). @throws SafeTransactionNotFoundError */
+  addSignature(safeTxHash: string, signature: SafeSignatureRecord): Promise<SafeTransactionFile>;
+}
+
+/** Runs `work` after every earlier call with the same key has finished (a per-key lock within this process). */
+class KeyedLock {
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const tail = current.catch(() => undefined);
+    this.#tails.set(key, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+}
+
+/**
+ * A store in a directory: one `<safeTxHash>.json` per transaction (the `coffer-safe-tx/1` format), written
+ * atomically, plus `.nonces/<chainId>-<safe>-<nonce>` claim files created exclusively (`wx`), so that two
+ * proposals for the same nonce cannot both be stored, even from two processes sharing the directory.
+ * Signatures added concurrently to one transaction are serialised within a process; two processes adding a
+ * signature to the same transaction at the same instant can lose one of them (the signature service is one
+ * process and does not).
+ */
+export class DirectorySafeStore implements SafeTransactionStore {
+  readonly #lock = new KeyedLock();
+
+  constructor(readonly directory: string) {
+    fs.mkdirSync(path.join(directory, ".nonces"), { recursive: true });
+  }
+
+  get location(): string {
+    return this.directory;
+  }
+
+  #file(safeTxHash: string): string {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(safeTxHash)) throw new SafeTransactionNotFoundError(safeTxHash, this.directory);
+    return path.join(this.directory, `${safeTxHash.toLowerCase()}.json`);
+  }
+
+  #claim(file: SafeTransactionFile): string {
+    const safe = file.safeAddress.toLowerCase();
+    return path.join(this.directory, ".nonces", `${file.chainId}-${safe}-${file.transaction.nonce}`);
+  }
+
+  /** The stored transaction, or undefined. */
+  async find(safeTxHash: string): Promise<SafeTransactionFile | undefined> {
+    const file = this.#file(safeTxHash);
+    if (!fs.existsSync(file)) return undefined;
+    return readSafeTransactionFile(file);
+  }
+
+  async get(safeTxHash: string): Promise<SafeTransactionFile> {
+    const found = await this.find(safeTxHash);
+    if (found === undefined) throw new SafeTransactionNotFoundError(safeTxHash, this.directory);
+    return found;
+  }
+
+  async add(file: SafeTransactionFile): Promise<SafeTransactionFile> {
+    return this.#lock.run(file.safeTxHash, async () => {
+      const existing = await this.find(file.safeTxHash);
+      if (existing !== undefined) {
+        const merged = mergeSignatures(existing, file.signatures);
+        writeSafeTransactionFile(this.#file(file.safeTxHash), merged);
+        return merged;
+      }
+      this.#claimNonce(file);
+      writeSafeTransactionFile(this.#file(file.safeTxHash), file);
+      return file;
+    });
+  }
+
+  #claimNonce(file: SafeTransactionFile): void {
+    const claim = this.#claim(file);
+    try {
+      fs.writeFileSync(claim, file.safeTxHash, { flag: "wx" });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = fs.readFileSync(claim, "utf8").trim();
+    // A claim whose transaction file never got written (a crash between the two writes) is taken over.
+    if (holder !== file.safeTxHash && fs.existsSync(this.#file(holder))) {
+      throw new SafeNonceTakenError(file.transaction.nonce, holder);
+    }
+    fs.writeFileSync(claim, file.safeTxHash);
+  }
+
+  async list(chainId: number, safeAddress: string, minNonce: number): Promise<SafeTransactionFile[]> {
+    const safe = ethers.getAddress(safeAddress);
+    const files = fs.readdirSync(this.directory).filter((name) => /^0x[0-9a-f]{64}\.json$/.test(name));
+    const transactions: SafeTransactionFile[] = [];
+    for (const name of files) {
+      const transaction = readSafeTransactionFile(path.join(this.directory, name));
+      if (
+        transaction.chainId === chainId &&
+        transaction.safeAddress === safe &&
+        transaction.transaction.nonce >= minNonce
+      ) {
+        transactions.push(transaction);
+      }
+    }
+    return transactions.sort((a, b) => a.transaction.nonce - b.transaction.nonce);
+  }
+
+  async addSignature(safeTxHash: string, signature: SafeSignatureRecord): Promise<SafeTransactionFile> {
+    return this.#lock.run(safeTxHash.toLowerCase(), async () => {
+      const merged = mergeSignatures(await this.get(safeTxHash), [signature]);
+      writeSafeTransactionFile(this.#file(safeTxHash), merged);
+      return merged;
+    });
+  }
+}
