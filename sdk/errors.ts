@@ -1,27 +1,28 @@
 import { ethers } from "ethers";
-import {
-  CofferEscrow__factory,
-  CofferSubscriptions__factory,
-  CofferTreasuryModule__factory,
-  IERC20Errors__factory,
-  SafeERC20__factory,
-} from "../typechain-types";
 
-/** Every custom error and event Coffer's contracts (and the OpenZeppelin code they use) can produce. */
-const fragments = [
-  CofferEscrow__factory.abi,
-  CofferSubscriptions__factory.abi,
-  CofferTreasuryModule__factory.abi,
-  IERC20Errors__factory.abi,
-  SafeERC20__factory.abi,
-].flatMap((abi) => abi.filter((item) => item.type === "error" || item.type === "event"));
+let decoder: ethers.Interface | undefined;
 
-/** One interface that decodes any Coffer error or event (duplicates across contracts are kept once). */
-export const cofferInterface = new ethers.Interface(
-  fragments.filter(
+/**
+ * One interface that decodes any Coffer error or event, and those of the OpenZeppelin code Coffer uses. Built on
+ * first use, so that code needing only the error classes (the CLI's start-up) does not load every typing.
+ */
+export function cofferInterface(): ethers.Interface {
+  if (decoder !== undefined) return decoder;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const typechain = require("../typechain-types") as typeof import("../typechain-types");
+  const fragments = [
+    typechain.CofferEscrow__factory.abi,
+    typechain.CofferSubscriptions__factory.abi,
+    typechain.CofferTreasuryModule__factory.abi,
+    typechain.IERC20Errors__factory.abi,
+    typechain.SafeERC20__factory.abi,
+  ].flatMap((abi) => abi.filter((item) => item.type === "error" || item.type === "event"));
+  const unique = fragments.filter(
     (item, index) => fragments.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === index,
-  ) as ethers.InterfaceAbi,
-);
+  );
+  decoder = new ethers.Interface(unique as ethers.InterfaceAbi);
+  return decoder;
+}
 
 /** Base class of the SDK's errors. */
 export class CofferError extends Error {
@@ -118,7 +119,7 @@ export function toCofferError(error: unknown): CofferError {
   if (error instanceof CofferError) return error;
   const data = revertDataOf(error);
   if (data !== undefined && data.length >= 10) {
-    const parsed = cofferInterface.parseError(data);
+    const parsed = cofferInterface().parseError(data);
     if (parsed !== null) {
       const args = Object.fromEntries(parsed.fragment.inputs.map((input, index) => [input.name, parsed.args[index]]));
       return new CofferContractError(parsed.name, args, data, { cause: error });
@@ -145,7 +146,7 @@ export interface CofferEvent {
 export function decodeCofferEvents(receipt: ethers.TransactionReceipt): CofferEvent[] {
   const events: CofferEvent[] = [];
   for (const log of receipt.logs) {
-    const parsed = cofferInterface.parseLog(log);
+    const parsed = cofferInterface().parseLog(log);
     if (parsed === null) continue;
     events.push({
       name: parsed.name,
