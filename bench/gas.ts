@@ -11,6 +11,7 @@ import { measureBaselines } from "./gas/baseline";
 import { measureEscrow } from "./gas/escrow";
 import type { GasFigures } from "./gas/measure";
 import { compareToSnapshot } from "./gas/snapshot";
+import { measureSplits } from "./gas/splits";
 import { measureSubscriptions } from "./gas/subscriptions";
 import { measureTreasury } from "./gas/treasury";
 
@@ -24,6 +25,7 @@ async function measureAll(): Promise<GasFigures> {
     ...(await measureEscrow(hre, baseline.manifest)),
     ...(await measureSubscriptions(hre, baseline.manifest)),
     ...(await measureTreasury(hre, baseline.manifest)),
+    ...(await measureSplits(hre, baseline.manifest)),
   };
   return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
 }

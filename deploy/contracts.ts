@@ -26,4 +26,6 @@ export const COFFER_CONTRACTS: readonly ContractSpec[] = [
   { name: "CofferSubscriptions", contract: "CofferSubscriptions", args: () => [] },
   // Treasury: one module shared by every Safe that enables it; each Safe sets only its own policy.
   { name: "CofferTreasuryModule", contract: "CofferTreasuryModule", args: () => [] },
+  // Revenue splits: a factory of clones at addresses derived from their configuration; no admin.
+  { name: "CofferSplitFactory", contract: "CofferSplitFactory", args: () => [] },
 ];

@@ -49,6 +49,12 @@ describe("gas snapshot check", function () {
       "treasury.queue",
       "treasury.executeQueued",
       "treasury.sweep",
+      "splits.create.2",
+      "splits.create.10",
+      "splits.create.100",
+      ...["push", "pull"].flatMap((mode) =>
+        ["2", "10", "100", "max"].map((n) => `splits.distribute.${mode}.${n}.perRecipient`),
+      ),
     ]) {
       expect(committed, key).to.have.property(key).that.is.a("number");
     }

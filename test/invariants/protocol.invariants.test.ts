@@ -528,6 +528,16 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
 describe("protocol invariants (model-based, across escrow, subscriptions and the treasury module)", function () {
   this.timeout(600_000);
 
+  // The world's setup (a plan, the module enabled on the treasury Safe, budgets) would leak into other test files'
+  // fixtures, which share the deterministic addresses: undo it afterwards.
+  let outside: string;
+  before(async function () {
+    outside = await hre.network.provider.send("evm_snapshot", []);
+  });
+  after(async function () {
+    await hre.network.provider.send("evm_revert", [outside]);
+  });
+
   it(`hold over ${RUNS} random sequences of actions (seed ${SEED})`, async function () {
     const w = await world();
     await fc.assert(

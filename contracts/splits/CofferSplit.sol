@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ICofferSplit} from "./ICofferSplit.sol";
+import {SplitConfigLib} from "./SplitConfigLib.sol";
+
+/**
+ * @title CofferSplit
+ * @notice A revenue split: receives ETH and any ERC-20 and divides them among fixed recipients by allocation.
+ * Anyone distributes (optionally for an incentive); each share is pushed with a gas stipend and credited to a
+ * withdrawable balance where the push fails, or, in pull-only mode, credited outright. Mutable splits have a
+ * controller (typically a Safe) that can replace the configuration or hand control over; immutable ones have none.
+ * @dev Deployed once by {CofferSplitFactory} as the implementation of minimal clones (ERC-1167); each split is a
+ * clone whose storage holds only its configuration hash, its controller and its credits. The configuration itself
+ * is passed as calldata and checked against the hash.
+ *
+ * Accounting, per token: `owed` is the sum of all credits not yet withdrawn, and a distribution divides only
+ * `balance - owed`, so credits can never be distributed twice. Invariant: `balance >= owed` (for tokens that do not
+ * rebase down). Shares are rounded down, so nobody is paid more than its share; what rounding leaves (less than one
+ * unit per recipient) stays in the split and is included in the next distribution.
+ *
+ * Senders must forward more than 2,300 gas: a clone's `receive` costs a DELEGATECALL to the implementation (2,600 gas
+ * when cold), so Solidity's `transfer` and `send` to a split fail (and revert or return false; nothing is lost).
+ * Funds sent to a split's predicted address before it is created are distributed once it exists.
+ *
+ * Fee-on-transfer tokens work without a balance check: the split divides what it holds, and each push or
+ * withdrawal delivers the share minus the token's fee, which the recipient bears. Rebasing tokens are not
+ * supported: a positive rebase is simply distributed next time, but after a negative one the split may hold less
+ * than it owes and the last withdrawals of that token fail until it is topped up.
+ */
+contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice Token address that stands for native ETH.
+    address public constant NATIVE_TOKEN = address(0);
+    /// @notice Allocations and the incentive are in millionths: allocations sum to this.
+    uint256 public constant ALLOCATION_SCALE = SplitConfigLib.ALLOCATION_SCALE;
+    /// @notice Largest distribution incentive, in millionths (5%).
+    uint256 public constant MAX_DISTRIBUTION_INCENTIVE = SplitConfigLib.MAX_DISTRIBUTION_INCENTIVE;
+    /// @notice Most recipients of a push-mode split (a worst-case distribution fits one transaction).
+    uint256 public constant MAX_PUSH_RECIPIENTS = SplitConfigLib.MAX_PUSH_RECIPIENTS;
+    /// @notice Most recipients of a pull-only split.
+    uint256 public constant MAX_PULL_RECIPIENTS = SplitConfigLib.MAX_PULL_RECIPIENTS;
+    /**
+     * @notice Gas forwarded with each ERC-20 push, enough for a transfer to a new holder of a blocklist-checking
+     * proxy token such as USDC (about 35,000); a token that needs more is credited instead.
+     */
+    uint256 public constant TOKEN_PUSH_GAS = 50_000;
+    /**
+     * @notice Gas forwarded with each ETH push (plus the EVM's 2,300 stipend), enough for a Safe (about 7,000) or
+     * another split (about 3,000); a receiver that needs more is credited instead.
+     */
+    uint256 public constant ETH_PUSH_GAS = 20_000;
+    /// @notice Largest amount divided by one distribution, so that `amount * allocation` cannot overflow; any
+    /// excess is divided by the next one.
+    uint256 public constant MAX_DISTRIBUTION = type(uint256).max / SplitConfigLib.ALLOCATION_SCALE;
+
+    /// @notice The factory that creates the clones and alone may initialize them.
+    address public immutable FACTORY;
+
+    /// @dev Slot 0: hash of the current configuration ({SplitConfigLib-hash}); zero until initialized.
+    bytes32 private _configHash;
+    /// @dev Slot 1: the controller, address(0) for an immutable split.
+    address private _controller;
+    /// @dev Slot 2: the account offered control, address(0) for none.
+    address private _pendingController;
+    /// @dev Token → sum of its credits not yet withdrawn (`owed`), in token units.
+    mapping(address token => uint256 amount) private _owed;
+    /**
+     * @dev Seed of the credits' storage. The credits of `token` form an array indexed by account: the credit of
+     * `account` lives at slot `keccak256(abi.encode(token, CREDITS_SEED)) + uint160(account)` (mod 2^256), as the
+     * elements of a Solidity array live at `keccak256(slot) + index`. This saves a second hash per recipient in a
+     * distribution (about 45 gas); two tokens' ranges of 2^160 slots overlap, or meet another variable, with a
+     * probability below 2^-95, as for Solidity's own arrays.
+     */
+    bytes32 private constant _CREDITS_SEED = keccak256("coffer.split.credits");
+
+    /// @notice Deploys the implementation; the deployer is the factory.
+    constructor() {
+        FACTORY = msg.sender;
+    }
+
+    /// @notice Accepts ETH (from senders that forward more than 2,300 gas; see the contract's notes).
+    receive() external payable {}
+
+    /**
+     * @notice Sets the configuration hash and the controller of a new clone. Factory only, once.
+     * @param initialConfigHash The hash of the initial configuration, already validated by the factory.
+     * @param initialController The controller, address(0) for an immutable split.
+     */
+    function initialize(bytes32 initialConfigHash, address initialController) external {
+        if (msg.sender != FACTORY || _configHash != bytes32(0)) revert CofferSplitAlreadyInitialized();
+        _configHash = initialConfigHash;
+        if (initialController != address(0)) _controller = initialController;
+    }
+
+    // ─── Distribution ────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice Divides what the split holds in `token`, beyond what it already owes, among the recipients. Anyone
+     * may call. The distributor first gets `distributionIncentive` millionths of it; each recipient then gets
+     * `amount * allocation / 1,000,000` (rounded down) of the rest: pushed with a gas stipend, or credited if the
+     * push fails (blocklisted, reverting or gas-burning recipient, paused token) or if the split is pull-only.
+     * @param config The split's current configuration (its hash must match).
+     * @param token The token, address(0) for ETH.
+     * @param distributor Receives the incentive; address(0) for the caller.
+     * @return amount The amount divided among the recipients (after the incentive), in token units.
+     */
+    function distribute(
+        SplitConfig calldata config,
+        address token,
+        address distributor
+    ) external nonReentrant returns (uint256 amount) {
+        bytes32 givenHash = SplitConfigLib.hash(config);
+        bytes32 storedHash = _configHash;
+        if (givenHash != storedHash) revert CofferSplitConfigMismatch(givenHash, storedHash);
+
+        uint256 balance = _balanceOf(token);
+        uint256 owedBefore = _owed[token];
+        if (balance <= owedBefore) revert CofferSplitNothingToDistribute(token, balance, owedBefore);
+        uint256 available;
+        unchecked {
+            available = balance - owedBefore;
+        }
+        if (available > MAX_DISTRIBUTION) available = MAX_DISTRIBUTION;
+        uint256 incentive = (available * config.distributionIncentive) / ALLOCATION_SCALE;
+        amount = available - incentive;
+        if (distributor == address(0)) distributor = msg.sender;
+        emit Distributed(token, distributor, amount, incentive);
+
+        uint256 credited;
+        if (config.pullOnly) {
+            credited = _creditAll(config.recipients, token, amount);
+        } else if (token == NATIVE_TOKEN) {
+            credited = _pushAllNative(config.recipients, amount);
+        } else {
+            credited = _pushAllToken(config.recipients, token, amount);
+        }
+        // Checked: also bounds every credit added above, each of which is at most `owed + credited`.
+        if (credited != 0) _owed[token] = owedBefore + credited;
+
+        if (incentive != 0) _pushOrCredit(token, distributor, incentive);
+    }
+
+    /**
+     * @notice Withdraws everything credited to the caller in `token`, to `to`. For ETH, `to` gets all the
+     * remaining gas and must accept the payment, or the withdrawal reverts.
+     * @param token The token, address(0) for ETH.
+     * @param to The receiver, which may differ from the caller (a blocklisted recipient sends elsewhere).
+     * @return amount The amount withdrawn, in token units.
+     */
+    function withdraw(address token, address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert CofferSplitZeroAddress();
+        uint256 slot = _creditSlot(token, msg.sender);
+        amount = _load(slot);
+        if (amount == 0) revert CofferSplitNothingToWithdraw(msg.sender, token);
+        _store(slot, 0);
+        unchecked {
+            // A credit is part of `owed`.
+            _owed[token] -= amount;
+        }
+        emit Withdrawn(msg.sender, token, to, amount);
+        if (token == NATIVE_TOKEN) {
+            // The caller chose the receiver: forward all gas, and revert if it refuses.
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool sent, ) = to.call{value: amount}("");
+            if (!sent) revert CofferSplitNativeTransferFailed(to, amount);
+        } else {
+            IERC20(token).safeTransfer(to, amount);
+        }
+    }
+
+    // ─── Control ─────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice Replaces the configuration. Controller only. The split cannot be its own recipient. Credits already
+     * owed are kept; what the split holds beyond them is divided by the next distribution under the new
+     * configuration (distribute first, in the same Safe transaction, to settle it under the old one).
+     * @param config The new configuration, validated as at creation.
+     */
+    function updateSplit(SplitConfig calldata config) external nonReentrant {
+        _requireController();
+        SplitConfigLib.validate(config);
+        // A credit to the split itself could never be withdrawn (a new split cannot name itself: its address
+        // depends on its configuration).
+        if (SplitConfigLib.contains(config, address(this))) revert CofferSplitSelfRecipient();
+        bytes32 newHash = SplitConfigLib.hash(config);
+        _configHash = newHash;
+        emit SplitUpdated(newHash, config);
+    }
+
+    /**
+     * @notice Offers control to `newController`, who must accept it; address(0) withdraws a pending offer.
+     * Controller only. Until accepted, the current controller keeps control.
+     * @param newController The account offered control.
+     */
+    function transferControl(address newController) external {
+        _requireController();
+        _pendingController = newController;
+        emit ControlTransferStarted(msg.sender, newController);
+    }
+
+    /// @notice Accepts control offered by {transferControl}. Pending controller only.
+    function acceptControl() external {
+        address pending = _pendingController;
+        // The caller is never address(0), so nobody passes when no control is offered.
+        if (msg.sender != pending) revert CofferSplitUnauthorizedCaller(msg.sender, pending);
+        address previous = _controller;
+        _controller = pending;
+        delete _pendingController;
+        emit ControlTransferred(previous, pending);
+    }
+
+    /// @notice Gives up control for ever: the split becomes immutable. Controller only.
+    function renounceControl() external {
+        _requireController();
+        delete _controller;
+        delete _pendingController;
+        emit ControlTransferred(msg.sender, address(0));
+    }
+
+    // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────
+
+    /**
+     * @notice The hash of the current configuration.
+     * @return The hash ({SplitConfigLib-hash}); zero for the implementation itself.
+     */
+    function configHash() external view returns (bytes32) {
+        return _configHash;
+    }
+
+    /**
+     * @notice The controller.
+     * @return The controller, address(0) for an immutable split.
+     */
+    function controller() external view returns (address) {
+        return _controller;
+    }
+
+    /**
+     * @notice The account offered control.
+     * @return The pending controller, address(0) for none.
+     */
+    function pendingController() external view returns (address) {
+        return _pendingController;
+    }
+
+    /**
+     * @notice What `account` can withdraw in `token`.
+     * Reverts while a distribution or withdrawal of this split is running.
+     * @param account The account.
+     * @param token The token, address(0) for ETH.
+     * @return The amount credited, in token units.
+     */
+    function creditOf(address account, address token) external view returns (uint256) {
+        _requireSettled();
+        return _load(_creditSlot(token, account));
+    }
+
+    /**
+     * @notice What the split owes in `token`: the sum of all credits not yet withdrawn. Reverts while a distribution
+     * or withdrawal of this split is running.
+     * @param token The token, address(0) for ETH.
+     * @return The amount owed, in token units.
+     */
+    function owed(address token) external view returns (uint256) {
+        _requireSettled();
+        return _owed[token];
+    }
+
+    /**
+     * @notice What the next distribution of `token` would divide (incentive included): the balance beyond what is
+     * owed, capped at {MAX_DISTRIBUTION}. Reverts while a distribution or withdrawal of this split is running.
+     * @param token The token, address(0) for ETH.
+     * @return available The amount, in token units; zero when there is nothing to distribute.
+     */
+    function distributable(address token) external view returns (uint256 available) {
+        _requireSettled();
+        uint256 balance = _balanceOf(token);
+        uint256 owedAmount = _owed[token];
+        if (balance <= owedAmount) return 0;
+        available = balance - owedAmount;
+        if (available > MAX_DISTRIBUTION) available = MAX_DISTRIBUTION;
+    }
+
+    // ─── Internals ───────────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev The split's balance of `token` (ETH for address(0)); reverts for an address without code.
+    function _balanceOf(address token) private view returns (uint256) {
+        if (token == NATIVE_TOKEN) return address(this).balance;
+        if (token.code.length == 0) revert CofferSplitNotAToken(token);
+        return IERC20(token).balanceOf(address(this));
+    }
+
+    /**
+     * @dev Reverts while a distribution or withdrawal is running (called back from a token hook or a receiver),
+     * when credits and `owed` are not yet final: no read-only reentrancy.
+     */
+    function _requireSettled() private view {
+        if (_reentrancyGuardEntered()) revert ReentrancyGuardReentrantCall();
+    }
+
+    /// @dev Reverts unless the caller is the controller (never true for an immutable split: the caller is never 0).
+    function _requireController() private view {
+        address current = _controller;
+        if (msg.sender != current) revert CofferSplitUnauthorizedCaller(msg.sender, current);
+    }
+
+    /**
+     * @dev Pull-only mode: credits every recipient its share of `amount`; returns the sum credited. The caller adds
+     * it to `owed` with a checked addition, which bounds every credit: a credit is never more than `owed`.
+     * The hot loop of a pull distribution, in assembly: one SLOAD and one SSTORE per recipient, no hash (see
+     * `_CREDITS_SEED`). It reads the entries' words directly: they matched the stored hash, so they are the
+     * validated ones, whose allocation (high 96 bits) is at most the scale; with `amount` at most MAX_DISTRIBUTION,
+     * `amount * allocation` cannot overflow, and the shares sum to at most `amount`.
+     */
+    function _creditAll(
+        uint256[] calldata recipients,
+        address token,
+        uint256 amount
+    ) private returns (uint256 credited) {
+        uint256 scale = ALLOCATION_SCALE;
+        uint256 base = _creditsBase(token);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // A validated configuration has at least one recipient: loop with the test at the end. No branch on a
+            // zero share: only a dust distribution has one, and it then costs that recipient's slot 2,200 gas.
+            let entry := recipients.offset
+            let end := add(entry, shl(5, recipients.length))
+            for {} 1 {} {
+                let word := calldataload(entry)
+                let share := div(mul(amount, shr(160, word)), scale)
+                let slot := add(base, and(word, 0xffffffffffffffffffffffffffffffffffffffff))
+                sstore(slot, add(sload(slot), share))
+                credited := add(credited, share)
+                entry := add(entry, 0x20)
+                if iszero(lt(entry, end)) {
+                    break
+                }
+            }
+        }
+    }
+
+    /**
+     * @dev Push mode, ERC-20: transfers each recipient its share with a gas cap, checking the return data as
+     * SafeERC20 does (true, or nothing from a contract); credits the share where that fails. Returns the sum
+     * credited. A starved push (the transaction left it less than its stipend) reverts instead of crediting.
+     * The hot loop of a push distribution, in assembly: a high-level call cannot cap gas without copying unbounded
+     * return data, so this copies only its first 32 bytes and a token cannot grief with a huge return. The token
+     * has code (checked by `_balanceOf`), so an empty return means success, as in SafeERC20. Arithmetic bounds as in
+     * `_creditAll`.
+     */
+    function _pushAllToken(
+        uint256[] calldata recipients,
+        address token,
+        uint256 amount
+    ) private returns (uint256 credited) {
+        uint256 scale = ALLOCATION_SCALE;
+        uint256 base = _creditsBase(token);
+        bytes32 creditedTopic = PayoutCredited.selector;
+        bytes4 starved = CofferSplitPushStarved.selector;
+        // Gas-capped transfers in the hot loop: see @dev.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let data := mload(0x40) // transfer(address,uint256) calldata, in free memory
+            mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
+            let dataAccount := add(data, 0x04)
+            let dataShare := add(data, 0x24)
+            // A validated configuration has at least one recipient: loop with the test at the end.
+            let entry := recipients.offset
+            let end := add(entry, shl(5, recipients.length))
+            for {} 1 {} {
+                let word := calldataload(entry)
+                let share := div(mul(amount, shr(160, word)), scale)
+                let account := and(word, 0xffffffffffffffffffffffffffffffffffffffff)
+                mstore(dataAccount, account)
+                mstore(dataShare, share)
+                let ok := call(TOKEN_PUSH_GAS, token, 0, data, 0x44, 0x00, 0x20)
+                // Success: at least 32 bytes returned and the first word is 1 (true), or nothing returned.
+                ok := and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+                // A zero share (only in a dust distribution) is pushed like any other but never credited.
+                if iszero(or(ok, iszero(share))) {
+                    // Failed with less than 1/63 of the stipend left: the call was starved, not refused.
+                    if lt(gas(), div(TOKEN_PUSH_GAS, 63)) {
+                        mstore(0x00, starved)
+                        mstore(0x04, account)
+                        revert(0x00, 0x24)
+                    }
+                    let slot := add(base, account)
+                    sstore(slot, add(sload(slot), share))
+                    credited := add(credited, share)
+                    mstore(0x00, share)
+                    log3(0x00, 0x20, creditedTopic, account, token)
+                }
+                entry := add(entry, 0x20)
+                if iszero(lt(entry, end)) {
+                    break
+                }
+            }
+        }
+    }
+
+    /**
+     * @dev Push mode, ETH: sends each recipient its share with a gas cap and no return data copied; credits the
+     * share where that fails. Returns the sum credited. A starved push reverts instead of crediting. Assembly for
+     * the same reasons as `_pushAllToken`.
+     */
+    function _pushAllNative(uint256[] calldata recipients, uint256 amount) private returns (uint256 credited) {
+        uint256 scale = ALLOCATION_SCALE;
+        uint256 base = _creditsBase(NATIVE_TOKEN);
+        bytes32 creditedTopic = PayoutCredited.selector;
+        bytes4 starved = CofferSplitPushStarved.selector;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // A validated configuration has at least one recipient: loop with the test at the end.
+            let entry := recipients.offset
+            let end := add(entry, shl(5, recipients.length))
+            for {} 1 {} {
+                let word := calldataload(entry)
+                let share := div(mul(amount, shr(160, word)), scale)
+                let account := and(word, 0xffffffffffffffffffffffffffffffffffffffff)
+                // A zero share (only in a dust distribution) is pushed like any other but never credited.
+                if iszero(or(call(ETH_PUSH_GAS, account, share, 0x00, 0x00, 0x00, 0x00), iszero(share))) {
+                    if lt(gas(), div(ETH_PUSH_GAS, 63)) {
+                        mstore(0x00, starved)
+                        mstore(0x04, account)
+                        revert(0x00, 0x24)
+                    }
+                    let slot := add(base, account)
+                    sstore(slot, add(sload(slot), share))
+                    credited := add(credited, share)
+                    mstore(0x00, share)
+                    log3(0x00, 0x20, creditedTopic, account, 0)
+                }
+                entry := add(entry, 0x20)
+                if iszero(lt(entry, end)) {
+                    break
+                }
+            }
+        }
+    }
+
+    /// @dev Pays the distributor's incentive with a gas cap, or credits it if that fails.
+    function _pushOrCredit(address token, address to, uint256 amount) private {
+        bool sent;
+        uint256 pushGas = token == NATIVE_TOKEN ? ETH_PUSH_GAS : TOKEN_PUSH_GAS;
+        // As in `_pushAllToken` and `_pushAllNative`: a gas-capped call that copies at most 32 bytes of return data.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            switch token
+            case 0 {
+                sent := call(pushGas, to, amount, 0x00, 0x00, 0x00, 0x00)
+            }
+            default {
+                let data := mload(0x40)
+                mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
+                mstore(add(data, 0x04), to)
+                mstore(add(data, 0x24), amount)
+                sent := call(pushGas, token, 0, data, 0x44, 0x00, 0x20)
+                sent := and(sent, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+            }
+        }
+        if (!sent) {
+            uint256 slot = _creditSlot(token, to);
+            _store(slot, _load(slot) + amount);
+            _owed[token] += amount;
+            emit PayoutCredited(to, token, amount);
+        }
+    }
+
+    /// @dev First slot of the credits of `token` (see `_CREDITS_SEED`).
+    function _creditsBase(address token) private pure returns (uint256 base) {
+        bytes32 seed = _CREDITS_SEED;
+        // The same hash as Solidity's `mapping(address => ...)` slot, with a constant seed.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, token)
+            mstore(0x20, seed)
+            base := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev Slot of the credit of `account` in `token` (see `_CREDITS_SEED`).
+    function _creditSlot(address token, address account) private pure returns (uint256) {
+        unchecked {
+            return _creditsBase(token) + uint160(account);
+        }
+    }
+
+    /// @dev Reads a credit slot.
+    function _load(uint256 slot) private view returns (uint256 value) {
+        // Credits live outside Solidity's layout (see `_CREDITS_SEED`).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            value := sload(slot)
+        }
+    }
+
+    /// @dev Writes a credit slot.
+    function _store(uint256 slot, uint256 value) private {
+        // Credits live outside Solidity's layout (see `_CREDITS_SEED`).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(slot, value)
+        }
+    }
+}

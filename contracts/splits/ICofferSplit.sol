@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+/**
+ * @title ICofferSplit
+ * @notice Types, events and errors of a Coffer split: a clone that divides whatever ETH or ERC-20 it holds among
+ * fixed recipients, pushing each share where that works and crediting it where it does not.
+ * @dev Every event of a split is emitted by the split itself, so the log's address is the split. An indexer
+ * derives each recipient's share of a distribution from the configuration (emitted by the factory's
+ * `SplitCreated` and by `SplitUpdated`) and the `Distributed` amount: `amount * allocation / 1,000,000`, rounded
+ * down. In push mode a share is paid to the recipient unless a `PayoutCredited` for that recipient
+ * follows in the same transaction; in pull-only mode every share is credited and no per-recipient event is
+ * emitted.
+ */
+interface ICofferSplit {
+    /**
+     * @notice What a split does with its funds. Committed by hash (`keccak256(abi.encode(config))`) and passed as
+     * calldata.
+     * @dev Valid when: 1 to the mode's maximum recipients ({SplitConfigLib-MAX_PUSH_RECIPIENTS} in push mode,
+     * {SplitConfigLib-MAX_PULL_RECIPIENTS} in pull-only mode), sorted strictly ascending by address (so unique and,
+     * the first being non-zero, none zero), each with a non-zero allocation, allocations summing to exactly
+     * 1,000,000, and an incentive of at most 50,000 (5%). Each recipient and its allocation share one 32-byte word,
+     * which makes a distribution's calldata (and a creation's event) half as long as two parallel arrays.
+     */
+    struct SplitConfig {
+        /// @notice One entry per recipient, sorted strictly ascending by address: `allocation << 160 | recipient`,
+        /// the recipient's address in the low 160 bits and its allocation, in millionths (non-zero; all sum to
+        /// 1,000,000), in the high 96 bits.
+        uint256[] recipients;
+        /// @notice Part of each distribution paid to its distributor, in millionths, at most 50,000 (5%).
+        uint32 distributionIncentive;
+        /// @notice True: every share is credited, withdrawn by its recipient (cheapest for large groups).
+        /// False: shares are pushed, and credited only where a push fails.
+        bool pullOnly;
+    }
+
+    /**
+     * @notice Emitted by a distribution before any share moves.
+     * @param token The token distributed, address(0) for ETH.
+     * @param distributor Who received the incentive (the caller unless it named someone else).
+     * @param amount The amount divided among the recipients, in token units; each share is
+     * `amount * allocation / 1,000,000` rounded down, and what rounding leaves stays in the split.
+     * @param incentive The amount paid (or, if the push failed, credited) to the distributor, in token units.
+     */
+    event Distributed(address indexed token, address indexed distributor, uint256 amount, uint256 incentive);
+
+    /**
+     * @notice Emitted when a push (of a share or of the incentive) failed and the amount was credited instead.
+     * Not emitted for the shares of a pull-only split, which are all credited.
+     * @param account The account credited.
+     * @param token The token, address(0) for ETH.
+     * @param amount The amount credited, in token units.
+     */
+    event PayoutCredited(address indexed account, address indexed token, uint256 amount);
+
+    /**
+     * @notice Emitted when an account withdraws what it was credited.
+     * @param account The account whose credit was withdrawn.
+     * @param token The token, address(0) for ETH.
+     * @param to Where the funds were sent.
+     * @param amount The amount withdrawn, in token units.
+     */
+    event Withdrawn(address indexed account, address indexed token, address to, uint256 amount);
+
+    /**
+     * @notice Emitted when the controller replaces the configuration; the full new configuration is included.
+     * @param configHash The hash of the new configuration.
+     * @param config The new configuration.
+     */
+    event SplitUpdated(bytes32 indexed configHash, SplitConfig config);
+
+    /**
+     * @notice Emitted when the controller offers control to another account (or withdraws the offer).
+     * @param controller The current controller.
+     * @param pendingController The account that may accept control, address(0) when the offer is withdrawn.
+     */
+    event ControlTransferStarted(address indexed controller, address indexed pendingController);
+
+    /**
+     * @notice Emitted when control changes hands: accepted by the pending controller, or renounced (the new
+     * controller is then address(0) and the split is immutable for ever).
+     * @param previousController The former controller.
+     * @param newController The new controller, address(0) if control was renounced.
+     */
+    event ControlTransferred(address indexed previousController, address indexed newController);
+
+    /// @notice The configuration has no recipient.
+    error CofferSplitNoRecipients();
+
+    /**
+     * @notice The configuration has more recipients than a distribution in its mode can pay in one transaction.
+     * @param count The number of recipients.
+     * @param max The maximum for the configuration's mode.
+     */
+    error CofferSplitTooManyRecipients(uint256 count, uint256 max);
+
+    /// @notice The first recipient (the smallest, recipients being sorted) is the zero address.
+    error CofferSplitZeroRecipient();
+
+    /**
+     * @notice A recipient appears twice.
+     * @param recipient The duplicated recipient.
+     */
+    error CofferSplitDuplicateRecipient(address recipient);
+
+    /**
+     * @notice Recipients are not sorted ascending.
+     * @param index The position of the first recipient smaller than the one before it.
+     * @param previous The recipient before it.
+     * @param recipient The recipient out of order.
+     */
+    error CofferSplitRecipientsNotSorted(uint256 index, address previous, address recipient);
+
+    /**
+     * @notice A recipient has a zero allocation.
+     * @param recipient The recipient.
+     */
+    error CofferSplitZeroAllocation(address recipient);
+
+    /**
+     * @notice The allocations do not sum to the scale.
+     * @param total Their sum.
+     * @param expected The scale (1,000,000).
+     */
+    error CofferSplitInvalidTotalAllocation(uint256 total, uint256 expected);
+
+    /**
+     * @notice The distribution incentive is above the maximum.
+     * @param incentive The incentive asked, in millionths.
+     * @param max The maximum, in millionths (50,000 = 5%).
+     */
+    error CofferSplitIncentiveTooHigh(uint256 incentive, uint256 max);
+
+    /// @notice An update named the split itself as a recipient.
+    error CofferSplitSelfRecipient();
+
+    /**
+     * @notice The configuration passed is not the split's.
+     * @param given The hash of the configuration passed.
+     * @param expected The hash the split stores.
+     */
+    error CofferSplitConfigMismatch(bytes32 given, bytes32 expected);
+
+    /**
+     * @notice Only `expected` may call this function.
+     * @param caller The caller.
+     * @param expected The account allowed: the controller (address(0) for an immutable split), or the pending
+     * controller for `acceptControl`.
+     */
+    error CofferSplitUnauthorizedCaller(address caller, address expected);
+
+    /**
+     * @notice The split holds nothing beyond what it already owes its recipients in this token.
+     * @param token The token, address(0) for ETH.
+     * @param balance The split's balance, in token units.
+     * @param owed What it owes (credited, not yet withdrawn), in token units.
+     */
+    error CofferSplitNothingToDistribute(address token, uint256 balance, uint256 owed);
+
+    /**
+     * @notice The token address has no code.
+     * @param token The address.
+     */
+    error CofferSplitNotAToken(address token);
+
+    /**
+     * @notice A push ran out of gas because the transaction did not leave it its full stipend; retry with more gas.
+     * @param recipient The recipient whose push was starved.
+     */
+    error CofferSplitPushStarved(address recipient);
+
+    /**
+     * @notice The account has nothing credited in this token.
+     * @param account The account.
+     * @param token The token, address(0) for ETH.
+     */
+    error CofferSplitNothingToWithdraw(address account, address token);
+
+    /// @notice A withdrawal named the zero address as receiver.
+    error CofferSplitZeroAddress();
+
+    /**
+     * @notice The receiver of an ETH withdrawal refused it.
+     * @param to The receiver.
+     * @param amount The amount, in wei.
+     */
+    error CofferSplitNativeTransferFailed(address to, uint256 amount);
+
+    /// @notice `initialize` was called by someone other than the factory, or twice.
+    error CofferSplitAlreadyInitialized();
+
+    /**
+     * @notice Divides what the split holds in `token`, beyond what it already owes, among the recipients.
+     * @param config The split's current configuration.
+     * @param token The token, address(0) for ETH.
+     * @param distributor Receives the incentive; address(0) for the caller.
+     * @return amount The amount divided among the recipients (after the incentive), in token units.
+     */
+    function distribute(
+        SplitConfig calldata config,
+        address token,
+        address distributor
+    ) external returns (uint256 amount);
+
+    /**
+     * @notice Withdraws everything credited to the caller in `token`, to `to`.
+     * @param token The token, address(0) for ETH.
+     * @param to The receiver, which may differ from the caller (a blocklisted recipient sends elsewhere).
+     * @return amount The amount withdrawn, in token units.
+     */
+    function withdraw(address token, address to) external returns (uint256 amount);
+}
