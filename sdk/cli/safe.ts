@@ -60,11 +60,13 @@ const withStore = (command: Command) =>
     .option("--tx-service <url>", "a Safe Transaction Service (API key in $COFFER_SAFE_API_KEY)");
 
 /** Which Safe: `--safe`, else the file's, else the treasury Safe of the chain's deployment manifest. */
-function safeAddressFor(options: SafeOptions, chainId: number, fromFile?: string): string {
+function safeAddressFor(options: SafeOptions, env: NodeJS.ProcessEnv, chainId: number, fromFile?: string): string {
   if (options.safe !== undefined) return parseAddress(options.safe, "--safe");
   if (fromFile !== undefined) return fromFile;
   try {
-    const treasury = getDeployment(chainId, options.deploymentsDir).treasurySafe;
+    // The CLI's own environment (not necessarily this process's, when `main` runs embedded) names the folder.
+    const directory = options.deploymentsDir ?? env.COFFER_DEPLOYMENTS_DIR;
+    const treasury = getDeployment(chainId, directory).treasurySafe;
     if (treasury !== undefined) return treasury.address;
   } catch (error) {
     if (!(error instanceof CofferDeploymentNotFoundError)) throw error;
@@ -96,7 +98,10 @@ async function withSession<T>(
     return await work({
       chain,
       open: (fromFile) =>
-        connectSafeOnChain(chain, { safeAddress: safeAddressFor(options, chain.chainId, fromFile), privateKey }),
+        connectSafeOnChain(chain, {
+          safeAddress: safeAddressFor(options, io.env, chain.chainId, fromFile),
+          privateKey,
+        }),
     });
   } finally {
     chain.close();
