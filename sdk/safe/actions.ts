@@ -346,7 +346,7 @@ export async function executeSafeTransaction(
   }
   let receipt: ethers.TransactionReceipt | null;
   try {
-    receipt = await connection.provider.waitForTransaction(hash, 1, 120_000);
+    receipt = await waitForReceipt(connection.provider, hash, 120_000);
   } catch (error) {
     throw new SafeExecutionError(file.safeTxHash, `waiting for ${hash}: ${toCofferError(error).message}`, hash);
   }
@@ -425,4 +425,21 @@ export async function listPendingSafeTransactions(
     }
   }
   return { state, transactions };
+}
+
+/**
+ * Polls for the receipt. ethers' `waitForTransaction` compares the receipt's block with a block number that may be
+ * a cached, older one and then waits for a *new* block, which never comes on an idle automining local chain.
+ */
+async function waitForReceipt(
+  provider: ethers.JsonRpcProvider,
+  hash: string,
+  timeoutMs: number,
+): Promise<ethers.TransactionReceipt | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt !== null || Date.now() > deadline) return receipt;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

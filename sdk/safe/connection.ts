@@ -70,7 +70,12 @@ export async function connectChain(rpcUrl: string): Promise<SafeChain> {
       { cause: error },
     );
   }
-  const provider = new ethers.JsonRpcProvider(rpcUrl, chainId, { staticNetwork: true, pollingInterval: 200 });
+  const provider = new ethers.JsonRpcProvider(rpcUrl, chainId, {
+    staticNetwork: true,
+    pollingInterval: 200,
+    // Identical calls within 250 ms would otherwise share one answer: a fresh nonce or receipt must be read anew.
+    cacheTimeout: -1,
+  });
   const abi = safeArtifact("SafeL2").abi;
   return {
     rpcUrl,
