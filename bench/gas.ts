@@ -7,32 +7,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
-import { measureBaselines } from "./gas/baseline";
-import { measureEscrow } from "./gas/escrow";
-import type { GasFigures } from "./gas/measure";
+import { measureAll } from "./gas/all";
+import { gasFiguresOf, type GasFigures } from "./gas/measure";
 import { compareToSnapshot } from "./gas/snapshot";
-import { measureSplits } from "./gas/splits";
-import { measureSubscriptions } from "./gas/subscriptions";
-import { measureTreasury } from "./gas/treasury";
 
 export const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
 
-/** Every figure, measured on one chain so that each compares with the raw transfer of the same run. */
-async function measureAll(): Promise<GasFigures> {
-  const baseline = await measureBaselines(hre);
-  const figures: GasFigures = {
-    ...baseline.figures,
-    ...(await measureEscrow(hre, baseline.manifest)),
-    ...(await measureSubscriptions(hre, baseline.manifest)),
-    ...(await measureTreasury(hre, baseline.manifest)),
-    ...(await measureSplits(hre, baseline.manifest)),
-  };
-  return Object.fromEntries(Object.entries(figures).sort(([a], [b]) => a.localeCompare(b)));
-}
-
 async function main(): Promise<void> {
   const check = process.env.GAS_CHECK === "true";
-  const measured = await measureAll();
+  const measured = gasFiguresOf((await measureAll(hre)).measurements);
   const raw = measured["baseline.erc20.transfer"]!;
   for (const [name, gas] of Object.entries(measured)) {
     console.log(`${name.padEnd(52)} ${String(gas).padStart(10)}  ${(gas / raw).toFixed(2)}×`);

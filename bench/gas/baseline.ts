@@ -4,7 +4,7 @@ import { deployCoffer } from "../../deploy/deploy";
 import type { DeploymentManifest } from "../../deploy/manifest";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { gasOf, type GasFigures } from "./measure";
+import { measure, measureReceipt, type Measurements } from "./measure";
 
 /**
  * The baselines every Coffer figure is compared with, measured on the same chain: a raw ERC-20 transfer of a
@@ -13,7 +13,7 @@ import { gasOf, type GasFigures } from "./measure";
  */
 export async function measureBaselines(
   hre: HardhatRuntimeEnvironment,
-): Promise<{ figures: GasFigures; manifest: DeploymentManifest }> {
+): Promise<{ figures: Measurements; manifest: DeploymentManifest }> {
   const [deployer, owner1, owner2, owner3, holder, spender, receiver] = await hre.ethers.getSigners();
   const { manifest } = await deployCoffer({
     signer: deployer!,
@@ -29,13 +29,13 @@ export async function measureBaselines(
   const safeAddress = manifest.treasurySafe!.address;
   await (await token.mint(safeAddress, 1_000n * unit)).wait();
 
-  const figures: GasFigures = {};
-  figures["baseline.erc20.transfer"] = await gasOf(token.connect(holder!).transfer(receiver!.address, 10n * unit));
-  figures["baseline.erc20.transferToNew"] = await gasOf(
+  const figures: Measurements = {};
+  figures["baseline.erc20.transfer"] = await measure(token.connect(holder!).transfer(receiver!.address, 10n * unit));
+  figures["baseline.erc20.transferToNew"] = await measure(
     token.connect(holder!).transfer(ethers.getAddress(ethers.dataSlice(ethers.id("a new address"), 12)), 10n * unit),
   );
   await (await token.connect(holder!).approve(spender!.address, 100n * unit)).wait();
-  figures["baseline.erc20.transferFrom"] = await gasOf(
+  figures["baseline.erc20.transferFrom"] = await measure(
     token.connect(spender!).transferFrom(holder!.address, receiver!.address, 10n * unit),
   );
 
@@ -47,6 +47,6 @@ export async function measureBaselines(
       data: token.interface.encodeFunctionData("transfer", [receiver!.address, 10n * unit]),
     });
   await safeTransfer();
-  figures["baseline.safe2of3.erc20Transfer"] = Number((await safeTransfer()).gasUsed);
+  figures["baseline.safe2of3.erc20Transfer"] = await measureReceipt(await safeTransfer());
   return { figures, manifest };
 }

@@ -1,7 +1,7 @@
 import { ethers } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentManifest } from "../../deploy/manifest";
-import { gasOf, type GasFigures } from "./measure";
+import { measure, type Measurements } from "./measure";
 
 /** The batch size of `subscriptions.chargeMany50.perSubscription`. */
 const BATCH = 50;
@@ -13,7 +13,7 @@ const BATCH = 50;
 export async function measureSubscriptions(
   hre: HardhatRuntimeEnvironment,
   manifest: DeploymentManifest,
-): Promise<GasFigures> {
+): Promise<Measurements> {
   const [deployer, merchant, payee] = await hre.ethers.getSigners();
   const subscriptions = await hre.ethers.getContractAt(
     "CofferSubscriptions",
@@ -45,9 +45,9 @@ export async function measureSubscriptions(
     return wallet;
   };
 
-  const figures: GasFigures = {};
+  const figures: Measurements = {};
   const first = await newSubscriber();
-  figures["subscriptions.subscribe"] = await gasOf(subscriptions.connect(first).subscribe(planId));
+  figures["subscriptions.subscribe"] = await measure(subscriptions.connect(first).subscribe(planId));
   const ids: bigint[] = [];
   for (let i = 0; i < BATCH; i++) {
     const subscriber = await newSubscriber();
@@ -61,8 +61,7 @@ export async function measureSubscriptions(
   }
   const firstId = ids[0]! - 1n;
   await hre.network.provider.send("evm_increaseTime", [30 * 86_400]);
-  figures["subscriptions.charge"] = await gasOf(subscriptions.charge(firstId));
-  const batchGas = await gasOf(subscriptions.chargeMany(ids));
-  figures["subscriptions.chargeMany50.perSubscription"] = Math.round(batchGas / BATCH);
+  figures["subscriptions.charge"] = await measure(subscriptions.charge(firstId));
+  figures["subscriptions.chargeMany50.perSubscription"] = await measure(subscriptions.chargeMany(ids), BATCH);
   return figures;
 }

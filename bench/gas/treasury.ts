@@ -2,7 +2,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentManifest } from "../../deploy/manifest";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { gasOf, type GasFigures } from "./measure";
+import { measure, measureReceipt, type Measurements } from "./measure";
 
 /**
  * The treasury module on the 2-of-3 treasury Safe, with a 6-decimal token and recipients that already hold it:
@@ -12,7 +12,7 @@ import { gasOf, type GasFigures } from "./measure";
 export async function measureTreasury(
   hre: HardhatRuntimeEnvironment,
   manifest: DeploymentManifest,
-): Promise<GasFigures> {
+): Promise<Measurements> {
   const [, , , , , , , , , , keeper, operator, vendor, cold] = await hre.ethers.getSigners();
   const module = await hre.ethers.getContractAt(
     "CofferTreasuryModule",
@@ -37,17 +37,17 @@ export async function measureTreasury(
   await asSafe(module.interface.encodeFunctionData("setSafeSettings", [false, 2 * 86_400]));
   await asSafe(module.interface.encodeFunctionData("setSweepRule", [tokenAddress, cold!.address, 50_000n * unit]));
 
-  const figures: GasFigures = {};
+  const figures: Measurements = {};
   // Through the Safe's module call (no allowance): measured for comparison, not a snapshot key.
   await (await module.connect(operator!).transfer(safe, tokenAddress, vendor!.address, 10n * unit)).wait();
-  const viaModuleCall = await gasOf(
-    module.connect(operator!).transfer(safe, tokenAddress, vendor!.address, 10n * unit),
-  );
+  const viaModuleCall = (
+    await measure(module.connect(operator!).transfer(safe, tokenAddress, vendor!.address, 10n * unit))
+  ).gas;
   // The Safe approves the module once per token, so that budget transfers move by transferFrom.
   await asSafe(token.interface.encodeFunctionData("approve", [moduleAddress, hre.ethers.MaxUint256]), tokenAddress);
   console.log(`treasury.budgetTransfer through execTransactionFromModule (no allowance): ${viaModuleCall}`);
   await (await module.connect(operator!).transfer(safe, tokenAddress, vendor!.address, 10n * unit)).wait();
-  figures["treasury.budgetTransfer"] = await gasOf(
+  figures["treasury.budgetTransfer"] = await measure(
     module.connect(operator!).transfer(safe, tokenAddress, vendor!.address, 10n * unit),
   );
   // A fixed time, so that the queued transfer's `eta` (calldata of executeQueued) does not depend on the clock.
@@ -55,12 +55,12 @@ export async function measureTreasury(
   const queueing = await (
     await module.connect(operator!).queueTransfer(safe, tokenAddress, vendor!.address, 20_000n * unit)
   ).wait();
-  figures["treasury.queue"] = Number(queueing!.gasUsed);
+  figures["treasury.queue"] = await measureReceipt(queueing!);
   const queued = queueing!.logs.map((log) => module.interface.parseLog(log)).find((e) => e?.name === "TransferQueued");
   await hre.network.provider.send("evm_increaseTime", [2 * 86_400]);
-  figures["treasury.executeQueued"] = await gasOf(
+  figures["treasury.executeQueued"] = await measure(
     module.connect(keeper!).executeQueued(queued!.args.transfer.toObject()),
   );
-  figures["treasury.sweep"] = await gasOf(module.connect(keeper!).sweep(safe, tokenAddress));
+  figures["treasury.sweep"] = await measure(module.connect(keeper!).sweep(safe, tokenAddress));
   return figures;
 }
