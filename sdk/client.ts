@@ -1,9 +1,11 @@
 import { ethers } from "ethers";
 import {
   CofferEscrow__factory,
+  CofferSplitFactory__factory,
   CofferSubscriptions__factory,
   CofferTreasuryModule__factory,
   type CofferEscrow,
+  type CofferSplitFactory,
   type CofferSubscriptions,
   type CofferTreasuryModule,
 } from "../typechain-types";
@@ -18,6 +20,7 @@ export interface CofferClient {
   readonly escrow: CofferEscrow;
   readonly subscriptions: CofferSubscriptions;
   readonly treasury: CofferTreasuryModule;
+  readonly splitFactory: CofferSplitFactory;
 }
 
 /** Options of {@link createCofferClient}. */
@@ -53,5 +56,6 @@ export async function createCofferClient(options: CofferClientOptions): Promise<
     escrow: CofferEscrow__factory.connect(address("CofferEscrow"), options.runner),
     subscriptions: CofferSubscriptions__factory.connect(address("CofferSubscriptions"), options.runner),
     treasury: CofferTreasuryModule__factory.connect(address("CofferTreasuryModule"), options.runner),
+    splitFactory: CofferSplitFactory__factory.connect(address("CofferSplitFactory"), options.runner),
   };
 }

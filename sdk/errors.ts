@@ -14,6 +14,8 @@ export function cofferInterface(): ethers.Interface {
     typechain.CofferEscrow__factory.abi,
     typechain.CofferSubscriptions__factory.abi,
     typechain.CofferTreasuryModule__factory.abi,
+    typechain.CofferSplitFactory__factory.abi,
+    typechain.CofferSplit__factory.abi,
     typechain.IERC20Errors__factory.abi,
     typechain.SafeERC20__factory.abi,
   ].flatMap((abi) => abi.filter((item) => item.type === "error" || item.type === "event"));
@@ -78,10 +80,10 @@ export class CofferRpcError extends CofferError {
 /** A readable sentence for a custom error: what failed, with the values. */
 export function describeError(errorName: string, args: Readonly<Record<string, unknown>>): string {
   const words = errorName
-    .replace(/^Coffer(Escrow|Subscriptions|Treasury)/, "")
+    .replace(/^Coffer(Escrow|Subscriptions|Treasury|Split)/, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase();
-  const module = /^Coffer(Escrow|Subscriptions|Treasury)/.exec(errorName)?.[1];
+  const module = /^Coffer(Escrow|Subscriptions|Treasury|Split)/.exec(errorName)?.[1];
   const values = Object.entries(args)
     .map(([name, value]) => `${name} ${formatValue(value)}`)
     .join(", ");

@@ -8,4 +8,5 @@ export * from "./errors";
 export * as escrow from "./escrow";
 export * as subscriptions from "./subscriptions";
 export * as treasury from "./treasury";
+export * as splits from "./splits";
 export * as safe from "./safe";
