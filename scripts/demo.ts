@@ -1,0 +1,212 @@
+/**
+ * `npm run demo`: one command from a fresh checkout. Starts a local chain, deploys Coffer and its treasury Safe,
+ * plays a day of a small business on it (`scripts/lib/scenario.ts`), prints what every account holds, then keeps
+ * the chain serving until Ctrl-C (SIGINT) or SIGTERM.
+ *
+ * `npm run demo -- --check` does the same, checks the result, stops everything and exits 0 (all good) or 1.
+ *
+ * The chain listens on CHAIN_PORT, else on 8545 when it is free, else on any free port. In serving mode the
+ * manifest goes to `deployments/31337.json` (or COFFER_DEPLOYMENTS_DIR), as with `npm run chain`, so that the
+ * `coffer` CLI finds it; a check writes it to a temporary folder.
+ */
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { ethers } from "ethers";
+import { deployCoffer, type Artifact } from "../deploy/deploy";
+import { defaultDeploymentsDir } from "../deploy/manifest";
+import { freePort, startLocalChain, type LocalChain } from "./lib/local-chain";
+import { runScenario, type ScenarioResult } from "./lib/scenario";
+
+const ROOT = path.join(__dirname, "..");
+
+/** What the demo was asked to do. */
+interface DemoOptions {
+  readonly check: boolean;
+}
+
+function parseArguments(argv: readonly string[]): DemoOptions {
+  const unknown = argv.filter((argument) => argument !== "--check");
+  if (unknown.length > 0)
+    throw new Error(`Unknown argument(s): ${unknown.join(" ")}. Usage: npm run demo [-- --check]`);
+  return { check: argv.includes("--check") };
+}
+
+/** Whether a TCP port is free on 127.0.0.1 now. */
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** CHAIN_PORT when set; else 8545 when free; else any free port. */
+async function choosePort(): Promise<{ port: number; note: string }> {
+  const configured = process.env.CHAIN_PORT;
+  if (configured !== undefined && configured !== "") {
+    const port = Number(configured);
+    if (!Number.isInteger(port) || port <= 0 || port > 65_535)
+      throw new Error(`CHAIN_PORT=${configured} is not a port`);
+    return { port, note: "from CHAIN_PORT" };
+  }
+  if (await isPortFree(8545)) return { port: 8545, note: "the default" };
+  return { port: await freePort(), note: "8545 is taken" };
+}
+
+/** A compiled contract from Hardhat's `artifacts/` (the demo runs without loading Hardhat itself). */
+async function readArtifact(name: string): Promise<Artifact> {
+  const search = (directory: string): string | undefined => {
+    for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) {
+        const found = search(full);
+        if (found !== undefined) return found;
+      } else if (entry.name === `${name}.json`) {
+        return full;
+      }
+    }
+    return undefined;
+  };
+  const folder = path.join(ROOT, "artifacts", "contracts");
+  const file = fs.existsSync(folder) ? search(folder) : undefined;
+  if (file === undefined) throw new Error(`No compiled artifact for ${name}: run \`npx hardhat compile\` first`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Artifact;
+}
+
+/** One row of the holdings table. */
+interface Holding {
+  readonly name: string;
+  readonly address: string;
+  readonly eth: bigint;
+  readonly usdc: bigint;
+  readonly dai: bigint;
+}
+
+/** What each account of the story holds on chain now: ETH and `balanceOf` of the two test tokens. */
+async function readHoldings(provider: ethers.Provider, result: ScenarioResult): Promise<Holding[]> {
+  const erc20 = ["function balanceOf(address) view returns (uint256)"];
+  const usdc = new ethers.Contract(result.tokens.TestUSDC, erc20, provider);
+  const dai = new ethers.Contract(result.tokens.TestDAI, erc20, provider);
+  const named: [string, string][] = [
+    ...Object.entries(result.accounts).filter(([role]) => role !== "coldWallet"),
+    ["treasury Safe", result.treasurySafe],
+    ["revenue split", result.splits.revenue.address],
+    ["coldWallet", result.coldWallet],
+  ];
+  return Promise.all(
+    named.map(async ([name, address]) => ({
+      name,
+      address,
+      eth: await provider.getBalance(address),
+      usdc: (await usdc.getFunction("balanceOf")(address)) as bigint,
+      dai: (await dai.getFunction("balanceOf")(address)) as bigint,
+    })),
+  );
+}
+
+function formatAmount(amount: bigint, decimals: number, places: number): string {
+  const [whole = "0", fraction = ""] = ethers.formatUnits(amount, decimals).split(".");
+  return `${whole}.${fraction.padEnd(places, "0").slice(0, places)}`;
+}
+
+function holdingsTable(holdings: readonly Holding[]): string[] {
+  const header = `  ${"account".padEnd(18)} ${"address".padEnd(42)} ${"ETH".padStart(14)} ${"tUSDC".padStart(12)} ${"tDAI".padStart(12)}`;
+  return [
+    header,
+    ...holdings.map(
+      (holding) =>
+        `  ${holding.name.padEnd(18)} ${holding.address} ${formatAmount(holding.eth, 18, 6).padStart(14)} ` +
+        `${formatAmount(holding.usdc, 6, 3).padStart(12)} ${formatAmount(holding.dai, 18, 3).padStart(12)}`,
+    ),
+  ];
+}
+
+/** Everything the demo started, stopped in reverse order. */
+class Resources {
+  private readonly stops: { name: string; stop: () => Promise<void> }[] = [];
+  add(name: string, stop: () => Promise<void>): void {
+    this.stops.push({ name, stop });
+  }
+  async stopAll(): Promise<void> {
+    while (this.stops.length > 0) {
+      const next = this.stops.pop();
+      if (next === undefined) break;
+      try {
+        await next.stop();
+      } catch (error) {
+        console.error(`Stopping ${next.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const options = parseArguments(process.argv.slice(2));
+  const started = Date.now();
+  const resources = new Resources();
+  let stopping = false;
+  const stopAndExit = (code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping…");
+    void resources.stopAll().then(() => process.exit(code));
+  };
+  process.on("SIGINT", () => stopAndExit(0));
+  process.on("SIGTERM", () => stopAndExit(0));
+
+  try {
+    const { port, note } = await choosePort();
+    const chain: LocalChain = await startLocalChain({ port });
+    resources.add("the local chain", () => chain.stop());
+    console.log(`Local chain (${chain.kind}) at ${chain.url} (port ${note}), chain id 31337`);
+
+    let deploymentsDir = defaultDeploymentsDir();
+    if (options.check) {
+      const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-demo-deployments-"));
+      resources.add("the deployments folder", async () => fs.rmSync(temporary, { recursive: true, force: true }));
+      deploymentsDir = temporary;
+    }
+    const accounts = await chain.provider.listAccounts();
+    const deployer = accounts[0];
+    if (deployer === undefined) throw new Error("The local chain has no accounts");
+    console.log("\nDeploying Coffer and the 2-of-3 treasury Safe");
+    const deployment = await deployCoffer({
+      signer: deployer,
+      network: "local",
+      local: true,
+      readArtifact,
+      deploymentsDir,
+      treasuryOwners: accounts.slice(1, 4).map((account) => account.address),
+      log: (line) => console.log(line),
+    });
+
+    console.log("\nA day at Bean & Leaf Coffee Roasters");
+    const result = await runScenario({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      log: (line) => console.log(`  ${line}`),
+    });
+
+    console.log(`\nWhat each account holds now (on chain, block ${result.blockNumber})`);
+    for (const line of holdingsTable(await readHoldings(chain.provider, result))) console.log(line);
+    console.log(`\nManifest: ${deployment.manifestFile ?? deploymentsDir}`);
+
+    if (options.check) {
+      console.log(`\nDemo check passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      await resources.stopAll();
+      return 0;
+    }
+    console.log(`\nReady. RPC ${chain.url}. Press Ctrl-C to stop.`);
+    // Serve until a signal: the timer keeps the process alive even if every child is quiet.
+    setInterval(() => undefined, 1 << 30);
+    return await new Promise<number>(() => undefined);
+  } catch (error) {
+    console.error(`\nDemo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    await resources.stopAll();
+    return 1;
+  }
+}
+
+void main().then((code) => process.exit(code));
