@@ -1,0 +1,95 @@
+import { createConfig, factory } from "ponder";
+import { getAbiItem } from "viem";
+import {
+  CofferEscrowAbi,
+  CofferSplitAbi,
+  CofferSplitFactoryAbi,
+  CofferSubscriptionsAbi,
+  CofferTreasuryModuleAbi,
+  ERC20Abi,
+  SafeL2Abi,
+} from "./abis";
+import { loadSettings, type ChainSettings, type Located } from "./src/settings";
+
+const settings = loadSettings();
+
+/** `{ chain<id>: { address, startBlock } }` for the chains where `pick` finds the contract. */
+function perChain(pick: (chain: ChainSettings) => Located | undefined) {
+  const entries = settings.flatMap((chain) => {
+    const located = pick(chain);
+    return located === undefined ? [] : [[chain.name, { address: located.address, startBlock: located.startBlock }]];
+  });
+  return Object.fromEntries(entries) as Record<string, { address: `0x${string}`; startBlock: number }>;
+}
+
+const splitCreated = getAbiItem({ abi: CofferSplitFactoryAbi, name: "SplitCreated" });
+
+export default createConfig({
+  // PGlite (embedded) unless DATABASE_URL names a PostgreSQL database; its schema comes from DATABASE_SCHEMA or
+  // `--schema`.
+  database:
+    process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== ""
+      ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
+      : { kind: "pglite", directory: process.env.COFFER_PGLITE_DIR ?? ".ponder/pglite" },
+  // Every table is keyed by chain id: chains are independent, each indexed as fast as its node allows.
+  ordering: "multichain",
+  chains: Object.fromEntries(
+    settings.map((chain) => [
+      chain.name,
+      {
+        id: chain.chainId,
+        rpc: chain.rpcUrl,
+        // Local chains mine a block per transaction: poll often so that tests see them quickly.
+        pollingInterval: chain.chainId === 31337 ? 250 : 1_000,
+        // Anvil forgets its history on restart; caching its logs by chain id would read another chain's.
+        disableCache: chain.chainId === 31337,
+      },
+    ]),
+  ),
+  contracts: {
+    CofferEscrow: { abi: CofferEscrowAbi, chain: perChain((chain) => chain.escrow) },
+    CofferSubscriptions: { abi: CofferSubscriptionsAbi, chain: perChain((chain) => chain.subscriptions) },
+    CofferTreasuryModule: { abi: CofferTreasuryModuleAbi, chain: perChain((chain) => chain.treasuryModule) },
+    CofferSplitFactory: { abi: CofferSplitFactoryAbi, chain: perChain((chain) => chain.splitFactory) },
+    CofferSplit: {
+      abi: CofferSplitAbi,
+      chain: Object.fromEntries(
+        settings.flatMap((chain) =>
+          chain.splitFactory === undefined
+            ? []
+            : [
+                [
+                  chain.name,
+                  {
+                    address: factory({ address: chain.splitFactory.address, event: splitCreated, parameter: "split" }),
+                    startBlock: chain.splitFactory.startBlock,
+                  },
+                ],
+              ],
+        ),
+      ),
+    },
+    TreasurySafe: {
+      abi: SafeL2Abi,
+      chain: perChain((chain) => chain.treasurySafe),
+    },
+    Token: {
+      abi: ERC20Abi,
+      chain: Object.fromEntries(
+        settings.flatMap((chain) =>
+          chain.tokens.length === 0
+            ? []
+            : [
+                [
+                  chain.name,
+                  {
+                    address: chain.tokens.map((token) => token.address),
+                    startBlock: Math.min(...chain.tokens.map((token) => token.startBlock)),
+                  },
+                ],
+              ],
+        ),
+      ),
+    },
+  },
+});

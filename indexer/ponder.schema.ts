@@ -1,0 +1,598 @@
+/**
+ * Coffer's indexed tables. Every table carries `chainId` in its primary key: one indexer serves several chains.
+ * Addresses are lower-case hex; amounts are token units (bigint); times are unix seconds.
+ */
+import { index, onchainTable, primaryKey, relations } from "ponder";
+
+// ─── Accounts and balances ───────────────────────────────────────────────────────────────────────────────
+
+/** Every address that an indexed event touched. */
+export const account = onchainTable(
+  "account",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    address: t.hex().notNull(),
+    firstSeenBlock: t.bigint().notNull(),
+    firstSeenAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.address] }) }),
+);
+
+/** Tokens held: the sum of the configured tokens' `Transfer` events. */
+export const tokenBalance = onchainTable(
+  "token_balance",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    balance: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.account, table.token] }) }),
+);
+
+/** Funds held in escrow for `account` as payer: authorized and not yet captured, voided, reclaimed or resolved. */
+export const escrowBalance = onchainTable(
+  "escrow_balance",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.account, table.token] }) }),
+);
+
+/**
+ * Credits claimable by `account`: payouts that could not be pushed (escrow, subscriptions) and split shares
+ * credited (pull-only splits, failed pushes, incentives). `source` is the contract that holds them.
+ */
+export const credit = onchainTable(
+  "credit",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    source: t.hex().notNull(),
+    /** `escrow`, `subscriptions` or `split`. */
+    sourceKind: t.text().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.source, table.account, table.token] }) }),
+);
+
+/** ETH deposited by a subscriber for ETH plans. */
+export const subscriptionDeposit = onchainTable(
+  "subscription_deposit",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    account: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.account] }) }),
+);
+
+/** Credits withdrawn from escrow, subscriptions or a split. */
+export const withdrawal = onchainTable(
+  "withdrawal",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    source: t.hex().notNull(),
+    sourceKind: t.text().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    to: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
+
+/**
+ * Everything that touched an account, one row per account and event. `amount` is signed from the account's
+ * side (negative: it paid); zero for events that move nothing (a dispute, a failed charge). `id` sorts by
+ * block, log and row: order by it descending for newest first.
+ */
+export const activity = onchainTable(
+  "activity",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    account: t.hex().notNull(),
+    kind: t.text().notNull(),
+    /** Payment or invoice id, subscription or plan id, split address, transfer id, Safe nonce. */
+    reference: t.text(),
+    token: t.hex(),
+    amount: t.bigint().notNull(),
+    counterparty: t.hex(),
+    contract: t.hex().notNull(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    accountNewestFirst: index().on(table.chainId, table.account, table.id.desc()),
+    accountTime: index().on(table.chainId, table.account, table.timestamp),
+  }),
+);
+
+// ─── Escrow and invoices ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A payment. `capturable`, `refundable` and `status` mirror the contract's `getPaymentState`; `state` says in a
+ * word where it stands for a merchant's dashboard.
+ */
+export const payment = onchainTable(
+  "payment",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.hex().notNull(),
+    operator: t.hex().notNull(),
+    payer: t.hex().notNull(),
+    payee: t.hex().notNull(),
+    token: t.hex().notNull(),
+    maxAmount: t.bigint().notNull(),
+    preApprovalExpiry: t.bigint().notNull(),
+    authorizationExpiry: t.bigint().notNull(),
+    refundExpiry: t.bigint().notNull(),
+    minFeeBps: t.integer().notNull(),
+    maxFeeBps: t.integer().notNull(),
+    feeReceiver: t.hex().notNull(),
+    arbiter: t.hex().notNull(),
+    referenceId: t.hex().notNull(),
+    salt: t.bigint().notNull(),
+    /** `authorized` (held) or `charged` (captured at once). */
+    mode: t.text().notNull(),
+    /** authorized, partially_captured, captured, voided, reclaimed, refunded, partially_refunded, disputed, resolved. */
+    state: t.text().notNull(),
+    /** The contract's status: Authorized, Disputed or Resolved. */
+    status: t.text().notNull(),
+    authorized: t.bigint().notNull(),
+    capturable: t.bigint().notNull(),
+    refundable: t.bigint().notNull(),
+    captured: t.bigint().notNull(),
+    fees: t.bigint().notNull(),
+    refunded: t.bigint().notNull(),
+    returned: t.bigint().notNull(),
+    createdAt: t.bigint().notNull(),
+    createdBlock: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    payeeByState: index().on(table.chainId, table.payee, table.state),
+    payer: index().on(table.chainId, table.payer),
+  }),
+);
+
+/** Each step of a payment, in order. */
+export const paymentStep = onchainTable(
+  "payment_step",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    paymentId: t.hex().notNull(),
+    /** authorized, charged, captured, voided, reclaimed, refunded, disputed, resolved. */
+    kind: t.text().notNull(),
+    amount: t.bigint().notNull(),
+    fee: t.bigint().notNull(),
+    /** Resolution: returned to the payer (`amount` is what the payee got). */
+    payerAmount: t.bigint(),
+    /** Refunds: who funded it. */
+    actor: t.hex(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    byPayment: index().on(table.chainId, table.paymentId),
+  }),
+);
+
+/** A paid invoice. */
+export const invoice = onchainTable(
+  "invoice",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.hex().notNull(),
+    payee: t.hex().notNull(),
+    payer: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    referenceId: t.hex().notNull(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    byPayee: index().on(table.chainId, table.payee, table.timestamp),
+  }),
+);
+
+// ─── Subscriptions ───────────────────────────────────────────────────────────────────────────────────────
+
+export const plan = onchainTable(
+  "plan",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
+    merchant: t.hex().notNull(),
+    payee: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    period: t.integer().notNull(),
+    trial: t.integer().notNull(),
+    grace: t.integer().notNull(),
+    feeBps: t.integer().notNull(),
+    feeReceiver: t.hex().notNull(),
+    retired: t.boolean().notNull(),
+    createdAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
+
+/** A subscription; `status`, `anchor`, `nextPeriod`, `pastDueSince` mirror the contract's `getSubscription`. */
+export const subscription = onchainTable(
+  "subscription",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.bigint().notNull(),
+    planId: t.bigint().notNull(),
+    subscriber: t.hex().notNull(),
+    merchant: t.hex().notNull(),
+    /** Active, PastDue, Paused, Cancelled, Lapsed. */
+    status: t.text().notNull(),
+    statusBeforePause: t.text().notNull(),
+    anchor: t.bigint().notNull(),
+    nextPeriod: t.bigint().notNull(),
+    pastDueSince: t.bigint().notNull(),
+    /** Start of the next chargeable period (`anchor + nextPeriod * period`); null when it can never be charged. */
+    nextChargeAt: t.bigint(),
+    charges: t.integer().notNull(),
+    failedCharges: t.integer().notNull(),
+    totalCharged: t.bigint().notNull(),
+    createdAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    due: index().on(table.chainId, table.status, table.nextChargeAt),
+    bySubscriber: index().on(table.chainId, table.subscriber),
+  }),
+);
+
+/** Each charge of a subscription, successful or failed. */
+export const subscriptionCharge = onchainTable(
+  "subscription_charge",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    subscriptionId: t.bigint().notNull(),
+    planId: t.bigint().notNull(),
+    subscriber: t.hex().notNull(),
+    merchant: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    fee: t.bigint().notNull(),
+    periodIndex: t.integer().notNull(),
+    success: t.boolean().notNull(),
+    /** Failed charges: AllowanceTooLow, BalanceTooLow, TransferFailed, WrongAmountDelivered. */
+    failureReason: t.text(),
+    revertData: t.hex(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    bySubscription: index().on(table.chainId, table.subscriptionId),
+    byMerchant: index().on(table.chainId, table.merchant, table.timestamp),
+  }),
+);
+
+// ─── Splits ──────────────────────────────────────────────────────────────────────────────────────────────
+
+export const split = onchainTable(
+  "split",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    address: t.hex().notNull(),
+    controller: t.hex().notNull(),
+    pendingController: t.hex().notNull(),
+    configHash: t.hex().notNull(),
+    distributionIncentive: t.integer().notNull(),
+    pullOnly: t.boolean().notNull(),
+    /** The split's last distribution: a `PayoutCredited` after it in the same transaction is one of its shares. */
+    lastDistributionId: t.text(),
+    createdAt: t.bigint().notNull(),
+    createdBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.address] }) }),
+);
+
+/** The current recipients of a split, allocations in millionths. */
+export const splitRecipient = onchainTable(
+  "split_recipient",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    split: t.hex().notNull(),
+    recipient: t.hex().notNull(),
+    allocation: t.integer().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.split, table.recipient] }),
+    byRecipient: index().on(table.chainId, table.recipient),
+  }),
+);
+
+export const distribution = onchainTable(
+  "distribution",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    split: t.hex().notNull(),
+    token: t.hex().notNull(),
+    distributor: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    incentive: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    bySplit: index().on(table.chainId, table.split),
+  }),
+);
+
+/** Each recipient's share of a distribution: pushed, or credited to withdraw later. */
+export const distributionShare = onchainTable(
+  "distribution_share",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    distributionId: t.text().notNull(),
+    split: t.hex().notNull(),
+    recipient: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    credited: t.boolean().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    byDistribution: index().on(table.chainId, table.distributionId),
+  }),
+);
+
+// ─── Treasury ────────────────────────────────────────────────────────────────────────────────────────────
+
+export const budget = onchainTable(
+  "budget",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    safe: t.hex().notNull(),
+    operator: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    period: t.integer().notNull(),
+    /** Spent in the period of the last spend (`spentPeriodIndex`). */
+    spentInPeriod: t.bigint().notNull(),
+    spentPeriodIndex: t.bigint(),
+    totalSpent: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.operator, table.token] }) }),
+);
+
+export const budgetSpend = onchainTable(
+  "budget_spend",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    safe: t.hex().notNull(),
+    operator: t.hex().notNull(),
+    token: t.hex().notNull(),
+    to: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    spentInPeriod: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
+
+export const queuedTransfer = onchainTable(
+  "queued_transfer",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.hex().notNull(),
+    safe: t.hex().notNull(),
+    token: t.hex().notNull(),
+    to: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    operator: t.hex().notNull(),
+    eta: t.bigint().notNull(),
+    nonce: t.bigint().notNull(),
+    /** Queued, Executed, Cancelled (as `getQueuedStatus`). */
+    status: t.text().notNull(),
+    executor: t.hex(),
+    queuedAt: t.bigint().notNull(),
+    closedAt: t.bigint(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
+
+export const sweep = onchainTable(
+  "sweep",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    safe: t.hex().notNull(),
+    token: t.hex().notNull(),
+    cold: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.id] }) }),
+);
+
+/** A Safe's settings in the treasury module, its sweep rules and operators, as last set. */
+export const treasuryPolicy = onchainTable(
+  "treasury_policy",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    /** `settings`, `operator:<address>`, `recipient:<operator>:<recipient>`, `sweep:<token>`. */
+    key: t.text().notNull(),
+    safe: t.hex().notNull(),
+    value: t.json().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.key] }) }),
+);
+
+/** A multisig transaction executed by the treasury Safe (SafeL2's events). */
+export const safeExecution = onchainTable(
+  "safe_execution",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    safe: t.hex().notNull(),
+    nonce: t.bigint().notNull(),
+    safeTxHash: t.hex(),
+    to: t.hex().notNull(),
+    value: t.bigint().notNull(),
+    data: t.hex().notNull(),
+    callOperation: t.integer().notNull(),
+    sender: t.hex().notNull(),
+    threshold: t.bigint().notNull(),
+    signatures: t.hex().notNull(),
+    /** null until ExecutionSuccess or ExecutionFailure. */
+    success: t.boolean(),
+    payment: t.bigint(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.nonce] }) }),
+);
+
+/** Last nonce seen per Safe: pairs ExecutionSuccess/Failure with the SafeMultiSigTransaction before it. */
+export const safeState = onchainTable(
+  "safe_state",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    safe: t.hex().notNull(),
+    lastNonce: t.bigint().notNull(),
+    executions: t.integer().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe] }) }),
+);
+
+// ─── Relations (GraphQL fields) ──────────────────────────────────────────────────────────────────────────
+
+export const accountRelations = relations(account, ({ many }) => ({
+  balances: many(tokenBalance),
+  escrowed: many(escrowBalance),
+  credits: many(credit),
+  activity: many(activity),
+  paymentsAsPayer: many(payment, { relationName: "payer" }),
+  paymentsAsPayee: many(payment, { relationName: "payee" }),
+  subscriptions: many(subscription),
+}));
+
+export const tokenBalanceRelations = relations(tokenBalance, ({ one }) => ({
+  owner: one(account, {
+    fields: [tokenBalance.chainId, tokenBalance.account],
+    references: [account.chainId, account.address],
+  }),
+}));
+
+export const escrowBalanceRelations = relations(escrowBalance, ({ one }) => ({
+  owner: one(account, {
+    fields: [escrowBalance.chainId, escrowBalance.account],
+    references: [account.chainId, account.address],
+  }),
+}));
+
+export const creditRelations = relations(credit, ({ one }) => ({
+  owner: one(account, { fields: [credit.chainId, credit.account], references: [account.chainId, account.address] }),
+}));
+
+export const activityRelations = relations(activity, ({ one }) => ({
+  owner: one(account, { fields: [activity.chainId, activity.account], references: [account.chainId, account.address] }),
+}));
+
+export const paymentRelations = relations(payment, ({ one, many }) => ({
+  payerAccount: one(account, {
+    fields: [payment.chainId, payment.payer],
+    references: [account.chainId, account.address],
+    relationName: "payer",
+  }),
+  payeeAccount: one(account, {
+    fields: [payment.chainId, payment.payee],
+    references: [account.chainId, account.address],
+    relationName: "payee",
+  }),
+  steps: many(paymentStep),
+}));
+
+export const paymentStepRelations = relations(paymentStep, ({ one }) => ({
+  payment: one(payment, {
+    fields: [paymentStep.chainId, paymentStep.paymentId],
+    references: [payment.chainId, payment.id],
+  }),
+}));
+
+export const planRelations = relations(plan, ({ many }) => ({
+  subscriptions: many(subscription),
+}));
+
+export const subscriptionRelations = relations(subscription, ({ one, many }) => ({
+  plan: one(plan, { fields: [subscription.chainId, subscription.planId], references: [plan.chainId, plan.id] }),
+  subscriberAccount: one(account, {
+    fields: [subscription.chainId, subscription.subscriber],
+    references: [account.chainId, account.address],
+  }),
+  charges: many(subscriptionCharge),
+}));
+
+export const subscriptionChargeRelations = relations(subscriptionCharge, ({ one }) => ({
+  subscription: one(subscription, {
+    fields: [subscriptionCharge.chainId, subscriptionCharge.subscriptionId],
+    references: [subscription.chainId, subscription.id],
+  }),
+}));
+
+export const splitRelations = relations(split, ({ many }) => ({
+  recipients: many(splitRecipient),
+  distributions: many(distribution),
+}));
+
+export const splitRecipientRelations = relations(splitRecipient, ({ one }) => ({
+  splitContract: one(split, {
+    fields: [splitRecipient.chainId, splitRecipient.split],
+    references: [split.chainId, split.address],
+  }),
+}));
+
+export const distributionRelations = relations(distribution, ({ one, many }) => ({
+  splitContract: one(split, {
+    fields: [distribution.chainId, distribution.split],
+    references: [split.chainId, split.address],
+  }),
+  shares: many(distributionShare),
+}));
+
+export const distributionShareRelations = relations(distributionShare, ({ one }) => ({
+  distribution: one(distribution, {
+    fields: [distributionShare.chainId, distributionShare.distributionId],
+    references: [distribution.chainId, distribution.id],
+  }),
+}));
