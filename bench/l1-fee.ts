@@ -53,14 +53,14 @@ const GWEI = 1_000_000_000n;
 export const L1_FEE_SCENARIOS: readonly L1FeeScenario[] = [
   {
     name: "quiet",
-    description: "L1 base fee 2 gwei, blob base fee 0.125 gwei (the EIP-7918 floor)",
+    description: "L1 base fee 2 gwei, blob base fee 0.125 gwei (the EIP-7918 floor); OP Mainnet's blob-era scalars",
     l1BaseFee: 2n * GWEI,
     blobBaseFee: (2n * GWEI) / 16n,
     ...OP_MAINNET_SCALARS,
   },
   {
     name: "busy",
-    description: "L1 base fee 30 gwei, blob base fee 20 gwei (congested blobs)",
+    description: "L1 base fee 30 gwei, blob base fee 20 gwei (congested blobs); OP Mainnet's blob-era scalars",
     l1BaseFee: 30n * GWEI,
     blobBaseFee: 20n * GWEI,
     ...OP_MAINNET_SCALARS,

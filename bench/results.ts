@@ -1,0 +1,139 @@
+/**
+ * The formats of `bench/results/`: `gas.json`, written by `npm run bench` (bench/run.ts), and `indexer.json`,
+ * written by the indexer benchmark (bench/indexer.ts). `bench/report.ts` reads both (the second when present) and
+ * writes `bench/results/README.md` with its charts. Both files are checked against these schemas when read, so a
+ * benchmark that writes a wrong shape fails the report instead of producing a wrong one.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+export const RESULTS_DIR = path.join(__dirname, "results");
+export const GAS_RESULTS_FILE = "gas.json";
+export const INDEXER_RESULTS_FILE = "indexer.json";
+
+const count = z.number().int().nonnegative();
+
+/** The machine a benchmark ran on. */
+export const machineSchema = z.object({
+  cpu: z.string(),
+  cores: z.number().int().positive(),
+  os: z.string(),
+  memoryGiB: z.number().positive(),
+});
+export type Machine = z.infer<typeof machineSchema>;
+
+/** What every results file says about its run. */
+const runSchema = {
+  schema: z.literal(1),
+  /** ISO 8601 time of the run. */
+  date: z.string().datetime(),
+  /** The commit measured; `dirty` when the work tree had uncommitted changes. */
+  commit: z.string(),
+  dirty: z.boolean(),
+  machine: machineSchema,
+  /** Tool → version (node, hardhat, solc, …). */
+  versions: z.record(z.string()),
+};
+
+const l1EstimateSchema = z.object({
+  signedTxBytes: count,
+  fastLzBytes: count,
+  fjordEstimatedBytes: z.number().nonnegative(),
+  /** Scenario name → fee: wei as a decimal string, and US dollars. */
+  fees: z.record(
+    z.object({
+      fjordWei: z.string().regex(/^\d+$/),
+      fjordUsd: z.number().nonnegative(),
+      ecotoneWei: z.string().regex(/^\d+$/),
+      ecotoneUsd: z.number().nonnegative(),
+    }),
+  ),
+});
+
+/** One measured transaction: its gas (per item when `per` > 1), the ratio to the raw transfer, its L1 data. */
+export const figureSchema = z.object({
+  gas: count,
+  per: z.number().int().positive(),
+  totalGas: count,
+  /** `gas` ÷ the raw ERC-20 transfer's gas of the same run. */
+  ratio: z.number().nonnegative(),
+  calldataBytes: count,
+  /** The whole transaction's L1 data and fee (not divided by `per`). */
+  l1: l1EstimateSchema,
+});
+export type Figure = z.infer<typeof figureSchema>;
+
+/** A point of a scaling series: the item count (recipients, charges) and the transaction's figure. */
+export const pointSchema = figureSchema.extend({ count: z.number().int().positive() });
+export type Point = z.infer<typeof pointSchema>;
+
+export const gasResultsSchema = z.object({
+  ...runSchema,
+  chain: z.string(),
+  /** The figure every ratio divides by. */
+  baseline: z.object({ operation: z.string(), gas: z.number().int().positive() }),
+  l1Fee: z.object({
+    formula: z.string(),
+    constants: z.object({ costIntercept: z.number(), costFastlzCoef: z.number(), minTransactionSize: z.number() }),
+    scenarios: z.array(
+      z.object({
+        name: z.string(),
+        description: z.string(),
+        l1BaseFeeWei: z.string(),
+        blobBaseFeeWei: z.string(),
+        baseFeeScalar: z.number(),
+        blobBaseFeeScalar: z.number(),
+      }),
+    ),
+    ethUsd: z.number().positive(),
+    transactions: z.string(),
+  }),
+  /** Snapshot key (`bench/gas-snapshot.json`) → figure. */
+  operations: z.record(figureSchema),
+  scaling: z.object({
+    splits: z.object({ push: z.array(pointSchema), pull: z.array(pointSchema) }),
+    chargeMany: z.array(pointSchema),
+  }),
+  /** Where the indexer's figures are: a separate file, written by another benchmark, merged by the report. */
+  indexer: z.object({ file: z.literal(INDEXER_RESULTS_FILE), writtenBy: z.string() }),
+});
+export type GasResults = z.infer<typeof gasResultsSchema>;
+
+const latencySchema = z.object({
+  /** Concurrent connections of the load generator. */
+  connections: z.number().int().positive(),
+  p50Ms: z.number().nonnegative(),
+  p99Ms: z.number().nonnegative(),
+  requestsPerSecond: z.number().nonnegative().optional(),
+});
+
+/**
+ * `indexer.json`: the indexer's figures on PostgreSQL. `backfill.series` is backfill time against the number of
+ * events (1,000 to 50,000); `lag` is the time from a block being mined to its events being queryable; `graphql`
+ * holds the latency of the GraphQL API at 1 and at 10 connections.
+ */
+export const indexerResultsSchema = z.object({
+  ...runSchema,
+  /** The database, e.g. "PostgreSQL 15.10". */
+  database: z.string(),
+  /** What was queried and how it was loaded, in a sentence each. */
+  method: z.object({ backfill: z.string(), lag: z.string(), graphql: z.string() }).partial().optional(),
+  backfill: z.object({
+    eventsPerSecond: z.number().positive(),
+    series: z.array(z.object({ events: z.number().int().positive(), seconds: z.number().positive() })).min(1),
+  }),
+  lag: z.object({ p50Ms: z.number().nonnegative(), p95Ms: z.number().nonnegative(), samples: count }),
+  graphql: z.array(latencySchema).min(1),
+  notes: z.array(z.string()).optional(),
+});
+export type IndexerResults = z.infer<typeof indexerResultsSchema>;
+
+/** Parses a results file's JSON against its schema, naming the file and the wrong fields when it does not fit. */
+export function parseResults<T>(schema: z.ZodType<T>, json: unknown, file: string): T {
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    throw new Error(`${file} does not have the expected format:\n  ${problems.join("\n  ")}`);
+  }
+  return parsed.data;
+}
