@@ -16,6 +16,8 @@ import path from "node:path";
 import { ethers } from "ethers";
 import { deployCoffer, type Artifact } from "../deploy/deploy";
 import { defaultDeploymentsDir } from "../deploy/manifest";
+import { checkIndexerAgainstChain, curlCommand, exampleQueries } from "./lib/demo-check";
+import { startIndexer } from "./lib/indexer-process";
 import { freePort, startLocalChain, type LocalChain } from "./lib/local-chain";
 import { runScenario, type ScenarioResult } from "./lib/scenario";
 
@@ -193,12 +195,52 @@ async function main(): Promise<number> {
     for (const line of holdingsTable(await readHoldings(chain.provider, result))) console.log(line);
     console.log(`\nManifest: ${deployment.manifestFile ?? deploymentsDir}`);
 
-    if (options.check) {
-      console.log(`\nDemo check passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      await resources.stopAll();
-      return 0;
+    // The indexer, on a fresh PGlite folder: Ponder's caches are keyed by chain id, and this chain is new.
+    console.log("\nStarting the indexer (Ponder on PGlite) and waiting until it reaches the chain head");
+    const pglite = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-demo-pglite-"));
+    resources.add("the indexer's database folder", async () => fs.rmSync(pglite, { recursive: true, force: true }));
+    const verbose = process.env.COFFER_DEMO_VERBOSE === "true";
+    const indexerLines: string[] = [];
+    const indexer = await startIndexer({
+      chainId: result.chainId,
+      rpcUrl: chain.url,
+      deploymentsDir,
+      database: { kind: "pglite", directory: pglite },
+      log: (line) => (verbose ? console.log(`  [indexer] ${line}`) : indexerLines.push(line)),
+    });
+    resources.add("the indexer", () => indexer.stop());
+    const indexingStarted = Date.now();
+    await indexer.waitForBlock(result.blockNumber, 180_000);
+    console.log(
+      `  indexed up to block ${result.blockNumber} in ${((Date.now() - indexingStarted) / 1000).toFixed(1)} s`,
+    );
+
+    console.log(`\nGraphQL: ${indexer.graphqlUrl}  (open it in a browser for GraphiQL)`);
+    for (const example of exampleQueries(result)) {
+      console.log(`\n  # ${example.title}`);
+      console.log(`  ${curlCommand(indexer.graphqlUrl, example)}`);
     }
-    console.log(`\nReady. RPC ${chain.url}. Press Ctrl-C to stop.`);
+    const merchant = result.splits.revenue.address.toLowerCase();
+    const reportQuery = `merchant=${merchant}&token=${result.tokens.TestUSDC.toLowerCase()}&from=${result.startTime}&to=${result.endTime + 86_400}`;
+    console.log("\nReports");
+    console.log(`  curl -s '${indexer.url}/reports/settlement?${reportQuery}&format=csv'`);
+    console.log(`  curl -s '${indexer.url}/reports/reconciliation'`);
+    console.log(`  Status: ${indexer.url}/status`);
+
+    if (options.check) {
+      console.log("\nChecking the indexer's answers against the chain");
+      const report = await checkIndexerAgainstChain(indexer.url, chain.provider, result);
+      for (const mismatch of report.mismatches) console.log(`  MISMATCH ${mismatch}`);
+      const passed = report.mismatches.length === 0;
+      console.log(
+        `\nDemo check ${passed ? "passed" : "FAILED"}: ${report.compared - report.mismatches.length} of ` +
+          `${report.compared} values equal, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      if (!passed && !verbose) console.log(`\nLast indexer lines:\n${indexerLines.slice(-20).join("\n")}`);
+      await resources.stopAll();
+      return passed ? 0 : 1;
+    }
+    console.log(`\nReady. RPC ${chain.url}, GraphQL ${indexer.graphqlUrl}. Press Ctrl-C to stop.`);
     // Serve until a signal: the timer keeps the process alive even if every child is quiet.
     setInterval(() => undefined, 1 << 30);
     return await new Promise<number>(() => undefined);

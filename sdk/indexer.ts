@@ -1,0 +1,512 @@
+/**
+ * A typed client of Coffer's indexer (the Ponder app in `indexer/`): its GraphQL API at `/graphql`, its status at
+ * `/status`, and its reports. Every response is validated with zod, so a client and an indexer of different
+ * versions fail with a readable error naming the field, never with `undefined` further on. Addresses are returned
+ * lower-case as the indexer stores them; amounts and ids of type bigint are bigints; times are unix seconds.
+ */
+import { z } from "zod";
+import { CofferError } from "./errors";
+
+// ─── Errors ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Any failure talking to the indexer. */
+export class IndexerError extends CofferError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "IndexerError";
+  }
+}
+
+/** The indexer could not be reached (not started, wrong URL, timed out). */
+export class IndexerUnavailableError extends IndexerError {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Cannot reach the indexer at ${url}: ${reason}. Is it running (\`npm run demo\` starts one)?`, options);
+    this.name = "IndexerUnavailableError";
+  }
+}
+
+/** The indexer answered with an HTTP error. */
+export class IndexerHttpError extends IndexerError {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`The indexer at ${url} answered HTTP ${status}${body ? `: ${body.slice(0, 300)}` : ""}`);
+    this.name = "IndexerHttpError";
+  }
+}
+
+/** The GraphQL query was rejected or failed (`errors` in the response). */
+export class IndexerQueryError extends IndexerError {
+  constructor(
+    readonly operation: string,
+    readonly messages: readonly string[],
+  ) {
+    super(`The indexer rejected the query ${operation}: ${messages.join("; ")}`);
+    this.name = "IndexerQueryError";
+  }
+}
+
+/** The response did not have the expected shape (an indexer of another version, or a bug). */
+export class IndexerResponseError extends IndexerError {
+  constructor(
+    readonly operation: string,
+    readonly issues: readonly string[],
+  ) {
+    super(`Unexpected response from the indexer to ${operation}: ${issues.slice(0, 5).join("; ")}`);
+    this.name = "IndexerResponseError";
+  }
+}
+
+// ─── Field types ─────────────────────────────────────────────────────────────────────────────────────────
+
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "expected 0x-prefixed hex");
+/** Ponder's BigInt scalar: a decimal string. */
+const bigint = z
+  .string()
+  .regex(/^-?\d+$/, "expected a decimal integer string")
+  .transform((value) => BigInt(value));
+const integer = z.number().int();
+
+/** A page of a plural query. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly totalCount: number;
+  readonly hasNextPage: boolean;
+  /** Pass as `after` for the next page. */
+  readonly endCursor: string | null;
+}
+
+const pageOf = <T extends z.ZodTypeAny>(item: T) =>
+  z
+    .object({
+      items: z.array(item),
+      totalCount: integer,
+      pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }),
+    })
+    .transform((page) => ({
+      items: page.items as z.output<T>[],
+      totalCount: page.totalCount,
+      hasNextPage: page.pageInfo.hasNextPage,
+      endCursor: page.pageInfo.endCursor,
+    }));
+const PAGE_FIELDS = "totalCount pageInfo { hasNextPage endCursor }";
+
+// ─── Records ─────────────────────────────────────────────────────────────────────────────────────────────
+
+const tokenBalanceSchema = z.object({ account: hex, token: hex, balance: bigint, updatedBlock: bigint });
+/** Tokens an account holds, by the indexed `Transfer` events. */
+export type IndexedTokenBalance = z.output<typeof tokenBalanceSchema>;
+const TOKEN_BALANCE_FIELDS = "account token balance updatedBlock";
+
+const activitySchema = z.object({
+  id: z.string(),
+  account: hex,
+  kind: z.string(),
+  reference: z.string().nullable(),
+  token: hex.nullable(),
+  amount: bigint,
+  counterparty: hex.nullable(),
+  contract: hex,
+  transactionHash: hex,
+  blockNumber: bigint,
+  timestamp: bigint,
+});
+/** One event as seen from an account; `amount` is signed from its side (negative: it paid). */
+export type IndexedActivity = z.output<typeof activitySchema>;
+const ACTIVITY_FIELDS =
+  "id account kind reference token amount counterparty contract transactionHash blockNumber timestamp";
+
+const paymentStepSchema = z.object({
+  kind: z.string(),
+  amount: bigint,
+  fee: bigint,
+  payerAmount: bigint.nullable(),
+  actor: hex.nullable(),
+  transactionHash: hex,
+  blockNumber: bigint,
+  timestamp: bigint,
+});
+export type IndexedPaymentStep = z.output<typeof paymentStepSchema>;
+
+const paymentSchema = z.object({
+  id: hex,
+  operator: hex,
+  payer: hex,
+  payee: hex,
+  token: hex,
+  maxAmount: bigint,
+  feeReceiver: hex,
+  arbiter: hex,
+  referenceId: hex,
+  /** `authorized` (held) or `charged` (captured at once). */
+  mode: z.string(),
+  /** authorized, partially_captured, captured, voided, reclaimed, refunded, partially_refunded, disputed, resolved */
+  state: z.string(),
+  /** As the contract's `getPaymentState`: Authorized, Disputed or Resolved. */
+  status: z.string(),
+  authorized: bigint,
+  capturable: bigint,
+  refundable: bigint,
+  captured: bigint,
+  fees: bigint,
+  refunded: bigint,
+  returned: bigint,
+  createdAt: bigint,
+  updatedAt: bigint,
+});
+/** A payment, its amounts and where it stands. */
+export type IndexedPayment = z.output<typeof paymentSchema>;
+const PAYMENT_FIELDS =
+  "id operator payer payee token maxAmount feeReceiver arbiter referenceId mode state status authorized capturable " +
+  "refundable captured fees refunded returned createdAt updatedAt";
+const paymentWithStepsSchema = paymentSchema.extend({ steps: z.object({ items: z.array(paymentStepSchema) }) });
+/** A payment with its steps in order. */
+export type IndexedPaymentWithSteps = IndexedPayment & { steps: IndexedPaymentStep[] };
+
+const invoiceSchema = z.object({
+  id: hex,
+  payee: hex,
+  payer: hex,
+  token: hex,
+  amount: bigint,
+  referenceId: hex,
+  transactionHash: hex,
+  blockNumber: bigint,
+  timestamp: bigint,
+});
+export type IndexedInvoice = z.output<typeof invoiceSchema>;
+const INVOICE_FIELDS = "id payee payer token amount referenceId transactionHash blockNumber timestamp";
+
+const subscriptionChargeSchema = z.object({
+  amount: bigint,
+  fee: bigint,
+  periodIndex: integer,
+  success: z.boolean(),
+  failureReason: z.string().nullable(),
+  transactionHash: hex,
+  timestamp: bigint,
+});
+export type IndexedSubscriptionCharge = z.output<typeof subscriptionChargeSchema>;
+
+const subscriptionSchema = z.object({
+  id: bigint,
+  planId: bigint,
+  subscriber: hex,
+  merchant: hex,
+  /** Active, PastDue, Paused, Cancelled or Lapsed, as the contract's `getSubscription`. */
+  status: z.string(),
+  anchor: bigint,
+  nextPeriod: bigint,
+  pastDueSince: bigint,
+  nextChargeAt: bigint.nullable(),
+  failedCharges: integer,
+  totalCharged: bigint,
+  createdAt: bigint,
+});
+export type IndexedSubscription = z.output<typeof subscriptionSchema>;
+const SUBSCRIPTION_FIELDS =
+  "id planId subscriber merchant status anchor nextPeriod pastDueSince nextChargeAt failedCharges " +
+  "totalCharged createdAt";
+// In GraphQL, `charges` is the relation to the subscription's charges (it hides the column of the same name).
+const subscriptionWithChargesSchema = subscriptionSchema.extend({
+  charges: z.object({ items: z.array(subscriptionChargeSchema) }),
+});
+export type IndexedSubscriptionWithCharges = IndexedSubscription & { chargeHistory: IndexedSubscriptionCharge[] };
+
+const statusSchema = z.record(
+  z.string(),
+  z.object({ id: integer, block: z.object({ number: integer, timestamp: integer }).nullable() }),
+);
+/** `/status`: per chain name, its id and the last indexed block. */
+export type IndexerStatus = z.output<typeof statusSchema>;
+
+// ─── The client ──────────────────────────────────────────────────────────────────────────────────────────
+
+/** Options of {@link createIndexerClient}. */
+export interface IndexerClientOptions {
+  /** The indexer's base URL (`http://127.0.0.1:42069`); a URL ending in `/graphql` is accepted too. */
+  readonly url: string;
+  /** Per request; 15 s by default. */
+  readonly timeoutMs?: number;
+}
+
+/** Filters of {@link IndexerClient.payments}; addresses in any case. */
+export interface PaymentFilter {
+  readonly payer?: string;
+  readonly payee?: string;
+  readonly operator?: string;
+  readonly token?: string;
+  readonly state?: string;
+}
+
+/** Filters of {@link IndexerClient.subscriptions}. */
+export interface SubscriptionFilter {
+  readonly subscriber?: string;
+  readonly merchant?: string;
+  readonly planId?: bigint;
+  readonly status?: string;
+}
+
+/** Paging of plural queries: at most 1,000 rows a page (Ponder's limit). */
+export interface PageOptions {
+  readonly limit?: number;
+  readonly after?: string;
+}
+
+/** A typed client of the indexer; see {@link createIndexerClient}. */
+export interface IndexerClient {
+  readonly url: string;
+  readonly graphqlUrl: string;
+  /** Runs any GraphQL query and validates `data` with `schema`. */
+  query<T extends z.ZodTypeAny>(
+    operation: string,
+    document: string,
+    variables: Record<string, unknown>,
+    schema: T,
+  ): Promise<z.output<T>>;
+  /** `/status`: the last indexed block per chain. */
+  status(): Promise<IndexerStatus>;
+  /** The last block indexed on `chainId`, undefined before the indexer has one. */
+  indexedBlock(chainId: number): Promise<number | undefined>;
+  /** Every token balance the indexer has for an account (accounts that never held a token have none). */
+  balances(chainId: number, account: string): Promise<IndexedTokenBalance[]>;
+  /** One token balance; 0 when the account never held the token. */
+  balance(chainId: number, account: string, token: string): Promise<bigint>;
+  /** An account's history, newest first. */
+  activity(chainId: number, account: string, page?: PageOptions): Promise<Page<IndexedActivity>>;
+  /** A payment with its steps, or null when the indexer does not know it. */
+  payment(chainId: number, paymentId: string): Promise<IndexedPaymentWithSteps | null>;
+  /** Payments matching every given filter, newest first. */
+  payments(chainId: number, filter?: PaymentFilter, page?: PageOptions): Promise<Page<IndexedPayment>>;
+  /** A paid invoice, or null. */
+  invoice(chainId: number, invoiceId: string): Promise<IndexedInvoice | null>;
+  /** A subscription with its charges (failed ones included), or null. */
+  subscription(chainId: number, subscriptionId: bigint): Promise<IndexedSubscriptionWithCharges | null>;
+  /** Subscriptions matching every given filter, by id. */
+  subscriptions(chainId: number, filter?: SubscriptionFilter, page?: PageOptions): Promise<Page<IndexedSubscription>>;
+}
+
+const lower = (address: string): string => address.toLowerCase();
+const MAX_PAGE = 1_000;
+
+/** Creates a client of the indexer at `options.url`. Nothing is sent until a method is called. */
+export function createIndexerClient(options: IndexerClientOptions): IndexerClient {
+  const url = options.url.replace(/\/+$/, "").replace(/\/graphql$/, "");
+  const graphqlUrl = `${url}/graphql`;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+
+  const request = async (target: string, init: RequestInit = {}): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await fetch(target, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const cause = error as { cause?: { code?: string }; name?: string; message?: string };
+      const reason =
+        cause.name === "TimeoutError"
+          ? `no answer within ${timeoutMs} ms`
+          : (cause.cause?.code ?? cause.message ?? String(error));
+      throw new IndexerUnavailableError(target, reason, { cause: error });
+    }
+    const text = await response.text();
+    // GraphQL errors come with HTTP 200 or 400 and a JSON body: read it before judging the status.
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      if (!response.ok) throw new IndexerHttpError(target, response.status, text);
+      throw new IndexerResponseError(target, [`not JSON: ${text.slice(0, 200)}`]);
+    }
+    if (!response.ok && !(typeof body === "object" && body !== null && "errors" in body)) {
+      throw new IndexerHttpError(target, response.status, text);
+    }
+    return body;
+  };
+
+  const validate = <T extends z.ZodTypeAny>(operation: string, schema: T, value: unknown): z.output<T> => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      throw new IndexerResponseError(
+        operation,
+        parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
+      );
+    }
+    return parsed.data as z.output<T>;
+  };
+
+  const query: IndexerClient["query"] = async (operation, document, variables, schema) => {
+    const body = await request(graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify({ query: document, variables }),
+    });
+    const envelope = validate(
+      operation,
+      z.object({
+        data: z.unknown().optional(),
+        errors: z.array(z.object({ message: z.string() }).passthrough()).optional(),
+      }),
+      body,
+    );
+    if (envelope.errors !== undefined && envelope.errors.length > 0) {
+      throw new IndexerQueryError(
+        operation,
+        envelope.errors.map((error) => error.message),
+      );
+    }
+    return validate(operation, schema, envelope.data);
+  };
+
+  const limitOf = (page: PageOptions | undefined): number => Math.min(Math.max(page?.limit ?? 100, 1), MAX_PAGE);
+
+  return {
+    url,
+    graphqlUrl,
+    query,
+
+    status: async () => validate("/status", statusSchema, await request(`${url}/status`)),
+
+    indexedBlock: async (chainId) => {
+      const status = validate("/status", statusSchema, await request(`${url}/status`));
+      return Object.values(status).find((chain) => chain.id === chainId)?.block?.number;
+    },
+
+    balances: async (chainId, account) => {
+      const data = await query(
+        "balances",
+        `query Balances($chainId: Float!, $account: String!) {
+          tokenBalances(where: { chainId: $chainId, account: $account }, limit: ${MAX_PAGE}) {
+            items { ${TOKEN_BALANCE_FIELDS} }
+          }
+        }`,
+        { chainId, account: lower(account) },
+        z.object({ tokenBalances: z.object({ items: z.array(tokenBalanceSchema) }) }),
+      );
+      return data.tokenBalances.items;
+    },
+
+    balance: async (chainId, account, token) => {
+      const data = await query(
+        "balance",
+        `query Balance($chainId: Float!, $account: String!, $token: String!) {
+          tokenBalance(chainId: $chainId, account: $account, token: $token) { ${TOKEN_BALANCE_FIELDS} }
+        }`,
+        { chainId, account: lower(account), token: lower(token) },
+        z.object({ tokenBalance: tokenBalanceSchema.nullable() }),
+      );
+      return data.tokenBalance?.balance ?? 0n;
+    },
+
+    activity: async (chainId, account, page) => {
+      const data = await query(
+        "activity",
+        `query Activity($chainId: Float!, $account: String!, $limit: Int!, $after: String) {
+          activitys(
+            where: { chainId: $chainId, account: $account }
+            orderBy: "id"
+            orderDirection: "desc"
+            limit: $limit
+            after: $after
+          ) { items { ${ACTIVITY_FIELDS} } ${PAGE_FIELDS} }
+        }`,
+        { chainId, account: lower(account), limit: limitOf(page), after: page?.after ?? null },
+        z.object({ activitys: pageOf(activitySchema) }),
+      );
+      return data.activitys;
+    },
+
+    payment: async (chainId, paymentId) => {
+      const data = await query(
+        "payment",
+        `query Payment($chainId: Float!, $id: String!) {
+          payment(chainId: $chainId, id: $id) {
+            ${PAYMENT_FIELDS}
+            steps(orderBy: "id", limit: ${MAX_PAGE}) {
+              items { kind amount fee payerAmount actor transactionHash blockNumber timestamp }
+            }
+          }
+        }`,
+        { chainId, id: lower(paymentId) },
+        z.object({ payment: paymentWithStepsSchema.nullable() }),
+      );
+      if (data.payment === null) return null;
+      const { steps, ...payment } = data.payment;
+      return { ...payment, steps: steps.items };
+    },
+
+    payments: async (chainId, filter = {}, page) => {
+      const where: Record<string, unknown> = { chainId };
+      for (const key of ["payer", "payee", "operator", "token"] as const) {
+        const value = filter[key];
+        if (value !== undefined) where[key] = lower(value);
+      }
+      if (filter.state !== undefined) where["state"] = filter.state;
+      const data = await query(
+        "payments",
+        `query Payments($where: paymentFilter, $limit: Int!, $after: String) {
+          payments(where: $where, orderBy: "createdAt", orderDirection: "desc", limit: $limit, after: $after) {
+            items { ${PAYMENT_FIELDS} } ${PAGE_FIELDS}
+          }
+        }`,
+        { where, limit: limitOf(page), after: page?.after ?? null },
+        z.object({ payments: pageOf(paymentSchema) }),
+      );
+      return data.payments;
+    },
+
+    invoice: async (chainId, invoiceId) => {
+      const data = await query(
+        "invoice",
+        `query Invoice($chainId: Float!, $id: String!) {
+          invoice(chainId: $chainId, id: $id) { ${INVOICE_FIELDS} }
+        }`,
+        { chainId, id: lower(invoiceId) },
+        z.object({ invoice: invoiceSchema.nullable() }),
+      );
+      return data.invoice;
+    },
+
+    subscription: async (chainId, subscriptionId) => {
+      const data = await query(
+        "subscription",
+        `query Subscription($chainId: Float!, $id: BigInt!) {
+          subscription(chainId: $chainId, id: $id) {
+            ${SUBSCRIPTION_FIELDS}
+            charges(orderBy: "id", limit: ${MAX_PAGE}) {
+              items { amount fee periodIndex success failureReason transactionHash timestamp }
+            }
+          }
+        }`,
+        { chainId, id: subscriptionId.toString() },
+        z.object({ subscription: subscriptionWithChargesSchema.nullable() }),
+      );
+      if (data.subscription === null) return null;
+      const { charges, ...subscription } = data.subscription;
+      return { ...subscription, chargeHistory: charges.items };
+    },
+
+    subscriptions: async (chainId, filter = {}, page) => {
+      const where: Record<string, unknown> = { chainId };
+      if (filter.subscriber !== undefined) where["subscriber"] = lower(filter.subscriber);
+      if (filter.merchant !== undefined) where["merchant"] = lower(filter.merchant);
+      if (filter.planId !== undefined) where["planId"] = filter.planId.toString();
+      if (filter.status !== undefined) where["status"] = filter.status;
+      const data = await query(
+        "subscriptions",
+        `query Subscriptions($where: subscriptionFilter, $limit: Int!, $after: String) {
+          subscriptions(where: $where, orderBy: "id", orderDirection: "asc", limit: $limit, after: $after) {
+            items { ${SUBSCRIPTION_FIELDS} } ${PAGE_FIELDS}
+          }
+        }`,
+        { where, limit: limitOf(page), after: page?.after ?? null },
+        z.object({ subscriptions: pageOf(subscriptionSchema) }),
+      );
+      return data.subscriptions;
+    },
+  };
+}
