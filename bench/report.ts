@@ -262,7 +262,8 @@ function indexerSection(indexer: IndexerResults | null): string[] {
       `_Not measured yet._ The indexer benchmark (\`bench/indexer.ts\`) writes \`${INDEXER_RESULTS_FILE}\` next to ` +
         "this report (its format is `indexerResultsSchema` in `bench/results.ts`: backfill events per second, " +
         "backfill time against the number of events from 1,000 to 50,000, lag p50/p95, GraphQL latency p50/p99 at " +
-        "1 and 10 connections); `npm run bench:report` then adds its tables here and the chart " +
+        "1 and 10 connections; `writeIndexerResults` in `bench/report.ts` checks and writes it); the report then " +
+        "adds its tables here and the chart " +
         `\`${CHARTS.indexerBackfill}\` (backfill time against events).`,
       "",
     );
@@ -366,7 +367,7 @@ export function renderReport(
     "<!-- Written by bench/report.ts from gas.json and indexer.json: edit those scripts, not this file. -->",
     "",
     "`npm run bench` measures every figure below on a fresh local chain and writes `gas.json` and this report; " +
-      "the indexer benchmark writes `indexer.json`, which `npm run bench:report` merges in.",
+      "the indexer benchmark writes `indexer.json`, which `npm run bench:report` (or `writeIndexerResults` of `bench/report.ts`) merges in.",
     "",
     `Gas run: ${runLine(gasResults)}`,
     "",
@@ -396,6 +397,17 @@ export function writeReport(dir: string = RESULTS_DIR): string[] {
   fs.writeFileSync(path.join(dir, REPORT_FILE), markdown);
   written.push(REPORT_FILE);
   return written;
+}
+
+/**
+ * For the indexer benchmark: checks its figures against the format, writes `indexer.json` into `dir` and
+ * rewrites the report (which needs `gas.json` there: run `npm run bench` first). Returns the files written.
+ */
+export function writeIndexerResults(results: IndexerResults, dir: string = RESULTS_DIR): string[] {
+  const checked = parseResults(indexerResultsSchema, results, INDEXER_RESULTS_FILE);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, INDEXER_RESULTS_FILE), JSON.stringify(checked, null, 2) + "\n");
+  return [INDEXER_RESULTS_FILE, ...writeReport(dir)];
 }
 
 if (require.main === module) {

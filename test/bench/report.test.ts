@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { CHARTS, renderReport, usd, writeReport } from "../../bench/report";
+import { CHARTS, renderReport, usd, writeIndexerResults, writeReport } from "../../bench/report";
 import {
   gasResultsSchema,
   indexerResultsSchema,
@@ -227,6 +227,26 @@ describe("benchmark report", function () {
       expect(writeReport(dir)).to.have.members(["README.md", CHARTS.perRecipient, CHARTS.perCharge]);
       expect(fs.existsSync(path.join(dir, CHARTS.indexerBackfill))).to.equal(false);
       expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).to.contain("_Not measured yet._");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("indexer results for the report", function () {
+  it("are checked, written as indexer.json and merged into the report at once", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-report-"));
+    try {
+      fs.writeFileSync(path.join(dir, "gas.json"), JSON.stringify(GAS));
+      expect(() => writeIndexerResults({ ...INDEXER, graphql: [] }, dir)).to.throw(/graphql/);
+      expect(fs.existsSync(path.join(dir, "indexer.json"))).to.equal(false);
+      expect(writeIndexerResults(INDEXER, dir)).to.include.members([
+        "indexer.json",
+        "README.md",
+        CHARTS.indexerBackfill,
+      ]);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "indexer.json"), "utf8"))).to.deep.equal(INDEXER);
+      expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).to.contain("p50 812 ms, p95 1,650 ms");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
