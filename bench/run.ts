@@ -10,7 +10,8 @@ import path from "node:path";
 import hre from "hardhat";
 import { gitCommit, machineInfo, packageVersion } from "./environment";
 import { measureAll } from "./gas/all";
-import type { Measurement } from "./gas/measure";
+import { gasFiguresOf, type GasFigures, type Measurement } from "./gas/measure";
+import { compareToSnapshot } from "./gas/snapshot";
 import { measureChargeManyScaling, measureSplitScaling, type ScalingPoint } from "./gas/scaling";
 import { ETH_USD, FJORD, L1_FEE_SCENARIOS, bytesOf, estimateL1 } from "./l1-fee";
 import { writeReport } from "./report";
@@ -26,6 +27,7 @@ import {
 } from "./results";
 
 const BASELINE = "baseline.erc20.transfer";
+const SNAPSHOT_FILE = path.join(__dirname, "gas-snapshot.json");
 
 const FORMULA = [
   "estimatedSizeScaled = max(minTransactionSize × 1e6, intercept + fastlzCoef × fastlzSize)",
@@ -131,6 +133,19 @@ async function main(): Promise<void> {
     console.log(`split ${mode}: ${results.scaling.splits[mode].map((p) => `${p.count}→${p.gas}`).join(", ")}`);
   }
   console.log(`chargeMany: ${results.scaling.chargeMany.map((p) => `${p.count}→${p.gas}`).join(", ")}`);
+  // The snapshot is what `npm test` checks; a difference here means it has not been updated on purpose yet.
+  const snapshot = JSON.parse(fs.readFileSync(SNAPSHOT_FILE, "utf8")) as GasFigures;
+  const measured = gasFiguresOf(measurements);
+  const differences = [
+    ...compareToSnapshot(snapshot, measured),
+    ...Object.entries(measured)
+      .filter(([name, gas]) => snapshot[name] !== undefined && gas < snapshot[name])
+      .map(([name, gas]) => `${name}: ${snapshot[name]} → ${gas} (cheaper)`),
+  ];
+  if (differences.length > 0) {
+    console.warn(`\nThese figures differ from bench/gas-snapshot.json (npm run gas:update accepts them):`);
+    for (const difference of differences) console.warn(`  ${difference}`);
+  }
   const shown = written.map((file) => path.relative(process.cwd(), path.join(RESULTS_DIR, file)));
   console.log(`\nWrote ${shown.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
