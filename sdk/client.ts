@@ -1,14 +1,10 @@
 import { ethers } from "ethers";
-import {
-  CofferEscrow__factory,
-  CofferSplitFactory__factory,
-  CofferSubscriptions__factory,
-  CofferTreasuryModule__factory,
-  type CofferEscrow,
-  type CofferSplitFactory,
-  type CofferSubscriptions,
-  type CofferTreasuryModule,
-} from "../typechain-types";
+// Each factory from its own file: the typings' index would load every contract's (mocks included) at start.
+import type { CofferEscrow, CofferSplitFactory, CofferSubscriptions, CofferTreasuryModule } from "../typechain-types";
+import { CofferEscrow__factory } from "../typechain-types/factories/contracts/escrow/CofferEscrow__factory";
+import { CofferSplitFactory__factory } from "../typechain-types/factories/contracts/splits/CofferSplitFactory__factory";
+import { CofferSubscriptions__factory } from "../typechain-types/factories/contracts/subscriptions/CofferSubscriptions__factory";
+import { CofferTreasuryModule__factory } from "../typechain-types/factories/contracts/treasury/CofferTreasuryModule__factory";
 import { CofferContractNotDeployedError, getDeployment, type DeploymentManifest } from "./deployments";
 import { toCofferError } from "./errors";
 

@@ -8,17 +8,23 @@ let decoder: ethers.Interface | undefined;
  */
 export function cofferInterface(): ethers.Interface {
   if (decoder !== undefined) return decoder;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const typechain = require("../typechain-types") as typeof import("../typechain-types");
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded here, on first use, each from its own file */
   const fragments = [
-    typechain.CofferEscrow__factory.abi,
-    typechain.CofferSubscriptions__factory.abi,
-    typechain.CofferTreasuryModule__factory.abi,
-    typechain.CofferSplitFactory__factory.abi,
-    typechain.CofferSplit__factory.abi,
-    typechain.IERC20Errors__factory.abi,
-    typechain.SafeERC20__factory.abi,
-  ].flatMap((abi) => abi.filter((item) => item.type === "error" || item.type === "event"));
+    require("../typechain-types/factories/contracts/escrow/CofferEscrow__factory").CofferEscrow__factory,
+    require("../typechain-types/factories/contracts/subscriptions/CofferSubscriptions__factory")
+      .CofferSubscriptions__factory,
+    require("../typechain-types/factories/contracts/treasury/CofferTreasuryModule__factory")
+      .CofferTreasuryModule__factory,
+    require("../typechain-types/factories/contracts/splits/CofferSplitFactory__factory").CofferSplitFactory__factory,
+    require("../typechain-types/factories/contracts/splits/CofferSplit__factory").CofferSplit__factory,
+    require("../typechain-types/factories/@openzeppelin/contracts/interfaces/draft-IERC6093.sol/IERC20Errors__factory")
+      .IERC20Errors__factory,
+    require("../typechain-types/factories/@openzeppelin/contracts/token/ERC20/utils/SafeERC20__factory")
+      .SafeERC20__factory,
+  ]
+    .map((factory: { abi: readonly { type: string }[] }) => factory.abi)
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    .flatMap((abi) => abi.filter((item) => item.type === "error" || item.type === "event"));
   const unique = fragments.filter(
     (item, index) => fragments.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === index,
   );

@@ -1,7 +1,8 @@
 import { ethers } from "ethers";
 import type { CofferClient } from "./client";
 import { CofferContractError, CofferError, cofferInterface, send, toCofferError, type CofferReceipt } from "./errors";
-import { CofferSplit__factory, type CofferSplit } from "../typechain-types";
+import type { CofferSplit } from "../typechain-types";
+import { CofferSplit__factory } from "../typechain-types/factories/contracts/splits/CofferSplit__factory";
 
 /** Allocations and the distribution incentive are in millionths: allocations sum to this. */
 export const ALLOCATION_SCALE = 1_000_000n;
