@@ -164,12 +164,10 @@ async function main(): Promise<number> {
     resources.add("the local chain", () => chain.stop());
     console.log(`Local chain (${chain.kind}) at ${chain.url} (port ${note}), chain id 31337`);
 
-    let deploymentsDir = defaultDeploymentsDir();
-    if (options.check) {
-      const temporary = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-demo-deployments-"));
-      resources.add("the deployments folder", async () => fs.rmSync(temporary, { recursive: true, force: true }));
-      deploymentsDir = temporary;
-    }
+    // This run's files (the indexer's database, the story's ids, a check's manifest), removed on exit.
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-demo-"));
+    resources.add("the run's folder", async () => fs.rmSync(runDir, { recursive: true, force: true }));
+    const deploymentsDir = options.check ? path.join(runDir, "deployments") : defaultDeploymentsDir();
     const accounts = await chain.provider.listAccounts();
     const deployer = accounts[0];
     if (deployer === undefined) throw new Error("The local chain has no accounts");
@@ -193,12 +191,14 @@ async function main(): Promise<number> {
 
     console.log(`\nWhat each account holds now (on chain, block ${result.blockNumber})`);
     for (const line of holdingsTable(await readHoldings(chain.provider, result))) console.log(line);
+    const resultFile = path.join(runDir, "scenario.json");
+    fs.writeFileSync(resultFile, JSON.stringify(result, null, 2) + "\n");
     console.log(`\nManifest: ${deployment.manifestFile ?? deploymentsDir}`);
+    console.log(`The story's accounts, ids and addresses: ${resultFile}`);
 
     // The indexer, on a fresh PGlite folder: Ponder's caches are keyed by chain id, and this chain is new.
     console.log("\nStarting the indexer (Ponder on PGlite) and waiting until it reaches the chain head");
-    const pglite = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-demo-pglite-"));
-    resources.add("the indexer's database folder", async () => fs.rmSync(pglite, { recursive: true, force: true }));
+    const pglite = path.join(runDir, "pglite");
     const verbose = process.env.COFFER_DEMO_VERBOSE === "true";
     const indexerLines: string[] = [];
     const indexer = await startIndexer({

@@ -293,6 +293,7 @@ export interface IndexerClient {
 }
 
 const lower = (address: string): string => address.toLowerCase();
+// Ponder types an integer column as Float in a singular query's key arguments, and as Int in `where` filters.
 const MAX_PAGE = 1_000;
 
 /** Creates a client of the indexer at `options.url`. Nothing is sent until a method is called. */
@@ -379,7 +380,7 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     balances: async (chainId, account) => {
       const data = await query(
         "balances",
-        `query Balances($chainId: Float!, $account: String!) {
+        `query Balances($chainId: Int!, $account: String!) {
           tokenBalances(where: { chainId: $chainId, account: $account }, limit: ${MAX_PAGE}) {
             items { ${TOKEN_BALANCE_FIELDS} }
           }
@@ -405,7 +406,7 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     activity: async (chainId, account, page) => {
       const data = await query(
         "activity",
-        `query Activity($chainId: Float!, $account: String!, $limit: Int!, $after: String) {
+        `query Activity($chainId: Int!, $account: String!, $limit: Int!, $after: String) {
           activitys(
             where: { chainId: $chainId, account: $account }
             orderBy: "id"
