@@ -255,6 +255,20 @@ describe("CofferEscrow compliance guard", function () {
     });
   });
 
+  describe("given the Safe set a guard address without code (a mistyped address)", function () {
+    it("new payments revert (without CofferEscrowGuardFailed: the empty answer fails to decode), held funds still return", async function () {
+      const f = await loadEscrow();
+      const asset = ASSETS[1];
+      const held = await makePayment(f, asset);
+      await authorize(f, held, 1_000n);
+      await setGuardThroughSafe(f, ethers.Wallet.createRandom().address);
+      await expect(authorize(f, await makePayment(f, asset), 1n)).to.be.revertedWithoutReason();
+      const before = await balanceOf(held.token, f.payer.address);
+      await f.escrow.connect(f.operator).void(held);
+      expect(await balanceOf(held.token, f.payer.address)).to.equal(before + 1_000n);
+    });
+  });
+
   describe("the burning guard itself", function () {
     it("never returns, whatever gas it is given (so the escrow's gas cap is what stops it)", async function () {
       const guard = await deployMock<MockComplianceGuard>("MockComplianceGuard");
