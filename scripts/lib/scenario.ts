@@ -22,7 +22,8 @@ import {
 import * as subscriptions from "../../sdk/subscriptions";
 import * as treasury from "../../sdk/treasury";
 import { getDeployment } from "../../sdk/deployments";
-import { CofferSplitFactory__factory, CofferSplit__factory, MockERC20__factory } from "../../typechain-types";
+import * as splits from "../../sdk/splits";
+import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey } from "./local-chain";
 
 /** Options of {@link runScenario}. */
@@ -263,18 +264,14 @@ async function play(
 
     // ─── 08:40: the revenue split, controlled by the treasury Safe ───────────────────────────────────────
     await clock(1, "08:40");
-    const shares = [
-      { account: safeAddress, allocation: 850_000 },
-      { account: accounts.partner, allocation: 150_000 },
-    ].sort((a, b) => (BigInt(a.account) < BigInt(b.account) ? -1 : 1));
-    const splitConfig = {
-      recipients: shares.map((share) => (BigInt(share.allocation) << 160n) | BigInt(share.account)),
-      distributionIncentive: 0,
-      pullOnly: false,
-    };
-    const factory = CofferSplitFactory__factory.connect(contractAddress("CofferSplitFactory"), wallet("shop"));
-    const splitAddress = await factory.predictSplitAddress(splitConfig, safeAddress);
-    await mined(factory.createSplit(splitConfig, safeAddress));
+    const splitConfig = splits.splitConfig([
+      { account: safeAddress, allocation: 850_000n },
+      { account: accounts.partner, allocation: 150_000n },
+    ]);
+    const shares = splits
+      .recipientsOf(splitConfig)
+      .map((recipient) => ({ account: recipient.account, allocation: Number(recipient.allocation) }));
+    const { split: splitAddress } = await splits.createSplit(await client("shop"), splitConfig, safeAddress);
     step(`The shop creates its revenue split ${splitAddress}: 85% to the treasury Safe, 15% to the roasting partner`);
 
     // ─── 08:45: plans ────────────────────────────────────────────────────────────────────────────────────
@@ -564,15 +561,16 @@ async function play(
 
     // ─── 12:00: the split pays out ──────────────────────────────────────────────────────────────────────
     await clock(2, "12:00");
-    const split = CofferSplit__factory.connect(splitAddress, wallet("keeper"));
+    const split = splits.splitAt(keeper, splitAddress);
     for (const tokenAddress of [tokens.TestUSDC, tokens.TestDAI, tokens.ETH]) {
-      const available = await split.distributable(tokenAddress);
-      if (available === 0n) continue;
-      await mined(split.distribute(splitConfig, tokenAddress, ethers.ZeroAddress));
+      if ((await split.distributable(tokenAddress)) === 0n) continue;
+      const outcome = await splits.distribute(keeper, splitAddress, splitConfig, tokenAddress);
+      const shareOf = (account: string): bigint =>
+        outcome.shares.find((share) => share.account === account)?.amount ?? 0n;
       step(
-        `The keeper distributes the split's ${show(tokenAddress, available)}: ` +
-          `${show(tokenAddress, (available * 850_000n) / 1_000_000n)} to the treasury Safe, ` +
-          `${show(tokenAddress, (available * 150_000n) / 1_000_000n)} to the roasting partner`,
+        `The keeper distributes the split's ${show(tokenAddress, outcome.amount)}: ` +
+          `${show(tokenAddress, shareOf(safeAddress))} to the treasury Safe, ` +
+          `${show(tokenAddress, shareOf(accounts.partner))} to the roasting partner`,
       );
     }
 
