@@ -8,6 +8,7 @@ import type {
   MockERC20,
   RebasingToken,
   ReturnsFalseToken,
+  SplitGasBurningToken,
 } from "../../typechain-types";
 import { HOUR, balanceOf, loadEscrow, makePayment, signInvoice, type Asset, type EscrowFixture } from "./fixture";
 import { deployMock, freshAddress, fund, makeInvoice } from "./security-helpers";
@@ -476,6 +477,42 @@ describe("CofferEscrow with hostile tokens", function () {
           .to.be.revertedWithCustomError(f.escrow, "CofferEscrowNothingToWithdraw")
           .withArgs(f.payer.address, token);
       });
+    });
+  });
+
+  describe("given a token whose transfer burns all the gas it is given (SplitGasBurningToken, not supported)", function () {
+    it("a payout keeps 1/64 of the gas to credit the receiver: void and capture are credited, withdrawn once it stops", async function () {
+      const f = await loadEscrow();
+      const token = await shelfToken(f, "SplitGasBurningToken", [], UNIT18);
+      const contract = await deployMockAt<SplitGasBurningToken>("SplitGasBurningToken", token);
+      const toVoid = await paymentIn(f, token, 18);
+      const toCapture = await paymentIn(f, token, 18);
+      await f.escrow.connect(f.payer).authorize(toVoid, 10n * UNIT18, "0x");
+      await f.escrow.connect(f.payer).authorize(toCapture, 20n * UNIT18, "0x");
+      await contract.setBurning(true);
+      const before = await snapshot(f, token);
+      // The push burns 63/64 of what is left; the rest pays for the credit when the transaction has enough gas.
+      await expect(f.escrow.connect(f.operator).void(toVoid, { gasLimit: 10_000_000 }))
+        .to.emit(f.escrow, "PayoutCredited")
+        .withArgs(f.payer.address, token, 10n * UNIT18);
+      await expect(f.escrow.connect(f.operator).capture(toCapture, 20n * UNIT18, 0, { gasLimit: 10_000_000 }))
+        .to.emit(f.escrow, "PayoutCredited")
+        .withArgs(f.payee.address, token, 20n * UNIT18);
+      // With too little gas the whole payout reverts out of gas, and nothing changes.
+      const another = await paymentIn(f, token, 18);
+      await contract.setBurning(false);
+      await f.escrow.connect(f.payer).authorize(another, UNIT18, "0x");
+      await contract.setBurning(true);
+      await expect(f.escrow.connect(f.operator).void(another, { gasLimit: 300_000 })).to.be.reverted;
+      expect((await f.escrow.getPaymentState(getPaymentId(another, f.domain))).capturable).to.equal(UNIT18);
+      await expect(f.escrow.connect(f.payer).withdraw(token, f.payer.address, { gasLimit: 1_000_000 })).to.be.reverted;
+      await contract.setBurning(false);
+      await f.escrow.connect(f.payer).withdraw(token, f.payer.address);
+      await f.escrow.connect(f.payee).withdraw(token, f.payee.address);
+      const after = await snapshot(f, token);
+      expect(after.payer).to.equal(before.payer + 10n * UNIT18 - UNIT18);
+      expect(after.payee).to.equal(before.payee + 20n * UNIT18);
+      expect(after.escrow).to.equal(before.escrow - 30n * UNIT18 + UNIT18);
     });
   });
 
