@@ -10,3 +10,4 @@ export * as subscriptions from "./subscriptions";
 export * as treasury from "./treasury";
 export * as splits from "./splits";
 export * as safe from "./safe";
+export * as indexer from "./indexer";

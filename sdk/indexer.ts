@@ -219,6 +219,53 @@ const subscriptionWithChargesSchema = subscriptionSchema.extend({
 });
 export type IndexedSubscriptionWithCharges = IndexedSubscription & { chargeHistory: IndexedSubscriptionCharge[] };
 
+const settlementTotalsSchema = z.object({
+  gross: bigint,
+  fees: bigint,
+  refunds: bigint,
+  net: bigint,
+  /** Payments, invoices, captures, charges and refunds counted. */
+  entries: integer,
+});
+const settlementReportSchema = z.object({
+  merchant: hex,
+  token: hex,
+  chainId: integer.nullable(),
+  from: bigint,
+  to: bigint,
+  totals: settlementTotalsSchema,
+  days: z.array(settlementTotalsSchema.extend({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) })),
+});
+/**
+ * `/reports/settlement`: what a merchant (a payee) earned in a token over `[from, to)`, per UTC day and in total;
+ * net = gross − fees − refunds.
+ */
+export type SettlementReport = z.output<typeof settlementReportSchema>;
+
+const reconciliationSchema = z.object({
+  ok: z.boolean(),
+  chains: z.array(
+    z.object({
+      chainId: integer,
+      block: integer,
+      checked: integer,
+      differences: z.array(
+        z.object({
+          chainId: integer,
+          check: z.string(),
+          account: hex,
+          token: hex,
+          indexed: bigint,
+          onChain: bigint,
+          difference: bigint,
+        }),
+      ),
+    }),
+  ),
+});
+/** `/reports/reconciliation`: indexed token balances against `balanceOf` at the indexed block, every difference. */
+export type ReconciliationReport = z.output<typeof reconciliationSchema>;
+
 const statusSchema = z.record(
   z.string(),
   z.object({ id: integer, block: z.object({ number: integer, timestamp: integer }).nullable() }),
@@ -251,6 +298,16 @@ export interface SubscriptionFilter {
   readonly merchant?: string;
   readonly planId?: bigint;
   readonly status?: string;
+}
+
+/** Parameters of the settlement report; `from`/`to` are unix seconds (`to` exclusive, now by default). */
+export interface SettlementQuery {
+  readonly merchant: string;
+  readonly token: string;
+  readonly from?: bigint | number;
+  readonly to?: bigint | number;
+  /** One chain of a multi-chain indexer; all by default. */
+  readonly chainId?: number;
 }
 
 /** Paging of plural queries: at most 1,000 rows a page (Ponder's limit). */
@@ -290,6 +347,12 @@ export interface IndexerClient {
   subscription(chainId: number, subscriptionId: bigint): Promise<IndexedSubscriptionWithCharges | null>;
   /** Subscriptions matching every given filter, by id. */
   subscriptions(chainId: number, filter?: SubscriptionFilter, page?: PageOptions): Promise<Page<IndexedSubscription>>;
+  /** The settlement report as JSON, amounts as bigints. */
+  settlementReport(query: SettlementQuery): Promise<SettlementReport>;
+  /** The settlement report as CSV (`date,gross,fees,refunds,net,entries`, then a `total` row). */
+  settlementCsv(query: SettlementQuery): Promise<string>;
+  /** The reconciliation of indexed balances with the chain (of one chain, or all). */
+  reconciliation(chainId?: number): Promise<ReconciliationReport>;
 }
 
 const lower = (address: string): string => address.toLowerCase();
@@ -302,7 +365,7 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
   const graphqlUrl = `${url}/graphql`;
   const timeoutMs = options.timeoutMs ?? 15_000;
 
-  const request = async (target: string, init: RequestInit = {}): Promise<unknown> => {
+  const fetchText = async (target: string, init: RequestInit = {}): Promise<{ response: Response; text: string }> => {
     let response: Response;
     try {
       response = await fetch(target, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -314,7 +377,11 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
           : (cause.cause?.code ?? cause.message ?? String(error));
       throw new IndexerUnavailableError(target, reason, { cause: error });
     }
-    const text = await response.text();
+    return { response, text: await response.text() };
+  };
+
+  const request = async (target: string, init: RequestInit = {}): Promise<unknown> => {
+    const { response, text } = await fetchText(target, init);
     // GraphQL errors come with HTTP 200 or 400 and a JSON body: read it before judging the status.
     let body: unknown;
     try {
@@ -361,6 +428,34 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
       );
     }
     return validate(operation, schema, envelope.data);
+  };
+
+  /** A report's answer: its body, or the `errors` a 400 carries, as a readable error. */
+  const report = async (operation: string, target: string): Promise<{ text: string; json: unknown }> => {
+    const { response, text } = await fetchText(target);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const errors = z.object({ errors: z.array(z.object({ message: z.string() })) }).safeParse(json);
+      if (errors.success)
+        throw new IndexerQueryError(
+          operation,
+          errors.data.errors.map((error) => error.message),
+        );
+      throw new IndexerHttpError(target, response.status, text);
+    }
+    return { text, json };
+  };
+  const settlementUrl = (query: SettlementQuery, format: "json" | "csv"): string => {
+    const params = new URLSearchParams({ merchant: lower(query.merchant), token: lower(query.token), format });
+    if (query.from !== undefined) params.set("from", query.from.toString());
+    if (query.to !== undefined) params.set("to", query.to.toString());
+    if (query.chainId !== undefined) params.set("chainId", String(query.chainId));
+    return `${url}/reports/settlement?${params.toString()}`;
   };
 
   const limitOf = (page: PageOptions | undefined): number => Math.min(Math.max(page?.limit ?? 100, 1), MAX_PAGE);
@@ -508,6 +603,19 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
         z.object({ subscriptions: pageOf(subscriptionSchema) }),
       );
       return data.subscriptions;
+    },
+
+    settlementReport: async (query) => {
+      const { json } = await report("settlement report", settlementUrl(query, "json"));
+      return validate("settlement report", settlementReportSchema, json);
+    },
+
+    settlementCsv: async (query) => (await report("settlement report (CSV)", settlementUrl(query, "csv"))).text,
+
+    reconciliation: async (chainId) => {
+      const target = `${url}/reports/reconciliation${chainId === undefined ? "" : `?chainId=${chainId}`}`;
+      const { json } = await report("reconciliation", target);
+      return validate("reconciliation", reconciliationSchema, json);
     },
   };
 }
