@@ -3,6 +3,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
+import { execSafeCall } from "../../scripts/lib/safe-exec";
 import { getInvoiceId, getPaymentId, type Invoice, type Payment } from "../../sdk/escrow";
 import { CofferEscrow__factory, MockERC20__factory, type CofferEscrow } from "../../typechain-types";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
@@ -60,6 +61,25 @@ function alteredPayments(f: EscrowFixture, payment: Payment): [string, Payment][
     ["referenceId", { ...payment, referenceId: ethers.id("another order") }],
     ["salt", { ...payment, salt: payment.salt + 1n }],
   ];
+}
+
+/**
+ * The treasury Safe's EIP-1271 signature of `digest` (a payment or invoice id) by the owners with these keys: each
+ * signs the Safe's `SafeMessage` over the digest (what the Safe's CompatibilityFallbackHandler checks), sorted by
+ * owner address.
+ */
+function safeSignature(safe: string, chainId: bigint | number, digest: string, ownerKeys: readonly string[]): string {
+  const messageHash = ethers.TypedDataEncoder.hash(
+    { chainId, verifyingContract: safe },
+    { SafeMessage: [{ name: "message", type: "bytes" }] },
+    { message: digest },
+  );
+  return ethers.concat(
+    ownerKeys
+      .map((key) => new ethers.Wallet(key))
+      .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1))
+      .map((wallet) => wallet.signingKey.sign(messageHash).serialized),
+  );
 }
 
 describe("CofferEscrow signatures", function () {
@@ -210,6 +230,58 @@ describe("CofferEscrow signatures", function () {
       await expect(second.connect(f.payer).payInvoice(invoice, forFirst))
         .to.be.revertedWithCustomError(second, "CofferEscrowInvalidInvoiceSignature")
         .withArgs(getInvoiceId(invoice, secondDomain), f.payee.address);
+    });
+  });
+
+  describe("given a contract signer: the treasury Safe (EIP-1271, 2 of 3 owners)", function () {
+    const twoOwners = () => [devPrivateKey(1), devPrivateKey(2)];
+
+    it("the Safe as invoice payee: its owners' signature pays the invoice, on this escrow only, once", async function () {
+      const f = await loadEscrow();
+      const safe = f.treasurySafe;
+      const invoice = await makeInvoice(f, asset, { payee: safe });
+      const id = getInvoiceId(invoice, f.domain);
+      const signature = safeSignature(safe, f.domain.chainId, id, twoOwners());
+      const second = (await hre.ethers.deployContract("CofferEscrow", [safe])) as unknown as CofferEscrow;
+      await f.usdc.connect(f.payer).approve(await second.getAddress(), ethers.MaxUint256);
+      await expect(second.connect(f.payer).payInvoice(invoice, signature))
+        .to.be.revertedWithCustomError(second, "CofferEscrowInvalidInvoiceSignature")
+        .withArgs(await second.getInvoiceId(invoice), safe);
+      const oneOwner = safeSignature(safe, f.domain.chainId, id, [devPrivateKey(1)]);
+      await expect(f.escrow.connect(f.payer).payInvoice(invoice, oneOwner))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidInvoiceSignature")
+        .withArgs(id, safe);
+      const altered = { ...invoice, amount: invoice.amount + 1n };
+      await expect(f.escrow.connect(f.payer).payInvoice(altered, signature))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidInvoiceSignature")
+        .withArgs(getInvoiceId(altered, f.domain), safe);
+      const before = await f.usdc.balanceOf(safe);
+      await f.escrow.connect(f.payer).payInvoice(invoice, signature);
+      expect(await f.usdc.balanceOf(safe)).to.equal(before + invoice.amount);
+      await expect(f.escrow.connect(f.payer).payInvoice(invoice, signature))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvoiceAlreadyPaid")
+        .withArgs(id);
+    });
+
+    it("the Safe as payer: the operator authorizes with the owners' signature, and with no other chain's", async function () {
+      const f = await loadEscrow();
+      const safe = f.treasurySafe;
+      await f.usdc.mint(safe, units(asset, 50n));
+      await execSafeCall(safe, twoOwners(), f.stranger, {
+        to: await f.usdc.getAddress(),
+        data: f.usdc.interface.encodeFunctionData("approve", [f.domain.escrow, ethers.MaxUint256]),
+      });
+      const payment = await makePayment(f, asset, { payer: safe });
+      const id = getPaymentId(payment, f.domain);
+      const otherChain = safeSignature(safe, SECOND_CHAIN_ID, id, twoOwners());
+      await expect(f.escrow.connect(f.operator).authorize(payment, units(asset, 20n), otherChain))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature")
+        .withArgs(id, safe);
+      const before = await f.usdc.balanceOf(safe);
+      await f.escrow
+        .connect(f.operator)
+        .authorize(payment, units(asset, 20n), safeSignature(safe, f.domain.chainId, id, twoOwners()));
+      expect(await f.usdc.balanceOf(safe)).to.equal(before - units(asset, 20n));
     });
   });
 
