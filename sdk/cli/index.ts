@@ -1,6 +1,11 @@
 import { Command, CommanderError } from "commander";
+import { CofferContractError } from "../errors";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
+import { escrowCommand, invoiceCommand } from "./escrow";
 import { safeCommand } from "./safe";
+import { splitsCommand } from "./splits";
+import { subscriptionsCommand } from "./subscriptions";
+import { deploymentsCommand, treasuryCommand } from "./treasury";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require("../../package.json").version;
@@ -24,6 +29,16 @@ export function buildProgram(io: CliIo): Command {
     .showSuggestionAfterError(true)
     .addHelpText("after", EXIT_CODES_HELP);
   program.addCommand(safeCommand(io).copyInheritedSettings(program), { isDefault: false });
+  for (const command of [
+    escrowCommand(io),
+    invoiceCommand(io),
+    subscriptionsCommand(io),
+    splitsCommand(io),
+    treasuryCommand(io),
+    deploymentsCommand(io),
+  ]) {
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   // Subcommands added before copyInheritedSettings keep their defaults: apply the program's to every one.
   const inherit = (command: Command) => {
     for (const sub of command.commands) {
@@ -59,7 +74,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr(`coffer: ${message}${usage ? " (see --help)" : ""}\n`);
     if (json) {
       const name = error instanceof Error ? error.name : "Error";
-      io.stdout(`${toJson({ ok: false, error: { name, message } })}\n`);
+      const decoded =
+        error instanceof CofferContractError ? { errorName: error.errorName, args: error.args } : undefined;
+      io.stdout(`${toJson({ ok: false, error: { name, message, ...decoded } })}\n`);
     }
     if (io.env.COFFER_DEBUG === "1" && error instanceof Error && error.stack !== undefined)
       io.stderr(`${error.stack}\n`);

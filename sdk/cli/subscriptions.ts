@@ -1,0 +1,353 @@
+import { Command } from "commander";
+import { ethers } from "ethers";
+import * as subscriptions from "../subscriptions";
+import { toCofferError } from "../errors";
+import {
+  ensureAllowance,
+  erc20,
+  formatAmount,
+  now,
+  parseAmount,
+  parseBps,
+  parseDuration,
+  parseId,
+  print,
+  readCommand,
+  resolveToken,
+  rows,
+  sendCommand,
+  signerOf,
+  table,
+  tokenInfo,
+  txJson,
+  txLine,
+  withSession,
+  type ChainOptions,
+  type Session,
+  type TokenInfo,
+} from "./common";
+import { parseAddress, parseCount, UsageError, type CliIo } from "./io";
+
+const STATUS = ["none", "active", "past due", "paused", "cancelled", "lapsed"] as const;
+const FAILURE = ["allowance too low", "balance too low", "transfer failed", "wrong amount delivered"] as const;
+
+/** The plan's fields as JSON and its token. */
+async function readPlan(session: Session, planId: bigint) {
+  const plan = await session.client.subscriptions.getPlan(planId).catch((error: unknown) => {
+    throw toCofferError(error);
+  });
+  if (plan.merchant === ethers.ZeroAddress) throw new Error(`plan ${planId} does not exist`);
+  const token = await tokenInfo(session, plan.token);
+  return {
+    token,
+    json: {
+      planId,
+      merchant: plan.merchant,
+      payee: plan.payee,
+      token: plan.token,
+      amount: plan.amount,
+      period: plan.period,
+      trial: plan.trial,
+      grace: plan.grace,
+      feeBps: plan.feeBps,
+      feeReceiver: plan.feeReceiver,
+      retired: plan.retired,
+    },
+    lines: [
+      ["plan", `${planId}${plan.retired ? " (retired)" : ""}`],
+      ["price", `${formatAmount(plan.amount, token)} every ${seconds(plan.period)}`],
+      ["payee", plan.payee],
+      ["trial", seconds(plan.trial)],
+      ["grace", seconds(plan.grace)],
+      ["fee", `${Number(plan.feeBps) / 100}%`],
+    ] as [string, string][],
+  };
+}
+
+const seconds = (value: bigint | number): string => {
+  const n = Number(value);
+  if (n === 0) return "none";
+  for (const [unit, size] of [
+    ["w", 604_800],
+    ["d", 86_400],
+    ["h", 3_600],
+    ["m", 60],
+  ] as const) {
+    if (n % size === 0) return `${n / size}${unit}`;
+  }
+  return `${n}s`;
+};
+
+/** Whether a token takes EIP-2612 permits (answers `nonces` and `DOMAIN_SEPARATOR`). */
+async function supportsPermit(session: Session, token: string): Promise<boolean> {
+  const contract = erc20(token, session.provider);
+  try {
+    await contract.getFunction("nonces")(session.account);
+    await contract.getFunction("DOMAIN_SEPARATOR")();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An EIP-2612 permit for `spender`, signed by the session's key (domain from ERC-5267 when the token has it). */
+async function signPermit(session: Session, token: string, spender: string, value: bigint) {
+  const contract = new ethers.Contract(
+    token,
+    [
+      "function eip712Domain() view returns (bytes1, string name, string version, uint256, address, bytes32, uint256[])",
+      "function name() view returns (string)",
+      "function nonces(address) view returns (uint256)",
+    ],
+    session.provider,
+  );
+  const { name, version } = await contract
+    .getFunction("eip712Domain")()
+    .then((domain: ethers.Result) => ({ name: String(domain[1]), version: String(domain[2]) }))
+    .catch(async () => ({ name: String(await contract.getFunction("name")()), version: "1" }));
+  const nonce = (await contract.getFunction("nonces")(session.account)) as bigint;
+  const deadline = (await now(session)) + 3_600n;
+  const signature = ethers.Signature.from(
+    await signerOf(session).signTypedData(
+      { name, version, chainId: session.chainId, verifyingContract: token },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      { owner: session.account, spender, value, nonce, deadline },
+    ),
+  );
+  return { value, deadline, v: signature.v, r: signature.r, s: signature.s };
+}
+
+/** `coffer subs …`: plans, subscriptions, keepers' charges. */
+export function subscriptionsCommand(io: CliIo): Command {
+  const group = new Command("subs").description("subscription billing: plans, subscribe, charge what is due, cancel");
+
+  sendCommand(group, "plan-create", "publish a plan (you are its merchant)")
+    .requiredOption("--token <token>", "ETH, a token address, or a token of the deployment manifest (e.g. TestUSDC)")
+    .requiredOption("--amount <amount>", "the price of one period, in the token's units")
+    .requiredOption("--period <duration>", "the billing period (e.g. 30d, 1w, 3600)")
+    .option("--payee <address>", "who is paid (default: you)")
+    .option("--trial <duration>", "a free trial before the first charge", "0")
+    .option("--grace <duration>", "how long a failed charge may be retried before the subscription lapses", "3d")
+    .option("--fee <percent>", "a fee taken from each charge, in percent", "0")
+    .option("--fee-receiver <address>", "who receives the fee (required with a fee)")
+    .action(
+      async (
+        options: ChainOptions & {
+          token: string;
+          amount: string;
+          period: string;
+          payee?: string;
+          trial: string;
+          grace: string;
+          fee: string;
+          feeReceiver?: string;
+        },
+      ) => {
+        await withSession(io, options, true, async (session) => {
+          const token = await resolveToken(session, options.token);
+          const params: subscriptions.PlanParams = {
+            payee: options.payee === undefined ? session.account : parseAddress(options.payee, "--payee"),
+            token: token.address,
+            amount: parseAmount(options.amount, token),
+            period: Number(parseDuration(options.period, "--period")),
+            trial: Number(parseDuration(options.trial, "--trial")),
+            grace: Number(parseDuration(options.grace, "--grace")),
+            feeBps: parseBps(options.fee, "--fee"),
+            feeReceiver:
+              options.feeReceiver === undefined
+                ? ethers.ZeroAddress
+                : parseAddress(options.feeReceiver, "--fee-receiver"),
+          };
+          const result = await subscriptions.createPlan(session.client, params);
+          const plan = await readPlan(session, result.planId);
+          print(session, { planId: result.planId, plan: plan.json, ...txJson(result) }, () => [
+            `Created plan ${result.planId}`,
+            ...rows([...plan.lines, txLine(result)]),
+          ]);
+        });
+      },
+    );
+
+  sendCommand(group, "subscribe", "subscribe to a plan; without a trial the first period is charged at once")
+    .requiredOption("--plan <id>", "the plan")
+    .option("--periods <n>", "how many periods the token allowance (or permit) covers", "12")
+    .option("--no-permit", "approve with a transaction even when the token takes EIP-2612 permits")
+    .option("--deposit <amount>", "for an ETH plan: ETH to deposit for the charges (default: one period)")
+    .action(async (options: ChainOptions & { plan: string; periods: string; permit: boolean; deposit?: string }) => {
+      const planId = parseId(options.plan, "--plan");
+      const periods = parseCount(options.periods, "--periods");
+      await withSession(io, options, true, async (session) => {
+        const plan = await readPlan(session, planId);
+        const token = plan.token;
+        const price = plan.json.amount;
+        const spender = await session.client.subscriptions.getAddress();
+        let method: "deposit" | "permit" | "approve" | "allowance";
+        let result: Awaited<ReturnType<typeof subscriptions.subscribe>>;
+        if (token.address === ethers.ZeroAddress) {
+          const value = options.deposit === undefined ? price : parseAmount(options.deposit, token, "--deposit");
+          method = "deposit";
+          result = await subscriptions.subscribe(session.client, planId, { value });
+        } else {
+          const wanted = price * BigInt(Math.max(periods, 1));
+          const allowance = (await erc20(token.address, session.provider).getFunction("allowance")(
+            session.account,
+            spender,
+          )) as bigint;
+          if (allowance >= price) {
+            method = "allowance";
+            result = await subscriptions.subscribe(session.client, planId);
+          } else if (options.permit && (await supportsPermit(session, token.address))) {
+            method = "permit";
+            session.progress(`signing a permit of ${formatAmount(wanted, token)} (${periods} periods)`);
+            const permit = await signPermit(session, token.address, spender, wanted);
+            result = await subscriptions.subscribe(session.client, planId, { permit });
+          } else {
+            method = "approve";
+            await ensureAllowance(session, token, spender, wanted);
+            result = await subscriptions.subscribe(session.client, planId);
+          }
+        }
+        const charged = result.events.some((event) => event.name === "SubscriptionCharged");
+        print(session, { subscriptionId: result.subscriptionId, planId, method, charged, ...txJson(result) }, () => [
+          `Subscribed to plan ${planId}: subscription ${result.subscriptionId}`,
+          ...rows([
+            ["first charge", charged ? formatAmount(price, token) : "after the trial"],
+            ["allowance", method],
+            txLine(result),
+          ]),
+        ]);
+      });
+    });
+
+  sendCommand(group, "charge-due", "charge every due subscription among --ids, or of --plan (anyone: a keeper)")
+    .option("--ids <ids>", "subscription ids, comma-separated")
+    .option("--plan <id>", "every subscription of this plan (found in the chain's events)")
+    .action(async (options: ChainOptions & { ids?: string; plan?: string }) => {
+      if ((options.ids === undefined) === (options.plan === undefined)) {
+        throw new UsageError("give --ids <ids> or --plan <id>");
+      }
+      const ids = options.ids?.split(",").map((id) => parseId(id.trim(), "--ids"));
+      const planOption = options.plan === undefined ? undefined : parseId(options.plan, "--plan");
+      await withSession(io, options, true, async (session) => {
+        let candidates = ids;
+        if (candidates === undefined) {
+          const contract = session.client.subscriptions;
+          const start = session.client.manifest.contracts["CofferSubscriptions"]?.deploymentBlock ?? 0;
+          const events = await contract.queryFilter(
+            contract.filters.SubscriptionCreated(undefined, planOption),
+            start,
+            "latest",
+          );
+          candidates = events.map((event) => event.args.subscriptionId);
+        }
+        session.progress(`checking ${candidates.length} subscription(s)`);
+        const due = await subscriptions.dueSubscriptions(session.client, candidates);
+        if (due.length === 0) {
+          print(session, { due: [], charged: [], failed: [], skipped: [], lapsed: [] }, () => [
+            `Nothing due among ${candidates.length} subscription(s).`,
+          ]);
+          return;
+        }
+        session.progress(`charging ${due.length} due subscription(s)`);
+        const outcome = await subscriptions.chargeDue(session.client, due);
+        const failed = outcome.failed.map((failure) => ({
+          subscriptionId: failure.subscriptionId,
+          reason: FAILURE[Number(failure.reason)] ?? `reason ${failure.reason}`,
+        }));
+        print(
+          session,
+          {
+            due,
+            charged: outcome.charged,
+            failed,
+            skipped: outcome.skipped,
+            lapsed: outcome.lapsed,
+            ...txJson(outcome),
+          },
+          () => [
+            `Charged ${outcome.charged.length} of ${due.length} due subscription(s)`,
+            ...table(
+              ["subscription", "outcome"],
+              [
+                ...outcome.charged.map((id) => [`${id}`, "charged"]),
+                ...failed.map((failure) => [`${failure.subscriptionId}`, `failed: ${failure.reason}`]),
+                ...outcome.skipped.map((id) => [`${id}`, "skipped"]),
+                ...outcome.lapsed.map((id) => [`${id}`, "lapsed"]),
+              ],
+            ),
+            ...rows([txLine(outcome)]),
+          ],
+        );
+      });
+    });
+
+  sendCommand(group, "cancel", "cancel a subscription for good (subscriber or merchant)")
+    .argument("<subscription>", "the subscription id")
+    .action(async (id: string, options: ChainOptions) => {
+      const subscriptionId = parseId(id, "subscription");
+      await withSession(io, options, true, async (session) => {
+        const result = await subscriptions.cancel(session.client, subscriptionId);
+        const state = await session.client.subscriptions.getSubscription(subscriptionId);
+        const status = STATUS[Number(state.status)] ?? "unknown";
+        print(session, { subscriptionId, status, ...txJson(result) }, () => [
+          `Cancelled subscription ${subscriptionId}`,
+          ...rows([txLine(result)]),
+        ]);
+      });
+    });
+
+  readCommand(group, "status", "show a subscription (and its plan), or a plan with --plan")
+    .argument("[subscription]", "the subscription id")
+    .option("--plan <id>", "show this plan instead")
+    .action(async (id: string | undefined, options: ChainOptions & { plan?: string }) => {
+      if ((id === undefined) === (options.plan === undefined))
+        throw new UsageError("give a subscription id or --plan <id>");
+      const planOption = options.plan === undefined ? undefined : parseId(options.plan, "--plan");
+      await withSession(io, options, false, async (session) => {
+        if (id === undefined || planOption !== undefined) {
+          const plan = await readPlan(session, planOption ?? 0n);
+          print(session, { plan: plan.json }, () => [`Plan ${options.plan}`, ...rows(plan.lines)]);
+          return;
+        }
+        const subscriptionId = parseId(id, "subscription");
+        const state = await session.client.subscriptions.getSubscription(subscriptionId);
+        if (state.subscriber === ethers.ZeroAddress) throw new Error(`subscription ${subscriptionId} does not exist`);
+        const plan = await readPlan(session, state.planId);
+        const [due, dueAt] = await session.client.subscriptions.isDue(subscriptionId);
+        const status = STATUS[Number(state.status)] ?? "unknown";
+        const token: TokenInfo = plan.token;
+        print(
+          session,
+          {
+            subscriptionId,
+            subscriber: state.subscriber,
+            planId: state.planId,
+            status,
+            anchor: state.anchor,
+            nextPeriod: state.nextPeriod,
+            due,
+            dueAt,
+            plan: plan.json,
+          },
+          () => [
+            `Subscription ${subscriptionId}: ${status}`,
+            ...rows([
+              ["subscriber", state.subscriber],
+              ["price", `${formatAmount(plan.json.amount, token)} every ${seconds(plan.json.period)}`],
+              ["next charge", due ? "due now" : new Date(Number(dueAt) * 1000).toISOString()],
+              ...plan.lines.slice(0, 1),
+            ]),
+          ],
+        );
+      });
+    });
+  return group;
+}
