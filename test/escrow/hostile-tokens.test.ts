@@ -80,16 +80,14 @@ async function paymentIn(f: EscrowFixture, token: string, decimals: 6 | 18, over
 
 /** Balances of the parties and the escrow in `token`. */
 async function snapshot(f: EscrowFixture, token: string) {
-  const [payer, payee, operator, feeReceiver, stranger, escrow] = await Promise.all(
-    [f.payer, f.payee, f.operator, f.feeReceiver, f.stranger].map((s) => balanceOf(token, s.address)),
-  ).then(async (b) => [...b, await balanceOf(token, await f.escrow.getAddress())]);
+  const of = (account: string) => balanceOf(token, account);
   return {
-    payer: payer!,
-    payee: payee!,
-    operator: operator!,
-    feeReceiver: feeReceiver!,
-    stranger: stranger!,
-    escrow: escrow!,
+    payer: await of(f.payer.address),
+    payee: await of(f.payee.address),
+    operator: await of(f.operator.address),
+    feeReceiver: await of(f.feeReceiver.address),
+    stranger: await of(f.stranger.address),
+    escrow: await of(await f.escrow.getAddress()),
   };
 }
 

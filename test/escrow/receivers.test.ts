@@ -23,17 +23,14 @@ type Receiver = RevertingReceiver | GasBurningReceiver | ReentrantReceiver;
 interface Kind {
   name: string;
   contract: "RevertingReceiver" | "GasBurningReceiver" | "ReentrantReceiver";
-  /** Whether a push to it fails (so it is credited instead). */
-  refuses: boolean;
 }
 
 const KINDS: Kind[] = [
-  { name: "a receiver that reverts (RevertingReceiver)", contract: "RevertingReceiver", refuses: true },
-  { name: "a receiver that burns all gas (GasBurningReceiver)", contract: "GasBurningReceiver", refuses: true },
+  { name: "a receiver that reverts (RevertingReceiver)", contract: "RevertingReceiver" },
+  { name: "a receiver that burns all gas (GasBurningReceiver)", contract: "GasBurningReceiver" },
   {
     name: "a receiver that re-enters the escrow when paid (ReentrantReceiver, reverting on re-entry)",
     contract: "ReentrantReceiver",
-    refuses: true,
   },
 ];
 

@@ -6,7 +6,7 @@ import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
 import type { Invoice } from "../../sdk/escrow";
-import { balanceOf, tokenOf, units, type Asset, type EscrowFixture } from "./fixture";
+import { tokenOf, units, type Asset, type EscrowFixture } from "./fixture";
 
 /**
  * Helpers shared by the escrow security suites (hostile tokens, receivers, reentrancy, permits, signatures,
@@ -40,11 +40,6 @@ export async function gasPaid(tx: ContractTransactionResponse | Promise<Contract
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction not mined");
   return receipt.gasUsed * receipt.gasPrice;
-}
-
-/** Balances of several accounts in one token (ETH: `ethers.ZeroAddress`). */
-export async function balancesOf(token: string, accounts: readonly string[]): Promise<bigint[]> {
-  return Promise.all(accounts.map((account) => balanceOf(token, account)));
 }
 
 /** A fresh address that has never held anything. */
