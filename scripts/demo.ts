@@ -220,10 +220,17 @@ async function main(): Promise<number> {
       console.log(`\n  # ${example.title}`);
       console.log(`  ${curlCommand(indexer.graphqlUrl, example)}`);
     }
-    const merchant = result.splits.revenue.address.toLowerCase();
-    const reportQuery = `merchant=${merchant}&token=${result.tokens.TestUSDC.toLowerCase()}&from=${result.startTime}&to=${result.endTime + 86_400}`;
+    const window = `token=${result.tokens.TestUSDC.toLowerCase()}&from=${result.startTime}&to=${result.endTime + 86_400}`;
     console.log("\nReports");
-    console.log(`  curl -s '${indexer.url}/reports/settlement?${reportQuery}&format=csv'`);
+    console.log(
+      "  # Settlement in tUSDC per day, CSV: the orders (paid to the revenue split), then the shop's invoices and plans",
+    );
+    for (const merchant of [result.splits.revenue.address, result.accounts.shop]) {
+      console.log(
+        `  curl -s '${indexer.url}/reports/settlement?merchant=${merchant.toLowerCase()}&${window}&format=csv'`,
+      );
+    }
+    console.log("  # Indexed balances against balanceOf on chain");
     console.log(`  curl -s '${indexer.url}/reports/reconciliation'`);
     console.log(`  Status: ${indexer.url}/status`);
 
