@@ -4,6 +4,7 @@
  * scaling series (split distributions against recipients, `chargeMany` against the batch size), and for each
  * transaction its calldata and estimated L1 data fee on an OP-stack chain. Writes `bench/results/gas.json`, then
  * the report (`bench/report.ts`). It does not touch `bench/gas-snapshot.json` (that is `npm run gas:update`).
+ * With `BENCH_INDEXER=true` it then runs the indexer benchmark (`bench/indexer.ts`, also `npm run bench:indexer`).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +15,7 @@ import { gasFiguresOf, type GasFigures, type Measurement } from "./gas/measure";
 import { compareToSnapshot } from "./gas/snapshot";
 import { measureChargeManyScaling, measureSplitScaling, type ScalingPoint } from "./gas/scaling";
 import { ETH_USD, FJORD, L1_FEE_SCENARIOS, bytesOf, estimateL1 } from "./l1-fee";
+import { runIndexerBench } from "./indexer";
 import { writeReport } from "./report";
 import {
   GAS_RESULTS_FILE,
@@ -148,6 +150,10 @@ async function main(): Promise<void> {
   }
   const shown = written.map((file) => path.relative(process.cwd(), path.join(RESULTS_DIR, file)));
   console.log(`\nWrote ${shown.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (process.env.BENCH_INDEXER === "true") {
+    console.log("\nIndexer benchmark (BENCH_INDEXER=true)…");
+    await runIndexerBench(hre);
+  }
 }
 
 main().catch((error: unknown) => {
