@@ -41,6 +41,11 @@ async function withGuard(): Promise<{ f: EscrowFixture; guard: MockComplianceGua
 }
 
 describe("CofferEscrow compliance guard", function () {
+  // Leave the shared escrow without a guard for the files that follow (back to the fixture's snapshot).
+  after(async function () {
+    await loadEscrow();
+  });
+
   describe("when the treasury Safe sets the guard", function () {
     it("records it and emits ComplianceGuardUpdated with the previous and the new guard", async function () {
       const f = await loadEscrow();

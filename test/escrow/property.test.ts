@@ -130,7 +130,8 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
 
 /** The escrow fixture plus the property's cast: a blocklist token, a refusing receiver, a second operator. */
 async function propertyFixture() {
-  const f = await escrowFixture();
+  // From the escrow fixture's snapshot, not from whatever the previous test left behind.
+  const f = await loadFixture(escrowFixture);
   const signers = await hre.ethers.getSigners();
   const secondOperator = signers[10]!;
   const blockablePayee = signers[11]!;

@@ -26,7 +26,8 @@ const ETH = ethers.ZeroAddress;
  * wallet.
  */
 async function reentrancyFixture() {
-  const f = await escrowFixture();
+  // From the escrow fixture's snapshot, not from whatever the previous test left behind.
+  const f = await loadFixture(escrowFixture);
   const escrowAddress = await f.escrow.getAddress();
   const token = (await hre.ethers.deployContract("ReentrantToken")) as unknown as ReentrantToken;
   const tokenAddress = await token.getAddress();
