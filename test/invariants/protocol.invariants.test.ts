@@ -129,12 +129,21 @@ async function world() {
   await token.mint(safe, 5_000n * UNIT);
   const asSafe = (to: string, data: string) =>
     execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], keeper!, { to, data });
-  await asSafe(
-    safe,
-    new ethers.Interface(["function enableModule(address)"]).encodeFunctionData("enableModule", [
-      await module.getAddress(),
-    ]),
+  // The Safe is shared with the other suites (deterministic addresses): one of them may have enabled the module.
+  const modules = new ethers.Interface([
+    "function enableModule(address)",
+    "function isModuleEnabled(address) view returns (bool)",
+  ]);
+  const [enabled] = modules.decodeFunctionResult(
+    "isModuleEnabled",
+    await hre.ethers.provider.call({
+      to: safe,
+      data: modules.encodeFunctionData("isModuleEnabled", [await module.getAddress()]),
+    }),
   );
+  if (enabled !== true) {
+    await asSafe(safe, modules.encodeFunctionData("enableModule", [await module.getAddress()]));
+  }
   await asSafe(
     await module.getAddress(),
     module.interface.encodeFunctionData("setOperator", [treasuryOperator!.address, true, false]),
