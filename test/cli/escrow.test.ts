@@ -7,7 +7,9 @@ import { ok as okRun, refused, startModulesFixture, type ModulesFixture } from "
 /** A result of `--json`: `ok` and the command's fields, integers as decimal strings. */
 type Out = Record<string, unknown> & { state: { status: string; capturable: string; refundable: string } };
 
-describe("cli: coffer escrow and coffer invoice (child processes against a local chain)", function () {
+describe("cli: coffer escrow (child processes against a local chain)", function () {
+  // Each command is a separate Node process: slow on a loaded machine, hence a generous timeout per test.
+  this.timeout(600_000);
   let f: ModulesFixture;
   let escrowContract: CofferEscrow;
   const PAYER = 5;
@@ -112,30 +114,6 @@ describe("cli: coffer escrow and coffer invoice (child processes against a local
     expect(text.stdout).to.contain("refundable  12.5 tUSDC");
   });
 
-  it("invoice create signs (payee), verify checks it, pay pays it (payer)", async function () {
-    const created = ok(
-      await cli(
-        [
-          ...["invoice", "create", "--token", "TestUSDC", "--amount", "99.99", "--reference", "INV-7"],
-          ...["--out", file("inv.json"), "--json"],
-        ],
-        PAYEE,
-      ),
-    );
-    const invoice = JSON.parse(fs.readFileSync(file("inv.json"), "utf8")) as { invoice: never; signature: string };
-    expect(created.invoiceId).to.equal(await escrowContract.getInvoiceId(invoice.invoice));
-    const verified = ok(await cli(["invoice", "verify", file("inv.json"), "--json"]));
-    expect(verified).to.include({ status: "payable", valid: true, signatureValid: true, paid: false });
-    const { out, delta } = await changes([PAYER, PAYEE], () =>
-      cli(["invoice", "pay", file("inv.json"), "--json"], PAYER),
-    );
-    expect(delta).to.deep.equal([-99_990_000n, 99_990_000n]);
-    expect(out).to.include({ invoiceId: created.invoiceId, amount: "99990000" });
-    expect(await escrowContract.isInvoicePaid(created.invoiceId as string)).to.equal(true);
-    const after = ok(await cli(["invoice", "verify", file("inv.json"), "--json"]));
-    expect(after).to.include({ status: "paid", paid: true });
-  });
-
   describe("error paths", function () {
     it("a capture above what is held: exit 1, the decoded revert on stderr and in the JSON", async function () {
       ok(await cli(authorizeArgs("e.json", "1"), PAYER));
@@ -147,17 +125,7 @@ describe("cli: coffer escrow and coffer invoice (child processes against a local
       );
     });
 
-    it("paying an invoice twice, or a tampered one: exit 1; no key or a bad amount: exit 2", async function () {
-      const twice = await cli(["invoice", "pay", file("inv.json")], PAYER);
-      expect(twice.code).to.equal(1);
-      expect(twice.stderr).to.contain("[CofferEscrowInvoiceAlreadyPaid]");
-      const tampered = JSON.parse(fs.readFileSync(file("inv.json"), "utf8")) as { invoice: { amount: string } };
-      tampered.invoice.amount = "1";
-      fs.writeFileSync(file("tampered.json"), JSON.stringify(tampered));
-      const verify = await cli(["invoice", "verify", file("tampered.json"), "--json"]);
-      expect(verify.code).to.equal(1);
-      expect(verify.json()).to.deep.include({ ok: false });
-      expect(verify.stderr).to.contain("does not verify: the file was altered");
+    it("no key, or an amount with too many decimals: exit 2 and nothing sent", async function () {
       const noKey = await cli(authorizeArgs("f.json", "1"));
       expect(noKey.code).to.equal(2);
       expect(noKey.stderr).to.contain("no signing key");

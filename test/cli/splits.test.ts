@@ -4,6 +4,8 @@ import { CofferSplitFactory__factory, type CofferSplitFactory } from "../../type
 import { ok, refused, startModulesFixture, type ModulesFixture } from "./modules-fixture";
 
 describe("cli: coffer splits (child processes against a local chain)", function () {
+  // Each command is a separate Node process: slow on a loaded machine, hence a generous timeout per test.
+  this.timeout(600_000);
   let f: ModulesFixture;
   let factory: CofferSplitFactory;
   const CREATOR = 4;

@@ -3,6 +3,8 @@ import { CofferSubscriptions__factory, type CofferSubscriptions } from "../../ty
 import { ok, refused, startModulesFixture, type ModulesFixture } from "./modules-fixture";
 
 describe("cli: coffer subs (child processes against a local chain)", function () {
+  // Each command is a separate Node process: slow on a loaded machine, hence a generous timeout per test.
+  this.timeout(600_000);
   let f: ModulesFixture;
   let contract: CofferSubscriptions;
   const MERCHANT = 7;

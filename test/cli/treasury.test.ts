@@ -8,6 +8,8 @@ import { cliEnv, runCli } from "./helpers";
 import { ok, refused, startModulesFixture, type ModulesFixture } from "./modules-fixture";
 
 describe("cli: coffer treasury and coffer deployments (child processes against a local chain)", function () {
+  // Each command is a separate Node process: slow on a loaded machine, hence a generous timeout per test.
+  this.timeout(600_000);
   let f: ModulesFixture;
   let module: CofferTreasuryModule;
   let safe: string;
