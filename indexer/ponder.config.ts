@@ -22,6 +22,11 @@ function perChain(pick: (chain: ChainSettings) => Located | undefined) {
   return Object.fromEntries(entries) as Record<string, { address: `0x${string}`; startBlock: number }>;
 }
 
+/** A development chain: Hardhat's or Anvil's chain id, or a node on this machine. */
+function isLocal(chain: ChainSettings): boolean {
+  return chain.chainId === 31337 || /^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(chain.rpcUrl);
+}
+
 const splitCreated = getAbiItem({ abi: CofferSplitFactoryAbi, name: "SplitCreated" });
 
 export default createConfig({
@@ -39,10 +44,10 @@ export default createConfig({
       {
         id: chain.chainId,
         rpc: chain.rpcUrl,
-        // Local chains mine a block per transaction: poll often so that tests see them quickly.
-        pollingInterval: chain.chainId === 31337 ? 250 : 1_000,
-        // Anvil forgets its history on restart; caching its logs by chain id would read another chain's.
-        disableCache: chain.chainId === 31337,
+        // Local chains mine a block per transaction: poll often so that tests and demos see them at once.
+        pollingInterval: isLocal(chain) ? 250 : 1_000,
+        // A local chain forgets its history when restarted; Ponder's RPC cache, keyed by chain id, would not.
+        disableCache: isLocal(chain),
       },
     ]),
   ),

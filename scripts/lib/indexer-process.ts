@@ -65,7 +65,6 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PONDER_TELEMETRY_DISABLED: "true",
-    NODE_ENV: "production",
     COFFER_CHAIN_IDS: String(options.chainId),
     COFFER_DEPLOYMENTS_DIR: options.deploymentsDir,
     [`PONDER_RPC_URL_${options.chainId}`]: options.rpcUrl,

@@ -1,8 +1,128 @@
-import { db } from "ponder:api";
+/**
+ * The indexer's HTTP API, next to Ponder's `/status`, `/health` and `/ready`:
+ * - `/graphql`: Ponder's GraphQL (filters, ordering, cursor pagination, relations) with a depth limit; a query
+ *   that fails to parse or validate gets a 400 with the GraphQL errors, never a crash.
+ * - `/reports/settlement`: gross, fees, refunds and net per UTC day for a merchant and token, JSON or CSV.
+ * - `/reports/reconciliation`: indexed token balances against `balanceOf` on chain at the indexed block.
+ */
+import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { graphql } from "ponder";
+import { ReportError, reconciliation, settlementCsv, settlementReport } from "./reports";
+import { queryProblems } from "./validate";
 
 const app = new Hono();
-app.use("/graphql", graphql({ db, schema }));
+
+/** Deepest GraphQL selection accepted: enough for account → payments → steps, not for recursive abuse. */
+export const MAX_GRAPHQL_DEPTH = 8;
+
+const ponderGraphql = graphql(
+  { db, schema },
+  { maxOperationDepth: MAX_GRAPHQL_DEPTH, maxOperationTokens: 2_000, maxOperationAliases: 30 },
+);
+
+function badRequest(c: Context, message: string) {
+  return c.json({ errors: [{ message }] }, 400);
+}
+
+app.use("/graphql", async (c, next) => {
+  if (c.req.method !== "POST") return ponderGraphql(c, next);
+  let body: unknown;
+  try {
+    body = await c.req.raw.clone().json();
+  } catch {
+    return badRequest(c, 'The request body is not JSON: send { "query": "...", "variables": {...} }');
+  }
+  if (typeof body !== "object" || body === null || typeof (body as { query?: unknown }).query !== "string") {
+    return badRequest(c, 'The request body needs a "query" string');
+  }
+  const { query, variables } = body as { query: string; variables?: unknown };
+  const problems = queryProblems(
+    query,
+    typeof variables === "object" && variables !== null ? (variables as Record<string, unknown>) : {},
+    MAX_GRAPHQL_DEPTH,
+  );
+  if (problems.length > 0) return c.json({ errors: problems.map((message) => ({ message })) }, 400);
+  const response = await ponderGraphql(c, next);
+  // Hono's Node server swaps in its own Response class, so test the shape rather than `instanceof`.
+  if (response === undefined || typeof (response as { text?: unknown }).text !== "function") return response;
+  const text = await response.text();
+  let result: { data?: unknown; errors?: unknown[] };
+  try {
+    result = JSON.parse(text) as typeof result;
+  } catch {
+    return badRequest(c, text.slice(0, 500));
+  }
+  // Ponder answers 200 to every GraphQL error; one that produced no data is the client's mistake (unknown
+  // field, bad argument, too deep, malformed value): say so with a 400.
+  const failed =
+    Array.isArray(result.errors) && result.errors.length > 0 && (result.data === undefined || result.data === null);
+  return c.json(result, failed ? 400 : 200);
+});
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+function addressParam(c: Context, name: string): `0x${string}` {
+  const value = c.req.query(name);
+  if (value === undefined || !ADDRESS.test(value)) {
+    throw new ReportError(`"${name}" must be a 0x-prefixed 20-byte hex address, got ${JSON.stringify(value ?? null)}`);
+  }
+  return value.toLowerCase() as `0x${string}`;
+}
+
+function integerParam(c: Context, name: string, fallback?: bigint): bigint {
+  const value = c.req.query(name);
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (value === undefined || !/^\d{1,15}$/.test(value)) {
+    throw new ReportError(
+      `"${name}" must be a non-negative integer (unix seconds), got ${JSON.stringify(value ?? null)}`,
+    );
+  }
+  return BigInt(value);
+}
+
+function chainParam(c: Context): number | undefined {
+  const value = c.req.query("chainId");
+  if (value === undefined) return undefined;
+  if (!/^\d{1,12}$/.test(value)) throw new ReportError(`"chainId" must be an integer, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+app.get("/reports/settlement", async (c) => {
+  try {
+    const merchant = addressParam(c, "merchant");
+    const token = addressParam(c, "token");
+    const from = integerParam(c, "from", 0n);
+    const to = integerParam(c, "to", BigInt(Math.floor(Date.now() / 1000)) + 1n);
+    if (to < from) throw new ReportError(`"to" (${to}) is before "from" (${from})`);
+    const format = c.req.query("format") ?? "json";
+    if (format !== "json" && format !== "csv") throw new ReportError(`"format" must be json or csv, got ${format}`);
+    const report = await settlementReport(db, { chainId: chainParam(c), merchant, token, from, to });
+    if (format === "csv") {
+      return c.body(settlementCsv(report), 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="settlement-${merchant}-${token}-${from}-${to}.csv"`,
+      });
+    }
+    return c.json(report);
+  } catch (error) {
+    if (error instanceof ReportError) return badRequest(c, error.message);
+    throw error;
+  }
+});
+
+app.get("/reports/reconciliation", async (c) => {
+  try {
+    const chainId = chainParam(c);
+    const statusUrl = new URL("/status", c.req.url).toString();
+    return c.json(await reconciliation(db, publicClients, statusUrl, chainId));
+  } catch (error) {
+    if (error instanceof ReportError) return badRequest(c, error.message);
+    throw error;
+  }
+});
+
+app.onError((error, c) => c.json({ errors: [{ message: error.message }] }, 500));
+
 export default app;
