@@ -29,7 +29,7 @@ interface SupportedToken {
   name: string;
   contract: string;
   args?: (f: EscrowFixture) => unknown[];
-  decimals: 6 | 18;
+  decimals: number;
 }
 
 const SUPPORTED: SupportedToken[] = [
@@ -54,6 +54,18 @@ const SUPPORTED: SupportedToken[] = [
     decimals: 6,
   },
   {
+    name: "a token with more than 18 decimals (MockERC20 with 24 decimals)",
+    contract: "MockERC20",
+    args: () => ["Twenty-four", "T24", 24],
+    decimals: 24,
+  },
+  {
+    name: "a token with few decimals (MockERC20 with 2 decimals)",
+    contract: "MockERC20",
+    args: () => ["Two", "T2", 2],
+    decimals: 2,
+  },
+  {
     name: "a fee-on-transfer token whose fee is off (FeeOnTransferToken at 0 bps, 18 decimals)",
     contract: "FeeOnTransferToken",
     args: (f) => [0, f.stranger.address],
@@ -62,7 +74,7 @@ const SUPPORTED: SupportedToken[] = [
 ];
 
 /** An asset descriptor for `makePayment` and `units` with a shelf token's decimals. */
-const assetOf = (decimals: 6 | 18): Asset =>
+const assetOf = (decimals: number): Asset =>
   ({ name: `shelf ${decimals}`, decimals, native: false }) as unknown as Asset;
 
 /** Deploys a shelf token and gives the payer, payee, operator and stranger funds and allowances. */
@@ -74,7 +86,7 @@ async function shelfToken(f: EscrowFixture, contract: string, args: unknown[], u
 }
 
 /** A payment in `token` of up to 100 units. */
-async function paymentIn(f: EscrowFixture, token: string, decimals: 6 | 18, overrides: Partial<Payment> = {}) {
+async function paymentIn(f: EscrowFixture, token: string, decimals: number, overrides: Partial<Payment> = {}) {
   return makePayment(f, assetOf(decimals), { token, ...overrides });
 }
 
@@ -94,7 +106,7 @@ async function snapshot(f: EscrowFixture, token: string) {
 describe("CofferEscrow with hostile tokens", function () {
   for (const kind of SUPPORTED) {
     describe(`given ${kind.name}`, function () {
-      const unit = kind.decimals === 6 ? UNIT6 : UNIT18;
+      const unit = 10n ** BigInt(kind.decimals);
 
       it("authorize, capture with a fee, refund and void move exactly the amounts", async function () {
         const f = await loadEscrow();
