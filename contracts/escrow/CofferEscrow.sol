@@ -327,10 +327,13 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
     // ─── Admin ───────────────────────────────────────────────────────────────────────────────────────────
 
     /**
-     * @notice Sets (or with address(0) removes) the compliance guard. Owner only.
+     * @notice Sets (or with address(0) removes) the compliance guard. Owner only; the guard must have code.
      * @param guard The new guard.
      */
     function setComplianceGuard(IComplianceGuard guard) external onlyOwner {
+        if (address(guard) != address(0) && address(guard).code.length == 0) {
+            revert CofferEscrowGuardHasNoCode(address(guard));
+        }
         address previousGuard = address(_guard);
         _guard = guard;
         emit ComplianceGuardUpdated(previousGuard, address(guard));

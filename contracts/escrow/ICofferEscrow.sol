@@ -251,6 +251,8 @@ interface ICofferEscrow {
     error CofferEscrowDenied(address account);
     /// @notice The compliance guard reverted or ran out of gas.
     error CofferEscrowGuardFailed(address guard, address account);
+    /// @notice The compliance guard to set has no code (a mistyped address would stop every new payment).
+    error CofferEscrowGuardHasNoCode(address guard);
     /// @notice The invoice was paid before.
     error CofferEscrowInvoiceAlreadyPaid(bytes32 invoiceId);
     /// @notice The signature does not recover to the invoice's payee.

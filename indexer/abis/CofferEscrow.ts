@@ -36,6 +36,11 @@ export const CofferEscrowAbi = [
     type: "error",
   },
   {
+    inputs: [{ internalType: "address", name: "guard", type: "address" }],
+    name: "CofferEscrowGuardHasNoCode",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "uint256", name: "amount", type: "uint256" },
       { internalType: "uint256", name: "maximum", type: "uint256" },

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
+import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
 import { getPaymentId } from "../../sdk/escrow";
@@ -260,17 +261,22 @@ describe("CofferEscrow compliance guard", function () {
     });
   });
 
-  describe("given the Safe set a guard address without code (a mistyped address)", function () {
-    it("new payments revert (without CofferEscrowGuardFailed: the empty answer fails to decode), held funds still return", async function () {
+  describe("given the Safe tries to set a guard address without code (a mistyped address)", function () {
+    it("refuses it with CofferEscrowGuardHasNoCode, keeps the previous guard, and payments go on", async function () {
       const f = await loadEscrow();
       const asset = ASSETS[1];
-      const held = await makePayment(f, asset);
-      await authorize(f, held, 1_000n);
-      await setGuardThroughSafe(f, ethers.Wallet.createRandom().address);
-      await expect(authorize(f, await makePayment(f, asset), 1n)).to.be.revertedWithoutReason();
-      const before = await balanceOf(held.token, f.payer.address);
-      await f.escrow.connect(f.operator).void(held);
-      expect(await balanceOf(held.token, f.payer.address)).to.equal(before + 1_000n);
+      const mistyped = ethers.Wallet.createRandom().address;
+      const previous = await f.escrow.complianceGuard();
+      // The Safe's own call, as execTransaction makes it.
+      const asSafe = hre.ethers.provider.call({
+        from: f.treasurySafe,
+        to: await f.escrow.getAddress(),
+        data: f.escrow.interface.encodeFunctionData("setComplianceGuard", [mistyped]),
+      });
+      await expect(asSafe).to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardHasNoCode").withArgs(mistyped);
+      await expect(setGuardThroughSafe(f, mistyped)).to.be.rejected;
+      expect(await f.escrow.complianceGuard()).to.equal(previous);
+      await expect(authorize(f, await makePayment(f, asset), 1n)).to.emit(f.escrow, "PaymentAuthorized");
     });
   });
 
