@@ -16,6 +16,8 @@ export interface StartIndexerOptions {
   port?: number;
   /** Receives each line the indexer prints. */
   log?: (line: string) => void;
+  /** More chains for the same process (their manifests in the same `deploymentsDir`). */
+  extraChains?: { chainId: number; rpcUrl: string }[];
 }
 
 /** A running `ponder start` of the Coffer indexer. */
@@ -65,10 +67,11 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PONDER_TELEMETRY_DISABLED: "true",
-    COFFER_CHAIN_IDS: String(options.chainId),
+    COFFER_CHAIN_IDS: [options.chainId, ...(options.extraChains ?? []).map((chain) => chain.chainId)].join(","),
     COFFER_DEPLOYMENTS_DIR: options.deploymentsDir,
     [`PONDER_RPC_URL_${options.chainId}`]: options.rpcUrl,
   };
+  for (const chain of options.extraChains ?? []) env[`PONDER_RPC_URL_${chain.chainId}`] = chain.rpcUrl;
   let schema: string;
   if (options.database.kind === "postgres") {
     env.DATABASE_URL = options.database.connectionString;

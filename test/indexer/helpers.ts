@@ -157,8 +157,8 @@ export async function allRows<T>(
 
 // ─── Index equals chain ──────────────────────────────────────────────────────────────────────────────────
 
-function manifestOf(deploymentsDir: string): DeploymentManifest {
-  const manifest = readManifest(deploymentsDir, 31337);
+function manifestOf(deploymentsDir: string, chainId: number): DeploymentManifest {
+  const manifest = readManifest(deploymentsDir, chainId);
   if (manifest === undefined) throw new Error("No manifest");
   return manifest;
 }
@@ -190,8 +190,10 @@ export async function expectIndexEqualsChain(
   provider: ethers.JsonRpcProvider,
   deploymentsDir: string,
   blockNumber: number,
+  chainId = 31337,
 ): Promise<number> {
-  const manifest = manifestOf(deploymentsDir);
+  const manifest = manifestOf(deploymentsDir, chainId);
+  const where = `{ chainId: ${chainId} }`;
   const at = { blockTag: blockNumber };
   const address = (name: string) => manifest.contracts[name]?.address ?? "";
   const escrow = CofferEscrow__factory.connect(address("CofferEscrow"), provider);
@@ -204,7 +206,7 @@ export async function expectIndexEqualsChain(
     indexer,
     "tokenBalances",
     "account token balance",
-    { limit: 7 },
+    { where, limit: 7 },
   );
   for (const name of ["TestUSDC", "TestDAI"]) {
     const token = lc(address(name));
@@ -232,7 +234,7 @@ export async function expectIndexEqualsChain(
     status: string;
     capturable: string;
     refundable: string;
-  }>(indexer, "payments", "id payer token status capturable refundable", { limit: 3 });
+  }>(indexer, "payments", "id payer token status capturable refundable", { where, limit: 3 });
   expect(payments.map((row) => row.id).sort()).to.deep.equal(opened.map(lc).sort());
   const heldByPayer = new Map<string, bigint>();
   for (const row of payments) {
@@ -253,6 +255,7 @@ export async function expectIndexEqualsChain(
     indexer,
     "escrowBalances",
     "account token amount",
+    { where },
   );
   for (const row of escrowed) {
     expect(row.amount, `escrowed by ${row.account}`).to.equal(
@@ -274,6 +277,7 @@ export async function expectIndexEqualsChain(
     indexer,
     "subscriptions",
     "id status anchor nextPeriod pastDueSince",
+    { where },
   );
   expect(subs.map((row) => row.id).sort()).to.deep.equal(
     created.map((log) => log.args.subscriptionId.toString()).sort(),
@@ -295,6 +299,7 @@ export async function expectIndexEqualsChain(
     indexer,
     "credits",
     "source sourceKind account token amount",
+    { where },
   );
   for (const row of credits) {
     const onChain =
@@ -308,7 +313,7 @@ export async function expectIndexEqualsChain(
   }
 
   // Queued transfers and the Safe's executions.
-  const queued = await allRows<{ id: string; status: string }>(indexer, "queuedTransfers", "id status");
+  const queued = await allRows<{ id: string; status: string }>(indexer, "queuedTransfers", "id status", { where });
   for (const row of queued) {
     expect(row.status, `queued ${row.id}`).to.equal(QUEUED_STATUS[Number(await treasury.getQueuedStatus(row.id, at))]);
     facts += 1;
@@ -322,6 +327,7 @@ export async function expectIndexEqualsChain(
       indexer,
       "safeExecutions",
       "nonce success",
+      { where },
     );
     expect(executions.length, "Safe executions").to.equal(Number(nonce));
     expect(executions.every((row) => row.success !== null)).to.equal(true);
