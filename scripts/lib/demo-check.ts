@@ -63,7 +63,8 @@ export interface CheckReport {
 
 /**
  * Compares the indexer with the chain after the scenario: every story account's token balances, every payment's
- * state, every invoice, every subscription (state and charge counts), and that each example query answers rows.
+ * state, every invoice, every subscription (state and charge counts), the indexer's reconciliation report, and
+ * that each example query answers rows.
  */
 export async function checkIndexerAgainstChain(
   indexerUrl: string,
@@ -141,6 +142,17 @@ export async function checkIndexerAgainstChain(
       charged.length,
     );
     same(`subscription ${name} failed charges`, indexed.chargeHistory.filter((c) => !c.success).length, failed.length);
+  }
+
+  // The indexer's own reconciliation: every indexed balance against balanceOf at the indexed block.
+  const reconciliation = await client.reconciliation(chainId);
+  compared += 1;
+  if (!reconciliation.ok) mismatches.push("the indexer's reconciliation report is not ok");
+  for (const difference of reconciliation.chains.flatMap((chain) => chain.differences)) {
+    mismatches.push(
+      `reconciliation ${difference.check} of ${difference.account} in ${difference.token}: ` +
+        `indexer ${difference.indexed}, chain ${difference.onChain}`,
+    );
   }
 
   // The printed examples answer, with rows.

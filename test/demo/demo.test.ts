@@ -207,6 +207,48 @@ describe("demo: npm run demo", function () {
       ]);
     });
 
+    it("the SDK client reads the settlement report (JSON and CSV) and a clean reconciliation", async function () {
+      const usdc = (amount: string) => ethers.parseUnits(amount, 6);
+      const window = {
+        token: result.tokens.TestUSDC,
+        from: result.startTime,
+        to: result.endTime + 86_400,
+        chainId: 31337,
+      };
+      // The orders, paid to the revenue split: ORDER-2002 captured (1% fee) and refunded in part, ORDER-2003's 20.
+      const orders = await client.settlementReport({ ...window, merchant: result.splits.revenue.address });
+      expect(orders.totals).to.deep.equal({
+        gross: usdc("170"),
+        fees: usdc("1.5"),
+        refunds: usdc("30"),
+        net: usdc("138.5"),
+        entries: 3,
+      });
+      expect(orders.days.map((day) => day.date)).to.deep.equal(["2030-03-04"]);
+      // The shop as invoice payee and plan merchant: INV-1001, and two days of two office-coffee subscriptions.
+      const shop = await client.settlementReport({ ...window, merchant: result.accounts.shop });
+      expect(shop.days.map((day) => [day.date, day.gross, day.entries])).to.deep.equal([
+        ["2030-03-04", usdc("150"), 3],
+        ["2030-03-05", usdc("30"), 2],
+      ]);
+      const csv = (await client.settlementCsv({ ...window, merchant: result.accounts.shop })).trim().split("\n");
+      expect(csv).to.deep.equal([
+        "date,gross,fees,refunds,net,entries",
+        "2030-03-04,150000000,0,0,150000000,3",
+        "2030-03-05,30000000,0,0,30000000,2",
+        "total,180000000,0,0,180000000,5",
+      ]);
+      await expect(client.settlementReport({ ...window, merchant: "0x1234" })).to.be.rejectedWith(
+        IndexerQueryError,
+        /merchant/,
+      );
+
+      const reconciliation = await client.reconciliation(31337);
+      expect(reconciliation.ok).to.equal(true);
+      expect(reconciliation.chains[0]!.checked).to.be.greaterThan(10);
+      expect(reconciliation.chains[0]!.differences).to.deep.equal([]);
+    });
+
     it("the SDK client fails with readable, typed errors", async function () {
       const closed = createIndexerClient({ url: `http://127.0.0.1:${await freePort()}` });
       await expect(closed.balances(31337, result.treasurySafe)).to.be.rejectedWith(
