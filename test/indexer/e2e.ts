@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import fs from "node:fs";
+import path from "node:path";
 import { ethers } from "ethers";
 import { CofferEscrow__factory, CofferSubscriptions__factory } from "../../typechain-types";
 import { readManifest } from "../../deploy/manifest";
@@ -232,6 +234,21 @@ export function describeEndToEnd(
       expect(report.ok).to.equal(true);
       expect(report.chains[0]?.block).to.be.at.least(head);
       expect(report.chains[0]?.checked).to.be.greaterThan(10);
+    });
+
+    it("answers the example queries of indexer/README.md", async function () {
+      const [payment] = await allRows<{ payee: string }>(indexer, "payments", "payee", { limit: 1 });
+      if (payment === undefined) throw new Error("no payments");
+      const readme = fs.readFileSync(path.join(__dirname, "..", "..", "indexer", "README.md"), "utf8");
+      const queries = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)]
+        .flatMap((match) => (match[1] ?? "").split(/\n(?=#)/))
+        .map((block) => block.replace(/^#.*\n/, "").replaceAll('"0x…"', `"${payment.payee}"`))
+        .filter((query) => query.trim() !== "");
+      expect(queries.length).to.be.at.least(4);
+      for (const query of queries) {
+        const { status, body } = await gqlRaw(indexer, query);
+        expect({ status, errors: body.errors }, query).to.deep.equal({ status: 200, errors: undefined });
+      }
     });
 
     it("answers bad queries with a clear 400 and keeps serving", async function () {

@@ -77,5 +77,11 @@ describe("one indexer serving two chains (Coffer at the same addresses on both)"
     };
     expect(reconciliation.chains.map((chain) => chain.chainId)).to.deep.equal([31337, 31338]);
     expect(reconciliation.ok).to.equal(true);
+
+    // A settlement report must name its chain: the same token address exists on both.
+    const query = `merchant=${alice}&token=${await usdcB.getAddress()}`;
+    expect((await fetch(`${indexer.url}/reports/settlement?${query}`)).status).to.equal(400);
+    expect((await fetch(`${indexer.url}/reports/settlement?${query}&chainId=31338`)).status).to.equal(200);
+    expect((await fetch(`${indexer.url}/reports/settlement?${query}&chainId=1`)).status).to.equal(400);
   });
 });

@@ -11,6 +11,7 @@ import { Hono, type Context } from "hono";
 import { graphql } from "ponder";
 import { ReportError, reconciliation, settlementCsv, settlementReport } from "./reports";
 import { queryProblems } from "./validate";
+import { loadSettings } from "../settings";
 
 const app = new Hono();
 
@@ -98,7 +99,14 @@ app.get("/reports/settlement", async (c) => {
     if (to < from) throw new ReportError(`"to" (${to}) is before "from" (${from})`);
     const format = c.req.query("format") ?? "json";
     if (format !== "json" && format !== "csv") throw new ReportError(`"format" must be json or csv, got ${format}`);
-    const report = await settlementReport(db, { chainId: chainParam(c), merchant, token, from, to });
+    const chainId = chainParam(c);
+    const chains = loadSettings().map((chain) => chain.chainId);
+    if (chainId === undefined && chains.length > 1) {
+      throw new ReportError(`"chainId" is required: this indexer serves chains ${chains.join(", ")}`);
+    }
+    if (chainId !== undefined && !chains.includes(chainId))
+      throw new ReportError(`Chain ${chainId} is not indexed here`);
+    const report = await settlementReport(db, { chainId, merchant, token, from, to });
     if (format === "csv") {
       return c.body(settlementCsv(report), 200, {
         "content-type": "text/csv; charset=utf-8",
