@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { CofferContractError } from "../errors";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
 import { escrowCommand, invoiceCommand } from "./escrow";
+import { indexerCommands, ReportedFailure } from "./indexer";
 import { safeCommand } from "./safe";
 import { splitsCommand } from "./splits";
 import { subscriptionsCommand } from "./subscriptions";
@@ -12,7 +13,8 @@ const VERSION: string = require("../../package.json").version;
 
 const EXIT_CODES_HELP = `
 Keys come only from the environment (COFFER_PRIVATE_KEY) or an encrypted JSON keystore (--keystore <file>,
-password in COFFER_KEYSTORE_PASSWORD); the RPC URL from --rpc-url or COFFER_RPC_URL.
+password in COFFER_KEYSTORE_PASSWORD); the RPC URL from --rpc-url or COFFER_RPC_URL; the indexer's URL (balances,
+history, payments, report) from --indexer or COFFER_INDEXER_URL (default http://127.0.0.1:42069).
 
 Exit codes: 0 done; 1 the command failed (does not verify, signatures missing, node or service error);
 2 usage error (bad command line, no key or RPC URL configured), nothing was done.
@@ -36,6 +38,7 @@ export function buildProgram(io: CliIo): Command {
     splitsCommand(io),
     treasuryCommand(io),
     deploymentsCommand(io),
+    ...indexerCommands(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
@@ -72,7 +75,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     const usage = error instanceof UsageError;
     const message = oneLine(error);
     io.stderr(`coffer: ${message}${usage ? " (see --help)" : ""}\n`);
-    if (json) {
+    if (json && !(error instanceof ReportedFailure)) {
       const name = error instanceof Error ? error.name : "Error";
       const decoded =
         error instanceof CofferContractError ? { errorName: error.errorName, args: error.args } : undefined;
