@@ -10,7 +10,7 @@ import { runScenario, SCENARIO_ACCOUNTS, type ScenarioResult } from "../../scrip
 import { createCofferClient, type CofferClient } from "../../sdk/client";
 import * as escrow from "../../sdk/escrow";
 import { createIndexerClient, type IndexerClient } from "../../sdk/indexer";
-import { splitBalances } from "../../sdk/splits";
+import * as splits from "../../sdk/splits";
 import { MockERC20__factory } from "../../typechain-types";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { cliEnv, runCli } from "./helpers";
@@ -21,6 +21,8 @@ const CHAIN_ID = 31337;
 const lc = (value: string) => value.toLowerCase();
 /** Held in escrow after the story (which settles every order), so that a payer has funds escrowed. */
 const HELD = ethers.parseEther("0.05");
+/** Credited to the partner by a pull-only split after the story (whose split pushes every share). */
+const CREDITED = ethers.parseEther("0.06");
 
 interface Row {
   token: string;
@@ -63,6 +65,19 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
       },
       HELD,
     );
+    // And a pull-only split given 0.1 ETH and distributed: the partner is credited 60% of it, to withdraw.
+    const keeper = new ethers.Wallet(devPrivateKey(SCENARIO_ACCOUNTS.keeper), local.chain.provider);
+    const keeperClient = await createCofferClient({ runner: keeper, deploymentsDir: local.deploymentsDir });
+    const config = splits.splitConfig(
+      [
+        { account: scenario.accounts.partner, allocation: 600_000n },
+        { account: scenario.accounts.supplier, allocation: 400_000n },
+      ],
+      { pullOnly: true },
+    );
+    const { split } = await splits.createSplit(keeperClient, config);
+    await (await keeper.sendTransaction({ to: split, value: ethers.parseEther("0.1") })).wait();
+    await splits.distribute(keeperClient, split, config, ethers.ZeroAddress);
     await local.chain.provider.send("anvil_mine", [ethers.toQuantity(FINALITY)]);
     const head = await local.chain.provider.getBlockNumber();
     pglite = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-cli-indexer-"));
@@ -84,7 +99,7 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     if (pglite !== undefined) fs.rmSync(pglite, { recursive: true, force: true });
   });
 
-  it("balances --json: the tokens held equal balanceOf on the chain, escrow and credits equal the indexer's", async function () {
+  it("balances --json: the tokens held equal balanceOf on the chain, escrow equals the indexer's, split credits the split's", async function () {
     const held = await client.query(
       "holders",
       `{ escrowBalances(where: { chainId: ${CHAIN_ID} }, limit: 1000) { items { account token amount } }
@@ -106,17 +121,17 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
         }),
       }),
     );
-    const escrowPayer = held.escrowBalances.items.find((row) => row.amount !== "0")?.account;
     expect(held.escrowBalances.items).to.deep.include({
       account: lc(scenario.accounts.customerFay),
       token: ethers.ZeroAddress,
       amount: HELD.toString(),
     });
-    const splitCreditor = held.credits.items.find((row) => row.amount !== "0")?.account;
-    const accounts = [scenario.treasurySafe, escrowPayer, splitCreditor].filter(
-      (account): account is string => account !== undefined,
-    );
-    expect(escrowPayer, "a payer with funds in escrow").to.not.equal(undefined);
+    expect(held.credits.items.map((row) => [row.account, row.token, row.amount])).to.deep.include([
+      lc(scenario.accounts.partner),
+      ethers.ZeroAddress,
+      CREDITED.toString(),
+    ]);
+    const accounts = [scenario.treasurySafe, scenario.accounts.customerFay, scenario.accounts.partner];
     let checked = 0;
     for (const account of accounts) {
       const run = await runCli(["balances", account, "--json"], env);
@@ -142,13 +157,18 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
       expect(out.escrowed.map((row) => [row.token, row.amount])).to.have.deep.members(
         escrowed.map((row) => [row.token, row.amount]),
       );
+      const credits = held.credits.items.filter((row) => row.account === lc(account) && row.amount !== "0");
+      expect(out.credits.map((row) => [row.source, row.token, row.amount])).to.have.deep.members(
+        credits.map((row) => [row.source, row.token, row.amount]),
+      );
       for (const credit of out.credits.filter((row) => row.sourceKind === "split")) {
-        const onChain = await splitBalances(coffer, credit.source, credit.token, [account]);
+        const onChain = await splits.splitBalances(coffer, credit.source, credit.token, [account]);
         expect(BigInt(credit.amount)).to.equal(onChain.credits[0]?.credit);
         checked += 1;
       }
     }
-    expect(checked).to.be.at.least(accounts.length * 2);
+    // Two tokens for each account, and the partner's split credit.
+    expect(checked).to.equal(accounts.length * 2 + 1);
   });
 
   it("balances prints a table in token units from the manifest", async function () {
