@@ -6,7 +6,14 @@ import { deployCoffer } from "../../deploy/deploy";
 import { getPaymentId, type Payment } from "../../sdk/escrow";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import type { BlocklistToken, CofferEscrow, CofferSubscriptions, CofferTreasuryModule } from "../../typechain-types";
+import type {
+  BlocklistToken,
+  CofferEscrow,
+  CofferSplit,
+  CofferSplitFactory,
+  CofferSubscriptions,
+  CofferTreasuryModule,
+} from "../../typechain-types";
 
 /** Seed and number of runs: reproducible, and overridable to explore further. */
 const SEED = Number(process.env.INVARIANT_SEED ?? 2026);
@@ -14,6 +21,10 @@ const RUNS = Number(process.env.INVARIANT_RUNS ?? 120);
 const UNIT = 1_000_000n;
 const FEE_BPS = 100n;
 const DAY = 86_400;
+/** Split allocations and incentives are in millionths. */
+const SCALE = 1_000_000n;
+/** The push split pays its distributor 1%; the pull-only split pays nothing. */
+const PUSH_INCENTIVE = 10_000n;
 
 /** One step of a scenario. Indexes pick actors and earlier payments modulo their count. */
 type Action =
@@ -28,7 +39,11 @@ type Action =
   | { kind: "revokeAllowance"; payer: number; on: boolean }
   | { kind: "chargeSubscriptions" }
   | { kind: "treasuryPayout"; units: number }
-  | { kind: "wait"; seconds: number };
+  | { kind: "wait"; seconds: number }
+  | { kind: "fundSplit"; split: number; payer: number; units: number }
+  | { kind: "distribute"; split: number; distributor: number }
+  | { kind: "withdrawSplit"; split: number; recipient: number; toSelf: boolean }
+  | { kind: "blocklistRecipient"; on: boolean };
 
 const payment = fc.nat(20);
 const percent = fc.integer({ min: 1, max: 100 });
@@ -74,7 +89,38 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.integer({ min: 60, max: 2 * DAY }) }),
   },
+  // Splits: weighted low so that a sequence holds a few of each, with blocks and pauses between them.
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("fundSplit" as const),
+      split: fc.nat(1),
+      payer: fc.nat(2),
+      units: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("distribute" as const), split: fc.nat(1), distributor: fc.nat(3) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("withdrawSplit" as const),
+      split: fc.nat(1),
+      recipient: fc.nat(3),
+      toSelf: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("blocklistRecipient" as const), on: fc.boolean() }) },
 );
+
+/** A split's configuration as the contracts take it: each entry is `allocation << 160 | recipient`. */
+interface SplitConfig {
+  recipients: bigint[];
+  distributionIncentive: number;
+  pullOnly: boolean;
+}
 
 /** The model's view of one escrow payment. */
 interface ModelPayment {
@@ -96,6 +142,10 @@ async function world() {
   const payees = signers.slice(12, 14);
   const vendor = signers[14]!;
   const withdrawTo = signers[15]!;
+  // Split recipients: payees[1] (blocklisted by `blocklistPayee`), a recipient blocklisted by `blocklistRecipient`,
+  // and one never blocked; a fourth account only distributes (and earns the push split's incentive).
+  const recipients = [payees[1]!, signers[16]!, signers[17]!];
+  const distributor = signers[18]!;
   const { manifest } = await deployCoffer({
     signer: deployer!,
     network: "hardhat",
@@ -172,8 +222,30 @@ async function world() {
     feeBps: 0,
     feeReceiver: ethers.ZeroAddress,
   });
+  // Two splits of the token among the recipients (50%, 30%, 20%): one pushes (1% incentive), one only credits.
+  const factory = (await hre.ethers.getContractAt(
+    "CofferSplitFactory",
+    manifest.contracts["CofferSplitFactory"]!.address,
+  )) as unknown as CofferSplitFactory;
+  const allocations = [500_000n, 300_000n, 200_000n];
+  const entries = recipients
+    .map((r, i) => (allocations[i]! << 160n) | BigInt(r.address))
+    .sort((a, b) => ((a & ((1n << 160n) - 1n)) < (b & ((1n << 160n) - 1n)) ? -1 : 1));
+  const splits: { contract: CofferSplit; address: string; config: SplitConfig }[] = [];
+  for (const config of [
+    { recipients: entries, distributionIncentive: Number(PUSH_INCENTIVE), pullOnly: false },
+    { recipients: entries, distributionIncentive: 0, pullOnly: true },
+  ]) {
+    await (await factory.createSplit(config, ethers.ZeroAddress)).wait();
+    const address = await factory.predictSplitAddress(config, ethers.ZeroAddress);
+    const contract = (await hre.ethers.getContractAt("CofferSplit", address)) as unknown as CofferSplit;
+    splits.push({ contract, address, config });
+  }
   const chainId = (await hre.ethers.provider.getNetwork()).chainId;
   return {
+    splits,
+    recipients,
+    distributor,
     escrow,
     subscriptions,
     module,
@@ -207,6 +279,9 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
     w.feeReceiver.address,
     w.vendor.address,
     w.withdrawTo.address,
+    ...w.recipients.slice(1).map((s) => s.address),
+    w.distributor.address,
+    ...w.splits.map((s) => s.address),
     escrowAddress,
     subscriptionsAddress,
     w.safe,
@@ -220,6 +295,9 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
   const subscriptionIds: bigint[] = [];
   const chargedPeriods = new Set<string>();
   const budget = { period: -1, spent: 0n };
+  /** Per split: what it owes each account (shares and incentives it could not push, and every pull-only share). */
+  const splitCredits = w.splits.map(() => new Map<string, bigint>());
+  const splitAccounts = [...w.recipients.map((s) => s.address), w.distributor.address];
   let salt = 0n;
 
   const move = (from: string, to: string, amount: bigint) => {
@@ -482,13 +560,98 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
         }
         break;
       }
+      case "fundSplit": {
+        const split = w.splits[action.split]!;
+        const payer = w.payers[action.payer]!;
+        const amount = BigInt(action.units) * UNIT;
+        const expected = balances.get(payer.address)! >= amount && canMove(payer.address, split.address);
+        const ok = await attempt(expected, "fund split", async () =>
+          (await w.token.connect(payer).transfer(split.address, amount)).wait(),
+        );
+        if (ok) move(payer.address, split.address, amount);
+        break;
+      }
+      case "distribute": {
+        const split = w.splits[action.split]!;
+        const owed = splitCredits[action.split]!;
+        const distributor = splitAccounts[action.distributor]!;
+        const owedSum = [...owed.values()].reduce((a, b) => a + b, 0n);
+        const available = balances.get(split.address)! - owedSum;
+        // Anyone may distribute whatever the split holds beyond what it owes: no block or pause stops it.
+        const ok = await attempt(available > 0n, "distribute", async () =>
+          (
+            await w.splits[action.split]!.contract.connect(w.keeper).distribute(
+              split.config,
+              w.tokenAddress,
+              distributor,
+            )
+          ).wait(),
+        );
+        if (ok) {
+          const incentive = (available * BigInt(split.config.distributionIncentive)) / SCALE;
+          const amount = available - incentive;
+          const credit = (to: string, value: bigint) => owed.set(to, (owed.get(to) ?? 0n) + value);
+          for (const entry of split.config.recipients) {
+            const to = ethers.getAddress(ethers.toBeHex(entry & ((1n << 160n) - 1n), 20));
+            const share = (amount * (entry >> 160n)) / SCALE;
+            if (share === 0n) continue;
+            if (!split.config.pullOnly && canMove(split.address, to)) move(split.address, to, share);
+            else credit(to, share);
+          }
+          if (incentive > 0n) {
+            if (canMove(split.address, distributor)) move(split.address, distributor, incentive);
+            else credit(distributor, incentive);
+          }
+        }
+        break;
+      }
+      case "withdrawSplit": {
+        const split = w.splits[action.split]!;
+        const owed = splitCredits[action.split]!;
+        const account = [...w.recipients, w.distributor][action.recipient]!;
+        const to = action.toSelf ? account.address : w.withdrawTo.address;
+        const credit = owed.get(account.address) ?? 0n;
+        const expected = credit > 0n && canMove(split.address, to);
+        const ok = await attempt(expected, "split withdraw", async () =>
+          (await split.contract.connect(account).withdraw(w.tokenAddress, to)).wait(),
+        );
+        if (ok) {
+          owed.set(account.address, 0n);
+          move(split.address, to, credit);
+        } else if (credit > 0n) {
+          // 5: the failed withdrawal of one (blocked) account leaves every other account able to withdraw its own.
+          for (const other of [...w.recipients, w.distributor]) {
+            const theirs = owed.get(other.address) ?? 0n;
+            if (other === account || theirs === 0n || !canMove(split.address, other.address)) continue;
+            expect(
+              await split.contract.connect(other).withdraw.staticCall(w.tokenAddress, other.address),
+              `withdrawal by ${other.address} after ${account.address}'s failed`,
+            ).to.equal(theirs);
+          }
+        }
+        break;
+      }
+      case "blocklistRecipient": {
+        const recipient = w.recipients[1]!.address;
+        if (action.on) {
+          await w.token.blocklist(recipient);
+          blocked.add(recipient);
+        } else {
+          await w.token.unblocklist(recipient);
+          blocked.delete(recipient);
+        }
+        break;
+      }
       case "wait":
         await hre.network.provider.send("evm_increaseTime", [action.seconds]);
         await hre.network.provider.send("evm_mine", []);
         break;
     }
-    await checkInvariants();
+    await checkInvariants(
+      action.kind === "fundSplit" || action.kind === "distribute" || action.kind === "withdrawSplit",
+    );
   }
+  await checkInvariants(true);
 
   /** Applies the subscription charges a receipt reports (authorized by the subscriber's opt-in), checking bounds. */
   function applyCharges(receipt: ethers.TransactionReceipt) {
@@ -503,11 +666,14 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
     }
   }
 
-  async function checkInvariants() {
+  /** Checks every invariant; each split's per-account credits are read when a split action may have moved them. */
+  async function checkInvariants(splitMoved: boolean) {
     // 2 and 3: every balance as the model says, and all of the supply accounted for.
     let sum = 0n;
-    for (const account of tracked) {
-      const actual = await w.token.balanceOf(account);
+    // Read together: one round trip's latency instead of one per account.
+    const actuals = await Promise.all(tracked.map((account) => w.token.balanceOf(account)));
+    for (const [i, account] of tracked.entries()) {
+      const actual = actuals[i]!;
       expect(actual, `balance of ${account}`).to.equal(balances.get(account));
       sum += actual;
     }
@@ -531,6 +697,23 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
     }
     expect(await w.token.balanceOf(escrowAddress), "escrow solvency").to.equal(owed);
     expect(await w.token.balanceOf(subscriptionsAddress), "subscriptions hold nothing").to.equal(0n);
+    // 1 for splits: each split's credits are the model's, their sum is what it owes, and it holds at least that.
+    // Only a split's own functions write its credits, so they (and their sum, `owed`) are read after split actions
+    // and at the end; its balance, checked above, covers it against what it owes after every step.
+    for (const [i, split] of w.splits.entries()) {
+      let splitOwed = 0n;
+      for (const account of splitAccounts) {
+        const credit = splitCredits[i]!.get(account) ?? 0n;
+        if (splitMoved) {
+          expect(await split.contract.creditOf(account, w.tokenAddress), `split ${i} credit of ${account}`).to.equal(
+            credit,
+          );
+        }
+        splitOwed += credit;
+      }
+      if (splitMoved) expect(await split.contract.owed(w.tokenAddress), `split ${i} owed`).to.equal(splitOwed);
+      expect(balances.get(split.address)! >= splitOwed, `split ${i} solvency`).to.equal(true);
+    }
   }
 }
 
@@ -550,7 +733,7 @@ describe("protocol invariants (model-based, across escrow, subscriptions and the
   it(`hold over ${RUNS} random sequences of actions (seed ${SEED})`, async function () {
     const w = await world();
     await fc.assert(
-      fc.asyncProperty(fc.array(actionArbitrary, { minLength: 10, maxLength: 40 }), async (actions) => {
+      fc.asyncProperty(fc.array(actionArbitrary, { minLength: 10, maxLength: 34 }), async (actions) => {
         const snapshot = await hre.network.provider.send("evm_snapshot", []);
         try {
           await runScenario(w, actions);
