@@ -265,12 +265,13 @@ export function describeEndToEnd(
       const malformed = await gqlRaw(indexer, `{ tokenBalances(where: { account: "0x12zz" }) { items { balance } } }`);
       expect(malformed.status).to.equal(400);
       expect(malformed.body.errors?.[0]?.message).to.match(/"account" must be a 0x-prefixed 20-byte hex address/);
-      const malformedVariable = await gqlRaw(
-        indexer,
-        `query ($who: String) { activitys(where: { OR: [{ account: $who }] }) { items { id } } }`,
-        { who: "0x1234" },
-      );
+      // The same query text, parsed once and remembered, is checked against each request's own variables.
+      const byVariable = `query ($who: String) { activitys(where: { OR: [{ account: $who }] }) { items { id } } }`;
+      const wellFormed = await gqlRaw(indexer, byVariable, { who: ethers.ZeroAddress });
+      expect(wellFormed.status).to.equal(200);
+      const malformedVariable = await gqlRaw(indexer, byVariable, { who: "0x1234" });
       expect(malformedVariable.status).to.equal(400);
+      expect(malformedVariable.body.errors?.[0]?.message).to.match(/"account" must be/);
 
       const notJson = await fetch(indexer.graphqlUrl, {
         method: "POST",

@@ -159,17 +159,33 @@ function queryDepth(document: DocumentNode): number {
  * hash that is not well-formed hex.
  */
 export function queryProblems(query: string, variables: Record<string, unknown>, maxDepth: number): string[] {
-  let document: DocumentNode;
+  const parsed = parsedQuery(query);
+  if (parsed === undefined) return [];
+  if (parsed.depth > maxDepth) {
+    const depth = Number.isFinite(parsed.depth) ? parsed.depth : "(a fragment cycle)";
+    return [`Query depth ${depth} exceeds the limit of ${maxDepth}`];
+  }
+  return invalidHexArguments(parsed.document, variables);
+}
+
+/** Parsed queries by their text: a frontend sends the same few queries over and over, with other variables. */
+const parsedQueries = new Map<string, { document: DocumentNode; depth: number } | undefined>();
+const PARSED_QUERIES_KEPT = 500;
+
+/** The query parsed, with its depth; undefined when it does not parse. Remembers the last few hundred. */
+function parsedQuery(query: string): { document: DocumentNode; depth: number } | undefined {
+  if (parsedQueries.has(query)) return parsedQueries.get(query);
+  let parsed: { document: DocumentNode; depth: number } | undefined;
   try {
-    document = parse(query);
+    const document = parse(query);
+    parsed = { document, depth: queryDepth(document) };
   } catch {
-    return [];
+    parsed = undefined;
   }
-  const depth = queryDepth(document);
-  if (depth > maxDepth) {
-    return [`Query depth ${Number.isFinite(depth) ? depth : "(a fragment cycle)"} exceeds the limit of ${maxDepth}`];
-  }
-  return invalidHexArguments(document, variables);
+  // Oldest first out: a Map iterates in insertion order.
+  if (parsedQueries.size >= PARSED_QUERIES_KEPT) parsedQueries.delete(parsedQueries.keys().next().value as string);
+  parsedQueries.set(query, parsed);
+  return parsed;
 }
 
 function invalidHexArguments(document: DocumentNode, variables: Record<string, unknown>): string[] {
