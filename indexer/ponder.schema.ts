@@ -255,7 +255,8 @@ export const subscription = onchainTable(
     pastDueSince: t.bigint().notNull(),
     /** Start of the next chargeable period (`anchor + nextPeriod * period`); null when it can never be charged. */
     nextChargeAt: t.bigint(),
-    charges: t.integer().notNull(),
+    /** Successful charges (the `charges` relation lists them one by one, failed ones included). */
+    successfulCharges: t.integer().notNull(),
     failedCharges: t.integer().notNull(),
     totalCharged: t.bigint().notNull(),
     createdAt: t.bigint().notNull(),

@@ -205,15 +205,16 @@ const subscriptionSchema = z.object({
   nextPeriod: bigint,
   pastDueSince: bigint,
   nextChargeAt: bigint.nullable(),
+  successfulCharges: integer,
   failedCharges: integer,
   totalCharged: bigint,
   createdAt: bigint,
 });
 export type IndexedSubscription = z.output<typeof subscriptionSchema>;
 const SUBSCRIPTION_FIELDS =
-  "id planId subscriber merchant status anchor nextPeriod pastDueSince nextChargeAt failedCharges " +
-  "totalCharged createdAt";
-// In GraphQL, `charges` is the relation to the subscription's charges (it hides the column of the same name).
+  "id planId subscriber merchant status anchor nextPeriod pastDueSince nextChargeAt successfulCharges " +
+  "failedCharges totalCharged createdAt";
+// `charges` is the relation to the subscription's charges, successful and failed, one by one.
 const subscriptionWithChargesSchema = subscriptionSchema.extend({
   charges: z.object({ items: z.array(subscriptionChargeSchema) }),
 });

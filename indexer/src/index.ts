@@ -509,7 +509,7 @@ ponder.on("CofferSubscriptions:SubscriptionCreated", async ({ event, context }) 
     nextPeriod: 0n,
     pastDueSince: 0n,
     nextChargeAt: BigInt(anchor),
-    charges: 0,
+    successfulCharges: 0,
     failedCharges: 0,
     totalCharged: 0n,
     createdAt: event.block.timestamp,
@@ -534,7 +534,7 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
     nextPeriod,
     pastDueSince: 0n,
     nextChargeAt: s.anchor + nextPeriod * BigInt(p.period),
-    charges: s.charges + 1,
+    successfulCharges: s.successfulCharges + 1,
     totalCharged: s.totalCharged + amount,
   });
   await context.db.insert(subscriptionCharge).values({

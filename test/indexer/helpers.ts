@@ -273,12 +273,23 @@ export async function expectIndexEqualsChain(
 
   // Subscriptions: one per SubscriptionCreated, each equal to getSubscription.
   const created = await subscriptions.queryFilter(subscriptions.filters.SubscriptionCreated(), 0, blockNumber);
-  const subs = await allRows<{ id: string; status: string; anchor: string; nextPeriod: string; pastDueSince: string }>(
+  const subs = await allRows<{
+    id: string;
+    status: string;
+    anchor: string;
+    nextPeriod: string;
+    pastDueSince: string;
+    successfulCharges: number;
+    failedCharges: number;
+    totalCharged: string;
+  }>(
     indexer,
     "subscriptions",
-    "id status anchor nextPeriod pastDueSince",
+    "id status anchor nextPeriod pastDueSince successfulCharges failedCharges totalCharged",
     { where },
   );
+  const charged = await subscriptions.queryFilter(subscriptions.filters.SubscriptionCharged(), 0, blockNumber);
+  const failed = await subscriptions.queryFilter(subscriptions.filters.SubscriptionChargeFailed(), 0, blockNumber);
   expect(subs.map((row) => row.id).sort()).to.deep.equal(
     created.map((log) => log.args.subscriptionId.toString()).sort(),
   );
@@ -290,6 +301,12 @@ export async function expectIndexEqualsChain(
       anchor: s.anchor.toString(),
       nextPeriod: s.nextPeriod.toString(),
       pastDueSince: s.pastDueSince.toString(),
+      successfulCharges: charged.filter((log) => log.args.subscriptionId === BigInt(row.id)).length,
+      failedCharges: failed.filter((log) => log.args.subscriptionId === BigInt(row.id)).length,
+      totalCharged: charged
+        .filter((log) => log.args.subscriptionId === BigInt(row.id))
+        .reduce((sum, log) => sum + log.args.amount, 0n)
+        .toString(),
     });
     facts += 1;
   }
