@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { ethers } from "ethers";
 import {
@@ -58,12 +59,25 @@ export function freshSchema(label: string): string {
  */
 export function freshPostgres(label: string): { database: IndexerDatabase; cleanup(): void } {
   const user = postgresUser();
-  if (user === null) throw new Error("No PostgreSQL at 127.0.0.1:5432");
+  if (user === null) {
+    throw new Error(
+      `This test needs PostgreSQL at ${PG_HOST}:5432 with trust auth (user postgres or root): none answered psql`,
+    );
+  }
   const name = freshSchema(label);
   psql(`CREATE DATABASE "${name}"`);
   return {
     database: { kind: "postgres", connectionString: `postgresql://${user}@${PG_HOST}:5432/${name}`, schema: name },
     cleanup: () => psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+/** A fresh PGlite folder for one indexer run (Ponder keeps its tables in schema `public`), removed by `cleanup`. */
+export function freshPglite(): { database: IndexerDatabase; cleanup(): void } {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-pglite-"));
+  return {
+    database: { kind: "pglite", directory },
+    cleanup: () => fs.rmSync(directory, { recursive: true, force: true }),
   };
 }
 
