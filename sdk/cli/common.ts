@@ -5,6 +5,7 @@ import type { z } from "zod";
 import { createCofferClient, type CofferClient } from "../client";
 import { CofferContractNotDeployedError, CofferDeploymentNotFoundError } from "../deployments";
 import { CofferRpcError, send, type CofferReceipt } from "../errors";
+import { fetchChainId } from "../rpc";
 import { loadPrivateKey, parseAddress, rpcUrlFrom, toJson, UsageError, type CliIo } from "./io";
 
 /** Options of every command that talks to Coffer on a chain. */
@@ -39,8 +40,6 @@ export function sendCommand(parent: Command, name: string, description: string):
   );
 }
 
-const RPC_TIMEOUT_MS = 15_000;
-
 /** A connection for one command: the provider, Coffer's contracts, and the signer when the command sends. */
 export interface Session {
   readonly io: CliIo;
@@ -55,28 +54,6 @@ export interface Session {
   progress(text: string): void;
 }
 
-/** The chain id the node reports, or a CofferRpcError naming the URL. */
-async function chainIdOf(rpcUrl: string): Promise<number> {
-  try {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-    });
-    const body = (await response.json()) as { result?: string; error?: { message?: string } };
-    if (typeof body.result !== "string") throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-    return Number(BigInt(body.result));
-  } catch (error) {
-    const cause = error as { cause?: { code?: string }; message?: string };
-    throw new CofferRpcError(
-      cause.cause?.code,
-      `cannot reach the node at ${rpcUrl}: ${cause.cause?.code ?? cause.message ?? String(error)}`,
-      { cause: error },
-    );
-  }
-}
-
 /**
  * Runs `work` with a session, closed afterwards. The key and the RPC URL are checked first, so that a missing one
  * fails (exit 2) before any network use; a chain without Coffer is a usage error too.
@@ -89,7 +66,7 @@ export async function withSession<T>(
 ): Promise<T> {
   const rpcUrl = rpcUrlFrom(options.rpcUrl ?? options.rpc, io.env);
   const privateKey = needsKey ? await loadPrivateKey(options.keystore, io.env) : undefined;
-  const chainId = await chainIdOf(rpcUrl);
+  const chainId = await fetchChainId(rpcUrl);
   const provider = new ethers.JsonRpcProvider(rpcUrl, chainId, {
     staticNetwork: true,
     pollingInterval: 200,

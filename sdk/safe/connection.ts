@@ -1,7 +1,8 @@
 import Safe from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
 import { protocolKitContractNetworks, safeArtifact } from "../../deploy/safe";
-import { CofferRpcError, toCofferError } from "../errors";
+import { toCofferError } from "../errors";
+import { fetchChainId } from "../rpc";
 import { SafeNotFoundError, SafeSignerMissingError } from "./errors";
 
 /** protocol-kit's `contractNetworks` option. */
@@ -43,33 +44,13 @@ export interface ConnectSafeOptions {
   readonly contractNetworks?: ContractNetworks;
 }
 
-const RPC_TIMEOUT_MS = 15_000;
-
 /**
  * Connects to a chain: asks the node for its chain id (failing fast with a readable error when the node is not
  * there, where ethers would retry forever) and returns a provider pinned to it.
  * @throws CofferRpcError
  */
 export async function connectChain(rpcUrl: string): Promise<SafeChain> {
-  let chainId: number;
-  try {
-    const response = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
-    });
-    const body = (await response.json()) as { result?: string; error?: { message?: string } };
-    if (typeof body.result !== "string") throw new Error(body.error?.message ?? `HTTP ${response.status}`);
-    chainId = Number(BigInt(body.result));
-  } catch (error) {
-    const cause = error as { cause?: { code?: string }; message?: string };
-    throw new CofferRpcError(
-      cause.cause?.code,
-      `cannot reach the node at ${rpcUrl}: ${cause.cause?.code ?? cause.message ?? String(error)}`,
-      { cause: error },
-    );
-  }
+  const chainId = await fetchChainId(rpcUrl);
   const provider = new ethers.JsonRpcProvider(rpcUrl, chainId, {
     staticNetwork: true,
     pollingInterval: 200,
