@@ -18,6 +18,11 @@ export interface StartIndexerOptions {
   log?: (line: string) => void;
   /** More chains for the same process (their manifests in the same `deploymentsDir`). */
   extraChains?: { chainId: number; rpcUrl: string }[];
+  /**
+   * More environment variables for the child, on top of this process's (e.g. `COFFER_TOKENS_<chainId>` to index more
+   * tokens); the variables set from the other options take precedence.
+   */
+  env?: Record<string, string>;
 }
 
 /** A running `ponder start` of the Coffer indexer. */
@@ -66,6 +71,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
   const port = options.port ?? (await freePort());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    ...options.env,
     PONDER_TELEMETRY_DISABLED: "true",
     COFFER_CHAIN_IDS: [options.chainId, ...(options.extraChains ?? []).map((chain) => chain.chainId)].join(","),
     COFFER_DEPLOYMENTS_DIR: options.deploymentsDir,

@@ -434,7 +434,9 @@ export function indexerCommands(io: CliIo): Command[] {
         });
       }
       const lines = [
-        result.ok ? "Reconciliation: the indexer equals the chain" : "Reconciliation: DIFFERENCES found",
+        result.ok
+          ? "Reconciliation: the indexer equals the chain"
+          : `Reconciliation: DIFFERENCES found: ${differences.length} indexed balance(s) do not match the chain`,
         ...rows(
           result.chains.map((chain) => [
             `chain ${chain.chainId}`,
@@ -459,12 +461,17 @@ export function indexerCommands(io: CliIo): Command[] {
               ];
             }),
           ),
+          "difference = indexed - on chain: negative when the chain holds more than the indexer shows.",
+          "check: balance = an account's token balance; escrow = the escrow's holdings against what it owes.",
+          "The chain is authoritative: do not use the indexer's figures for these balances until they match again.",
         );
       }
       io.stdout(`${lines.join("\n")}\n`);
     }
     if (!result.ok || differences.length > 0) {
-      throw new ReportedFailure(`the indexer differs from the chain in ${differences.length} balance(s)`);
+      throw new ReportedFailure(
+        `the indexer differs from the chain in ${differences.length} balance(s); the on-chain figures are authoritative`,
+      );
     }
   });
 

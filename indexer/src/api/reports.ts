@@ -161,8 +161,11 @@ export interface BalanceDifference {
   check: "balance" | "escrow";
   account: Hex;
   token: Hex;
+  /** What the index says, in the token's smallest unit (a decimal string, as are the two below). */
   indexed: string;
+  /** `balanceOf` on chain at the report's block (for `escrow`: the escrow's balance). */
   onChain: string;
+  /** `indexed − onChain`: negative when the chain holds more than the index shows. */
   difference: string;
 }
 
