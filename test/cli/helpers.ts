@@ -38,7 +38,7 @@ function cliRun(args: readonly string[], code: number | null, stdout: string, st
 
 /**
  * Runs `coffer ...args` inside this process through the CLI's `main` (the same code as the bin minus the
- * ts-node shim): for the many error and help cases that need no separate process.
+ * tsx shim): for the many error and help cases that need no separate process.
  */
 export async function runCliInProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   let stdout = "";
