@@ -560,14 +560,35 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         if (block.timestamp >= deadline) revert CofferEscrowExpired(deadline, block.timestamp);
     }
 
-    /// @dev Asks the compliance guard, if any, about `account`; a guard that fails makes the call revert.
+    /**
+     * @dev Asks the compliance guard, if any, about `account`, with at most `GUARD_GAS`: reverts with
+     * `CofferEscrowDenied` when it answers true, and with `CofferEscrowGuardFailed` when it fails in any way: it
+     * reverts, runs out of gas, or answers anything but exactly one 32-byte word holding 0 or 1 (nothing, a short
+     * or longer answer, a word that is not a `bool`). The call is made in assembly because Solidity's
+     * `try`/`catch` does not catch a failure to decode the answer: a malformed answer would revert without a
+     * reason. Exactly 32 bytes, not "at least 32" as Solidity's decoder accepts: `isDenied` returns a static
+     * `bool`, which any correct guard encodes in exactly one word, so a longer answer means the address is not
+     * the guard it was meant to be (a wrong implementation behind a proxy, a catch-all fallback); this check
+     * fails closed and says so rather than reading the first word as an answer. At most 32 bytes of the answer
+     * are copied, whatever its size, so a hostile guard cannot make this call pay for copying megabytes.
+     */
     function _screen(address account) private view {
         IComplianceGuard guard = _guard;
         if (address(guard) == address(0)) return;
-        try guard.isDenied{gas: GUARD_GAS}(account) returns (bool denied) {
-            if (denied) revert CofferEscrowDenied(account);
-        } catch {
-            revert CofferEscrowGuardFailed(address(guard), account);
+        bytes4 selector = IComplianceGuard.isDenied.selector;
+        bool answered;
+        uint256 answer;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            // Calldata `isDenied(account)` in the scratch space: selector at 0x00, account at 0x04-0x23.
+            mstore(0x00, selector)
+            mstore(0x04, and(account, 0xffffffffffffffffffffffffffffffffffffffff))
+            // A static call, as for a view; the answer's first 32 bytes at most are copied back over 0x00-0x1f.
+            let success := staticcall(GUARD_GAS, guard, 0x00, 0x24, 0x00, 0x20)
+            answered := and(success, eq(returndatasize(), 0x20))
+            answer := mload(0x00)
         }
+        if (!answered || answer > 1) revert CofferEscrowGuardFailed(address(guard), account);
+        if (answer == 1) revert CofferEscrowDenied(account);
     }
 }

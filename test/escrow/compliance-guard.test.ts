@@ -4,10 +4,12 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { getPaymentId } from "../../sdk/escrow";
+import { getInvoiceId, getPaymentId, type Payment } from "../../sdk/escrow";
 import type { MockComplianceGuard, RevertingReceiver } from "../../typechain-types";
+import { signPermit } from "../mocks/permit";
 import {
   ASSETS,
+  HOUR,
   authorize,
   balanceOf,
   loadEscrow,
@@ -23,15 +25,33 @@ import { deployMock, gasPaid, makeInvoice, setGuardThroughSafe } from "./securit
 /**
  * The compliance guard (`IComplianceGuard`), set by the escrow's owner, the real 2-of-3 treasury Safe. A denied
  * payer or payee cannot start a payment, pay or be paid an invoice, or be captured to; a guard that reverts or
- * burns all its gas blocks those too (with `CofferEscrowGuardFailed`), but never the paths that return money
- * already held: void, reclaim, refund, dispute, resolve and withdrawal of credits.
+ * burns all its gas, or answers anything but exactly one 32-byte word holding 0 or 1, blocks those too (with
+ * `CofferEscrowGuardFailed`), but never the paths that return money already held: void, reclaim, refund, dispute,
+ * resolve and withdrawal of credits.
  */
 
 const enum Mode {
   Normal = 0,
   Revert = 1,
   BurnGas = 2,
+  EmptyAnswer = 3,
+  AnswerTwo = 4,
+  ShortAnswer = 5,
+  HugeAnswer = 6,
 }
+
+/** Bytes the guard returns in `Mode.HugeAnswer` (`MockComplianceGuard.HUGE_ANSWER_SIZE`). */
+const HUGE_ANSWER_SIZE = 192 * 1024;
+
+/** Every way the guard can fail, as the titles name it. */
+const FAILING_GUARDS = [
+  [Mode.Revert, "reverts"],
+  [Mode.BurnGas, "burns all its gas"],
+  [Mode.EmptyAnswer, "answers nothing (0 bytes)"],
+  [Mode.AnswerTwo, "answers a word holding 2"],
+  [Mode.ShortAnswer, "answers 31 bytes"],
+  [Mode.HugeAnswer, "answers 192 KiB of zeros"],
+] as const;
 
 async function withGuard(): Promise<{ f: EscrowFixture; guard: MockComplianceGuard; guardAddress: string }> {
   const f = await loadEscrow();
@@ -156,18 +176,22 @@ describe("CofferEscrow compliance guard", function () {
         });
       });
 
-      for (const [mode, name] of [
-        [Mode.Revert, "reverts"],
-        [Mode.BurnGas, "burns all its gas"],
-      ] as const) {
+      for (const [mode, name] of FAILING_GUARDS) {
         describe(`given the guard ${name}`, function () {
-          it("new payments, invoices and captures revert with CofferEscrowGuardFailed", async function () {
+          it("new payments, invoices and captures revert with CofferEscrowGuardFailed and nothing moves", async function () {
             const { f, guard, guardAddress } = await withGuard();
+            const escrowAddress = await f.escrow.getAddress();
             const held = await makePayment(f, asset);
             await authorize(f, held, units(asset, 10n));
             await guard.setMode(mode);
             const payment = await makePayment(f, asset);
             const amount = units(asset, 10n);
+            const token = payment.token;
+            // The payer and the invoice's payer send the reverted calls: their ETH pays gas, their tokens must stay.
+            const watched = [escrowAddress, f.payee.address, f.feeReceiver.address];
+            if (!asset.native) watched.push(f.payer.address, f.stranger.address);
+            const before = await Promise.all(watched.map((account) => balanceOf(token, account)));
+
             await expect(authorize(f, payment, amount))
               .to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardFailed")
               .withArgs(guardAddress, f.payer.address);
@@ -188,6 +212,37 @@ describe("CofferEscrow compliance guard", function () {
             await expect(f.escrow.connect(f.operator).capture(held, amount, 0))
               .to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardFailed")
               .withArgs(guardAddress, f.payee.address);
+            if (!asset.native) {
+              // The WithPermit forms screen before the permit is used: real permits, still refused.
+              const permitToken = asset.decimals === 6 ? f.usdc : f.dai;
+              const permitOf = async (owner: typeof f.payer, value: bigint) => {
+                const deadline = BigInt(await time.latest()) + HOUR;
+                const signature = await signPermit(permitToken, owner, escrowAddress, value, deadline);
+                return { deadline, v: signature.v, r: signature.r, s: signature.s };
+              };
+              await expect(
+                f.escrow.connect(f.payer).authorizeWithPermit(payment, amount, "0x", await permitOf(f.payer, amount)),
+              )
+                .to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardFailed")
+                .withArgs(guardAddress, f.payer.address);
+              await expect(
+                f.escrow.connect(f.payer).chargeWithPermit(payment, amount, 0, "0x", await permitOf(f.payer, amount)),
+              )
+                .to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardFailed")
+                .withArgs(guardAddress, f.payer.address);
+              await expect(
+                f.escrow
+                  .connect(f.stranger)
+                  .payInvoiceWithPermit(invoice, signature, await permitOf(f.stranger, invoice.amount)),
+              )
+                .to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardFailed")
+                .withArgs(guardAddress, f.stranger.address);
+            }
+
+            expect(await Promise.all(watched.map((account) => balanceOf(token, account)))).to.deep.equal(before);
+            expect((await f.escrow.getPaymentState(getPaymentId(payment, f.domain))).status).to.equal(0n);
+            expect((await f.escrow.getPaymentState(getPaymentId(held, f.domain))).capturable).to.equal(amount);
+            expect(await f.escrow.isInvoicePaid(getInvoiceId(invoice, f.domain))).to.equal(false);
           });
 
           it("cannot lock funds already held: void, reclaim, refund, dispute and resolve work", async function () {
@@ -226,7 +281,13 @@ describe("CofferEscrow compliance guard", function () {
   }
 
   describe("given the guard breaks while a payee holds credits", function () {
-    it("the payee still withdraws them", async function () {
+    for (const [mode, name] of FAILING_GUARDS) {
+      it(`the payee still withdraws them when the guard ${name}`, async function () {
+        await withdrawsCreditsDespite(mode);
+      });
+    }
+
+    async function withdrawsCreditsDespite(mode: Mode): Promise<void> {
       const { f, guard } = await withGuard();
       const asset: Asset = ASSETS[0];
       const receiver = await deployMock<RevertingReceiver>("RevertingReceiver");
@@ -237,7 +298,7 @@ describe("CofferEscrow compliance guard", function () {
       await expect(f.escrow.connect(f.operator).capture(payment, amount, 0))
         .to.emit(f.escrow, "PayoutCredited")
         .withArgs(receiverAddress, ethers.ZeroAddress, amount);
-      await guard.setMode(Mode.Revert);
+      await guard.setMode(mode);
       const to = ethers.Wallet.createRandom().address;
       await receiver.execute(
         await f.escrow.getAddress(),
@@ -246,6 +307,36 @@ describe("CofferEscrow compliance guard", function () {
       );
       expect(await balanceOf(ethers.ZeroAddress, to)).to.equal(amount);
       expect(await f.escrow.creditOf(receiverAddress, ethers.ZeroAddress)).to.equal(0n);
+    }
+  });
+
+  describe("given the guard answers 192 KiB", function () {
+    /** Gas used by a payer's authorize that the guard makes revert with CofferEscrowGuardFailed. */
+    async function gasOfRefusedAuthorize(f: EscrowFixture, payment: Payment, amount: bigint): Promise<bigint> {
+      const sent = f.escrow
+        .connect(f.payer)
+        .authorize(payment, amount, "0x", { value: valueFor(payment, amount), gasLimit: 2_000_000 });
+      await expect(sent).to.be.revertedWithCustomError(f.escrow, "CofferEscrowGuardFailed");
+      const block = await hre.ethers.provider.getBlock("latest");
+      const receipt = await hre.ethers.provider.getTransactionReceipt(block!.transactions[0]!);
+      expect(receipt!.to).to.equal(await f.escrow.getAddress());
+      expect(receipt!.status).to.equal(0);
+      return receipt!.gasUsed;
+    }
+
+    it("the escrow copies at most one word of it: refusing costs less than GUARD_GAS more than an empty answer", async function () {
+      const { f, guard } = await withGuard();
+      const asset = ASSETS[1];
+      const payment = await makePayment(f, asset);
+      const amount = units(asset, 10n);
+      await guard.setMode(Mode.EmptyAnswer);
+      const withEmptyAnswer = await gasOfRefusedAuthorize(f, payment, amount);
+      await guard.setMode(Mode.HugeAnswer);
+      const withHugeAnswer = await gasOfRefusedAuthorize(f, payment, amount);
+      // The guard itself spends ~95,000 of its cap building the answer; copying it into the escrow's memory too
+      // would cost ~92,000 more (memory expansion to 192 KiB), beyond the cap.
+      expect(withHugeAnswer - withEmptyAnswer).to.be.greaterThan(90_000n);
+      expect(withHugeAnswer - withEmptyAnswer).to.be.lessThan(await f.escrow.GUARD_GAS());
     });
   });
 
@@ -277,6 +368,31 @@ describe("CofferEscrow compliance guard", function () {
       await expect(setGuardThroughSafe(f, mistyped)).to.be.rejected;
       expect(await f.escrow.complianceGuard()).to.equal(previous);
       await expect(authorize(f, await makePayment(f, asset), 1n)).to.emit(f.escrow, "PaymentAuthorized");
+    });
+  });
+
+  describe("the malformed guards themselves", function () {
+    it("answer exactly the bytes their modes describe, the 192 KiB within the escrow's 100,000-gas cap", async function () {
+      const guard = await deployMock<MockComplianceGuard>("MockComplianceGuard");
+      expect(await guard.HUGE_ANSWER_SIZE()).to.equal(BigInt(HUGE_ANSWER_SIZE));
+      const call = {
+        to: await guard.getAddress(),
+        data: guard.interface.encodeFunctionData("isDenied", [ethers.ZeroAddress]),
+        // The intrinsic 21,000 and the calldata come out of this too: the call itself gets less than the cap.
+        gasLimit: 21_000n + 100_000n,
+      };
+      const expected: [Mode, string][] = [
+        [Mode.EmptyAnswer, "0x"],
+        [Mode.AnswerTwo, ethers.zeroPadValue("0x02", 32)],
+        [Mode.ShortAnswer, "0x" + "00".repeat(31)],
+        [Mode.HugeAnswer, "0x" + "00".repeat(HUGE_ANSWER_SIZE)],
+      ];
+      for (const [mode, answer] of expected) {
+        await guard.setMode(mode);
+        const returned = await hre.ethers.provider.call(call);
+        expect(ethers.dataLength(returned)).to.equal(ethers.dataLength(answer));
+        expect(returned === answer, `mode ${mode} answers the documented bytes`).to.equal(true);
+      }
     });
   });
 
