@@ -126,8 +126,27 @@ function reentries(w: World): { name: string; wallet: ReentrantReceiver; data: s
       wallet: w.payerWallet,
       data: call.encodeFunctionData("payInvoice", [w.invoice, w.invoiceSignature]),
     },
+    // The permit forms: the wallet's allowance is already unlimited, so an unusable permit would not stop them.
+    {
+      name: "authorizeWithPermit",
+      wallet: w.payerWallet,
+      data: call.encodeFunctionData("authorizeWithPermit", [w.fresh2, UNIT, "0x", UNUSABLE_PERMIT]),
+    },
+    {
+      name: "chargeWithPermit",
+      wallet: w.payerWallet,
+      data: call.encodeFunctionData("chargeWithPermit", [w.fresh2, UNIT, 0, "0x", UNUSABLE_PERMIT]),
+    },
+    {
+      name: "payInvoiceWithPermit",
+      wallet: w.payerWallet,
+      data: call.encodeFunctionData("payInvoiceWithPermit", [w.invoice, w.invoiceSignature, UNUSABLE_PERMIT]),
+    },
   ];
 }
+
+/** A permit that no token accepts (the escrow goes on with the allowance when a permit fails). */
+const UNUSABLE_PERMIT = { deadline: 0n, v: 27, r: ethers.ZeroHash, s: ethers.ZeroHash };
 
 /** An outer call whose token transfer fires the hook, with the exact token movements it must make. */
 interface Outer {
