@@ -11,3 +11,4 @@ export * as treasury from "./treasury";
 export * as splits from "./splits";
 export * as safe from "./safe";
 export * as indexer from "./indexer";
+export { signPermit, PERMIT_TYPES } from "./permit";

@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { ethers } from "ethers";
 import * as subscriptions from "../subscriptions";
 import { toCofferError } from "../errors";
+import { signPermit } from "../permit";
 import {
   ensureAllowance,
   erc20,
@@ -90,38 +91,10 @@ async function supportsPermit(session: Session, token: string): Promise<boolean>
   }
 }
 
-/** An EIP-2612 permit for `spender`, signed by the session's key (domain from ERC-5267 when the token has it). */
-async function signPermit(session: Session, token: string, spender: string, value: bigint) {
-  const contract = new ethers.Contract(
-    token,
-    [
-      "function eip712Domain() view returns (bytes1, string name, string version, uint256, address, bytes32, uint256[])",
-      "function name() view returns (string)",
-      "function nonces(address) view returns (uint256)",
-    ],
-    session.provider,
-  );
-  const { name, version } = await contract
-    .getFunction("eip712Domain")()
-    .then((domain: ethers.Result) => ({ name: String(domain[1]), version: String(domain[2]) }))
-    .catch(async () => ({ name: String(await contract.getFunction("name")()), version: "1" }));
-  const nonce = (await contract.getFunction("nonces")(session.account)) as bigint;
+/** An EIP-2612 permit for `spender`, signed by the session's key, valid for an hour. */
+async function permitFor(session: Session, token: string, spender: string, value: bigint) {
   const deadline = (await now(session)) + 3_600n;
-  const signature = ethers.Signature.from(
-    await signerOf(session).signTypedData(
-      { name, version, chainId: session.chainId, verifyingContract: token },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      { owner: session.account, spender, value, nonce, deadline },
-    ),
-  );
+  const signature = await signPermit(signerOf(session), token, spender, value, deadline);
   return { value, deadline, v: signature.v, r: signature.r, s: signature.s };
 }
 
@@ -207,7 +180,7 @@ export function subscriptionsCommand(io: CliIo): Command {
           } else if (options.permit && (await supportsPermit(session, token.address))) {
             method = "permit";
             session.progress(`signing a permit of ${formatAmount(wanted, token)} (${periods} periods)`);
-            const permit = await signPermit(session, token.address, spender, wanted);
+            const permit = await permitFor(session, token.address, spender, wanted);
             result = await subscriptions.subscribe(session.client, planId, { permit });
           } else {
             method = "approve";

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "ethers";
 import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk";
 import * as escrow from "../../sdk/escrow";
+import { signPermit } from "../../sdk/permit";
 import { BlocklistToken__factory, MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
@@ -168,21 +169,7 @@ describe("sdk: escrow actions, success and error paths", function () {
     const escrowAddress = await client.escrow.getAddress();
     const permitFor = async (value: bigint): Promise<escrow.PermitSignature> => {
       const deadline = (await time()) + 3_600n;
-      const signature = ethers.Signature.from(
-        await holder.signTypedData(
-          { name: "Test USD Coin", version: "1", chainId: 31337, verifyingContract: usdcAddress },
-          {
-            Permit: [
-              { name: "owner", type: "address" },
-              { name: "spender", type: "address" },
-              { name: "value", type: "uint256" },
-              { name: "nonce", type: "uint256" },
-              { name: "deadline", type: "uint256" },
-            ],
-          },
-          { owner: holder.address, spender: escrowAddress, value, nonce: await usdc.nonces(holder.address), deadline },
-        ),
-      );
+      const signature = await signPermit(holder, usdcAddress, escrowAddress, value, deadline);
       return { deadline, v: signature.v, r: signature.r, s: signature.s };
     };
     const payment = await newPayment({ payer: holder.address });

@@ -3,6 +3,7 @@ import { ethers } from "ethers";
 import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk";
 import * as subscriptions from "../../sdk/subscriptions";
 import * as treasury from "../../sdk/treasury";
+import { signPermit } from "../../sdk/permit";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
@@ -125,21 +126,7 @@ describe("sdk: subscriptions and treasury actions, success and error paths", fun
       const client = await clientFor(6);
       const spender = await client.subscriptions.getAddress();
       const permitFor = async (value: bigint, deadline: bigint) => {
-        const signature = ethers.Signature.from(
-          await holder.signTypedData(
-            { name: "Test USD Coin", version: "1", chainId: 31337, verifyingContract: usdcAddress },
-            {
-              Permit: [
-                { name: "owner", type: "address" },
-                { name: "spender", type: "address" },
-                { name: "value", type: "uint256" },
-                { name: "nonce", type: "uint256" },
-                { name: "deadline", type: "uint256" },
-              ],
-            },
-            { owner: holder.address, spender, value, nonce: await usdc.nonces(holder.address), deadline },
-          ),
-        );
+        const signature = await signPermit(holder, usdcAddress, spender, value, deadline);
         return { value, deadline, v: signature.v, r: signature.r, s: signature.s };
       };
       const now = BigInt((await local.chain.provider.getBlock("latest"))!.timestamp);
