@@ -114,7 +114,8 @@ async function turn(run: EscrowRun): Promise<void> {
 /** Undoes the turn, then every party withdraws its credit, exactly; nothing stays stuck. */
 async function drain(run: EscrowRun): Promise<void> {
   await run.d.entry.restore?.(run.d.token, { victim: run.f.payee.address });
-  run.turned = false;
+  // A token that cannot be turned back (a fee, a rebase) stays hostile.
+  if (run.d.entry.restore !== undefined) run.turned = false;
   for (const party of parties(run.f)) {
     const credit = await run.f.escrow.creditOf(party.address, run.d.address);
     if (credit === 0n) continue;

@@ -1,5 +1,6 @@
 import { ESCROW_FLOWS, startEscrowRun } from "./escrow-flows";
 import { PENDING, SHELF } from "./shelf";
+import { SPLIT_FLOWS } from "./splits-flows";
 
 /**
  * Runs of the hostile shelf that fail today because of bugs other changes are fixing (listed in `PENDING` of
@@ -16,6 +17,16 @@ describe("hostile shelf, pending fixes: CofferEscrow", function () {
     for (const entry of pendingFor("escrow", flow)) {
       it(`${flow} with a token that ${entry.label}: works exactly or reverts with the escrow's error`, async function () {
         await run(await startEscrowRun(entry));
+      });
+    }
+  }
+});
+
+describe("hostile shelf, pending fixes: CofferSplit", function () {
+  for (const [flow, run] of Object.entries(SPLIT_FLOWS)) {
+    for (const entry of pendingFor("splits", flow)) {
+      it(`${flow} with a token that ${entry.label}: works exactly or reverts with the split's error`, async function () {
+        await run(entry);
       });
     }
   }
