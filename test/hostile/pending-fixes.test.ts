@@ -1,6 +1,7 @@
 import { ESCROW_FLOWS, startEscrowRun } from "./escrow-flows";
 import { PENDING, SHELF } from "./shelf";
 import { SPLIT_FLOWS } from "./splits-flows";
+import { SUBSCRIPTION_FLOWS } from "./subscriptions-flows";
 
 /**
  * Runs of the hostile shelf that fail today because of bugs other changes are fixing (listed in `PENDING` of
@@ -26,6 +27,16 @@ describe("hostile shelf, pending fixes: CofferSplit", function () {
   for (const [flow, run] of Object.entries(SPLIT_FLOWS)) {
     for (const entry of pendingFor("splits", flow)) {
       it(`${flow} with a token that ${entry.label}: works exactly or reverts with the split's error`, async function () {
+        await run(entry);
+      });
+    }
+  }
+});
+
+describe("hostile shelf, pending fixes: CofferSubscriptions", function () {
+  for (const [flow, run] of Object.entries(SUBSCRIPTION_FLOWS)) {
+    for (const entry of pendingFor("subscriptions", flow)) {
+      it(`${flow} with a token that ${entry.label}: works exactly or reverts with the module's error`, async function () {
         await run(entry);
       });
     }
