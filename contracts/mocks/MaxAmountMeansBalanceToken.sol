@@ -6,7 +6,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 /**
  * @title MaxAmountMeansBalanceToken
  * @notice Test-only ERC-20 whose `transfer` and `transferFrom` of `type(uint256).max` move the sender's whole
- * balance instead, so less than the amount asked moves and the call still succeeds.
+ * balance instead, as Compound III's cUSDCv3 does: less than the amount asked moves and the call succeeds.
  * @dev Imitates Compound III's cUSDCv3 (Comet), listed in d-xo/weird-erc20 as "transfer of less than amount": a
  * vault that pulls a user-given amount and credits that amount, without measuring what arrived, credits
  * 2^256 - 1 for a balance of a few units. `transferFrom` of `type(uint256).max` spends the allowance by the

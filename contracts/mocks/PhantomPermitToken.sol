@@ -5,8 +5,8 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /**
  * @title PhantomPermitToken
- * @notice Test-only ERC-20 without `permit` whose fallback accepts any call: `permit(...)` succeeds and does
- * nothing, so no allowance is set.
+ * @notice Test-only ERC-20 without `permit` whose fallback accepts any call, as Wrapped Ether (WETH9) does:
+ * `permit(...)` succeeds and does nothing, so no allowance is set.
  * @dev Imitates Wrapped Ether (WETH9), listed in d-xo/weird-erc20 under "unusual permit function" (a "phantom
  * function"): WETH9's payable fallback deposits and returns without reverting for any unknown selector, so a
  * protocol that calls `permit` and trusts that it did not revert may move funds on an allowance the holder had

@@ -5,7 +5,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /**
  * @title RevertOnZeroTransferToken
- * @notice Test-only ERC-20 whose `transfer` and `transferFrom` revert when the amount is zero.
+ * @notice Test-only ERC-20 whose `transfer` and `transferFrom` revert when the amount is zero, as Aave's LEND does.
  * @dev Imitates Aave's LEND (listed in d-xo/weird-erc20 as "revert on zero value transfers"): a protocol that
  * sends a zero leg (a fee of 0, a share that rounds down to 0) fails with this token's error instead of its own.
  * Every other transfer behaves as OpenZeppelin's ERC-20. 18 decimals.

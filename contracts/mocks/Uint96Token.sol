@@ -5,9 +5,9 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /**
  * @title Uint96Token
- * @notice Test-only ERC-20 that keeps amounts in 96 bits: `transfer`, `transferFrom`, `approve` and `mint` revert
- * for an amount of 2^96 or more, except that `approve(spender, type(uint256).max)` sets an allowance of
- * `type(uint96).max`, which `transferFrom` never decreases.
+ * @notice Test-only ERC-20 that keeps amounts in 96 bits, as Uniswap's UNI and Compound's COMP do: `transfer`,
+ * `transferFrom`, `approve` and `mint` revert for an amount of 2^96 or more, except that
+ * `approve(spender, type(uint256).max)` sets an allowance of `type(uint96).max`, which `transferFrom` never decreases.
  * @dev Imitates Uniswap's UNI and Compound's COMP (listed in d-xo/weird-erc20 as "revert on large approvals and
  * transfers"): balances, allowances and the total supply are uint96 there, so a protocol that passes a larger
  * amount gets the token's revert, and one that reads back an "infinite" allowance sees 2^96 - 1 rather than
