@@ -581,13 +581,21 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
      * balance, a blocklist, a pause explain themselves), or `CofferEscrowTokenTransferFailed` when it gives none.
      */
     function _callTokenOrRevert(address token, bytes memory data, address from, address to, uint256 amount) private {
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool success, bytes memory returned) = token.call(data);
-        if (success) return;
-        if (returned.length == 0) revert CofferEscrowTokenTransferFailed(token, from, to, amount);
+        bool success;
+        uint256 returnedSize;
+        // Assembly so that nothing the token returns is copied on success (the balances decide, not the answer).
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            revert(add(returned, 0x20), mload(returned))
+            success := call(gas(), token, 0, add(data, 0x20), mload(data), 0, 0)
+            returnedSize := returndatasize()
+        }
+        if (success) return;
+        if (returnedSize == 0) revert CofferEscrowTokenTransferFailed(token, from, to, amount);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let pointer := mload(0x40)
+            returndatacopy(pointer, 0, returnedSize)
+            revert(pointer, returnedSize)
         }
     }
 
