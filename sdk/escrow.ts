@@ -69,6 +69,19 @@ const PAYMENT_TYPES = {
   ],
 };
 
+/**
+ * What a payer lets the payment's operator do with its signature: `"authorize"` holds the payment in escrow
+ * (`authorize`, `authorizeWithPermit`); `"charge"` pays the payee at once (`charge`, `chargeWithPermit`). A
+ * signature for one is refused by the other.
+ */
+export type PayerAction = "authorize" | "charge";
+
+/** The EIP-712 types the payer signs, one primary type per action, each nesting the whole `Payment`. */
+export const PAYER_APPROVAL_TYPES: Record<PayerAction, Record<string, ethers.TypedDataField[]>> = {
+  authorize: { AuthorizePayment: [{ name: "payment", type: "Payment" }], ...PAYMENT_TYPES },
+  charge: { ChargePayment: [{ name: "payment", type: "Payment" }], ...PAYMENT_TYPES },
+};
+
 const INVOICE_TYPES = {
   Invoice: [
     { name: "payee", type: "address" },
@@ -96,9 +109,27 @@ export function getInvoiceId(invoice: Invoice, domain: EscrowDomain): string {
   return ethers.TypedDataEncoder.hash(escrowTypedDataDomain(domain), INVOICE_TYPES, invoice);
 }
 
-/** The payer's signature that lets someone else (the operator) authorize or charge the payment. */
-export function signPayment(payer: ethers.Signer, payment: Payment, domain: EscrowDomain): Promise<string> {
-  return payer.signTypedData(escrowTypedDataDomain(domain), PAYMENT_TYPES, payment);
+/**
+ * The digest a payer signs to let the payment's operator `action` the payment (see {@link PayerAction}), equal to
+ * the contract's `getPayerApprovalDigest(payment, action === "charge")`.
+ */
+export function getPayerApprovalDigest(payment: Payment, domain: EscrowDomain, action: PayerAction): string {
+  return ethers.TypedDataEncoder.hash(escrowTypedDataDomain(domain), PAYER_APPROVAL_TYPES[action], { payment });
+}
+
+/**
+ * The payer's EIP-712 signature that lets the payment's operator (and nobody else) submit the payment for the
+ * payer, who pays no gas: `"authorize"` to hold it in escrow, `"charge"` to pay the payee at once. The wallet shows
+ * `AuthorizePayment` or `ChargePayment` with every field of the payment, including `maxAmount` and the fee bounds.
+ * Tokens only: an ETH payment is always sent by the payer.
+ */
+export function signPaymentApproval(
+  payer: ethers.Signer,
+  payment: Payment,
+  domain: EscrowDomain,
+  action: PayerAction,
+): Promise<string> {
+  return payer.signTypedData(escrowTypedDataDomain(domain), PAYER_APPROVAL_TYPES[action], { payment });
 }
 
 /** The payee's signature of an invoice. */
@@ -134,8 +165,9 @@ export async function domainOf(client: CofferClient): Promise<EscrowDomain> {
 const valueFor = (payment: Payment, amount: bigint): bigint => (payment.token === NATIVE_TOKEN ? amount : 0n);
 
 /**
- * Authorizes a payment (funds held in escrow). Sent by the payer, or by anyone with `payerSignature` (see
- * {@link signPayment}); with `permit`, pulls through an EIP-2612 permit instead of an existing allowance.
+ * Authorizes a payment (funds held in escrow). Sent by the payer, or by the payment's operator with
+ * `payerSignature`, the payer's `"authorize"` approval (see {@link signPaymentApproval}); with `permit`, pulls
+ * through the payer's EIP-2612 permit instead of an existing allowance.
  */
 export async function authorize(
   client: CofferClient,
@@ -152,7 +184,10 @@ export async function authorize(
   return { ...result, paymentId: getPaymentId(payment, await domainOf(client)) };
 }
 
-/** Authorizes and captures at once: payer → payee (minus `feeBps`) and fee receiver. */
+/**
+ * Authorizes and captures at once: payer → payee (minus `feeBps`) and fee receiver. Sent by the payer, or by the
+ * payment's operator with `payerSignature`, the payer's `"charge"` approval (see {@link signPaymentApproval}).
+ */
 export async function charge(
   client: CofferClient,
   payment: Payment,

@@ -40,6 +40,26 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         "uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
         "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
     );
+    /**
+     * @notice EIP-712 type the payer signs to let the payment's operator hold the payment in escrow
+     * ({authorize}, {authorizeWithPermit}): up to `payment.maxAmount`, captured later at a fee within the payment's
+     * bounds. A signature of this type is refused by {charge}.
+     */
+    bytes32 public constant AUTHORIZE_PAYMENT_TYPEHASH = keccak256(
+        "AuthorizePayment(Payment payment)Payment(address operator,address payer,address payee,address token,"
+        "uint120 maxAmount,uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
+        "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
+    );
+    /**
+     * @notice EIP-712 type the payer signs to let the payment's operator pay the payee at once ({charge},
+     * {chargeWithPermit}): up to `payment.maxAmount`, at a fee within the payment's bounds, with no escrow and no
+     * dispute. A signature of this type is refused by {authorize}.
+     */
+    bytes32 public constant CHARGE_PAYMENT_TYPEHASH = keccak256(
+        "ChargePayment(Payment payment)Payment(address operator,address payer,address payee,address token,"
+        "uint120 maxAmount,uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
+        "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
+    );
     /// @notice EIP-712 type of an invoice signed by its payee.
     bytes32 public constant INVOICE_TYPEHASH = keccak256(
         "Invoice(address payee,address payer,address token,uint256 amount,uint48 expiry,bytes32 referenceId,"
@@ -64,11 +84,14 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
     // ─── Payments ────────────────────────────────────────────────────────────────────────────────────────
 
     /**
-     * @notice Moves `amount` from the payer into escrow for `payment`. Sent by the payer, or by anyone with the
-     * payer's EIP-712 signature of the payment. Pulls the payer's allowance, or takes `msg.value` for ETH.
+     * @notice Moves `amount` from the payer into escrow for `payment`. Sent by the payer itself, or by the payment's
+     * operator with the payer's EIP-712 `AuthorizePayment` signature (a relayed, gasless payment; tokens only);
+     * anyone else reverts with `CofferEscrowUnauthorizedCaller`. Pulls the payer's allowance, or takes `msg.value`
+     * for ETH (sent by the payer only).
      * @param payment The payment.
-     * @param amount Amount to hold, at most `payment.maxAmount`, in token units.
-     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @param amount Amount to hold, at least 1 and at most `payment.maxAmount`, in token units.
+     * @param payerSignature The payer's signature (ECDSA or ERC-1271) of `getPayerApprovalDigest(payment, false)`;
+     * empty when the payer sends the call.
      * @return paymentId The payment id.
      */
     function authorize(
@@ -76,7 +99,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         uint256 amount,
         bytes calldata payerSignature
     ) external payable nonReentrant returns (bytes32 paymentId) {
-        paymentId = _openPayment(payment, amount, payerSignature);
+        paymentId = _openPayment(payment, amount, payerSignature, AUTHORIZE_PAYMENT_TYPEHASH);
         _payments[paymentId] = PaymentState(uint120(amount), 0, PaymentStatus.Authorized);
         emit PaymentAuthorized(paymentId, payment.payer, payment.payee, payment, amount);
         _collect(payment.token, payment.payer, address(this), amount);
@@ -84,10 +107,12 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     /**
      * @notice {authorize} with an EIP-2612 permit for exactly `amount`. A permit already used (front-run) is
-     * ignored: the payment goes through on the allowance it set.
+     * ignored: the payment goes through on the allowance it set. Sent by the payer, or by the operator with the
+     * payer's `AuthorizePayment` signature.
      * @param payment The payment.
-     * @param amount Amount to hold, in token units.
-     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @param amount Amount to hold, at least 1 and at most `payment.maxAmount`, in token units.
+     * @param payerSignature The payer's signature of `getPayerApprovalDigest(payment, false)`; empty when the payer
+     * sends the call.
      * @param permit The payer's permit for this contract.
      * @return paymentId The payment id.
      */
@@ -97,7 +122,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         bytes calldata payerSignature,
         PermitSignature calldata permit
     ) external nonReentrant returns (bytes32 paymentId) {
-        paymentId = _openPayment(payment, amount, payerSignature);
+        paymentId = _openPayment(payment, amount, payerSignature, AUTHORIZE_PAYMENT_TYPEHASH);
         _payments[paymentId] = PaymentState(uint120(amount), 0, PaymentStatus.Authorized);
         emit PaymentAuthorized(paymentId, payment.payer, payment.payee, payment, amount);
         _tryPermit(payment.token, payment.payer, amount, permit);
@@ -106,11 +131,14 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     /**
      * @notice Authorizes and captures at once (instant checkout): `amount - fee` goes straight from the payer to
-     * the payee, `fee` to the fee receiver. Sent by the payer or with the payer's signature.
+     * the payee, `fee = floor(amount * feeBps / 10,000)` to the fee receiver; a leg of zero is skipped. Sent by the
+     * payer itself, or by the payment's operator with the payer's EIP-712 `ChargePayment` signature (tokens only);
+     * anyone else reverts with `CofferEscrowUnauthorizedCaller`.
      * @param payment The payment.
-     * @param amount Amount paid, fee included, at most `payment.maxAmount`, in token units.
+     * @param amount Amount paid, fee included, at least 1 and at most `payment.maxAmount`, in token units.
      * @param feeBps Fee in basis points, within the payment's bounds.
-     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @param payerSignature The payer's signature (ECDSA or ERC-1271) of `getPayerApprovalDigest(payment, true)`;
+     * empty when the payer sends the call.
      * @return paymentId The payment id.
      */
     function charge(
@@ -119,17 +147,19 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         uint16 feeBps,
         bytes calldata payerSignature
     ) external payable nonReentrant returns (bytes32 paymentId) {
-        paymentId = _openPayment(payment, amount, payerSignature);
-        uint256 fee = _fee(payment, amount, feeBps);
+        paymentId = _openPayment(payment, amount, payerSignature, CHARGE_PAYMENT_TYPEHASH);
+        uint256 fee = _feeOf(payment, amount, feeBps);
         _chargeTo(paymentId, payment, amount, fee);
     }
 
     /**
-     * @notice {charge} with an EIP-2612 permit for exactly `amount`; a front-run permit is ignored.
+     * @notice {charge} with an EIP-2612 permit for exactly `amount`; a front-run permit is ignored. Sent by the
+     * payer, or by the operator with the payer's `ChargePayment` signature.
      * @param payment The payment.
-     * @param amount Amount paid, fee included, in token units.
+     * @param amount Amount paid, fee included, at least 1 and at most `payment.maxAmount`, in token units.
      * @param feeBps Fee in basis points, within the payment's bounds.
-     * @param payerSignature The payer's signature of the payment id; empty when the payer sends the call.
+     * @param payerSignature The payer's signature of `getPayerApprovalDigest(payment, true)`; empty when the payer
+     * sends the call.
      * @param permit The payer's permit for this contract.
      * @return paymentId The payment id.
      */
@@ -140,8 +170,8 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         bytes calldata payerSignature,
         PermitSignature calldata permit
     ) external nonReentrant returns (bytes32 paymentId) {
-        paymentId = _openPayment(payment, amount, payerSignature);
-        uint256 fee = _fee(payment, amount, feeBps);
+        paymentId = _openPayment(payment, amount, payerSignature, CHARGE_PAYMENT_TYPEHASH);
+        uint256 fee = _feeOf(payment, amount, feeBps);
         _tryPermit(payment.token, payment.payer, amount, permit);
         _chargeTo(paymentId, payment, amount, fee);
     }
@@ -149,8 +179,15 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
     /**
      * @notice Captures part or all of what is held: `amount - fee` to the payee, `fee` to the fee receiver.
      * Operator only, before the authorization expiry, never while disputed. Repeatable up to what is held.
+     * @dev The fee is the fee on what was held before the capture minus the fee on what is held after it, each
+     * rounded down at this capture's rate: `fee = held * feeBps / 10,000 - (held - amount) * feeBps / 10,000`
+     * (integer divisions). At one rate, the fees of any sequence of captures of a payment add up to exactly
+     * `floor(captured in total * feeBps / 10,000)` when everything held is captured, however it is split (100
+     * captures of 1 unit pay what one capture of 100 pays), and one capture's fee never exceeds its amount. Each
+     * capture's rate is checked against the payment's bounds; the fee rounds in the operator's favour by at most one
+     * unit per capture compared with `amount * feeBps / 10,000`.
      * @param payment The payment.
-     * @param amount Amount captured, fee included, in token units.
+     * @param amount Amount captured, fee included, at least 1 and at most what is held, in token units.
      * @param feeBps Fee in basis points, within the payment's bounds.
      */
     function capture(Payment calldata payment, uint256 amount, uint16 feeBps) external nonReentrant {
@@ -159,7 +196,8 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _requireBefore(payment.authorizationExpiry);
         PaymentState memory state = _requireStatus(paymentId, PaymentStatus.Authorized);
         if (amount == 0 || amount > state.capturable) revert CofferEscrowInvalidAmount(amount, state.capturable);
-        uint256 fee = _fee(payment, amount, feeBps);
+        _requireFeeInBounds(payment, feeBps);
+        uint256 fee = _feeAt(state.capturable, feeBps) - _feeAt(state.capturable - amount, feeBps);
         _screen(payment.payee);
 
         _payments[paymentId] = PaymentState(
@@ -304,7 +342,10 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     /**
      * @notice Withdraws what was credited to the caller in `token` (a payout that could not be pushed), to `to`,
-     * which may differ from the caller (a blocklisted account sends elsewhere).
+     * which may differ from the caller (a blocklisted account sends elsewhere). A token transfer counts by the
+     * escrow's balance: one that moved exactly the credit succeeds whatever the token returned (Tether Gold returns
+     * false); one that moved nothing reverts with `CofferEscrowTokenTransferFailed` (or the token's own error)
+     * and the credit stays; one that moved another amount reverts with `CofferEscrowTokenDeliveredWrongAmount`.
      * @param token The token, address(0) for ETH.
      * @param to Receiver of the funds.
      */
@@ -320,7 +361,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
             (bool sent, ) = to.call{value: amount}("");
             if (!sent) revert CofferEscrowNativeTransferFailed(to, amount);
         } else {
-            IERC20(token).safeTransfer(to, amount);
+            _sendTokenOrRevert(token, to, amount);
         }
     }
 
@@ -344,10 +385,22 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
     /**
      * @notice The id of a payment: its EIP-712 hash in this contract's domain (chain id and address included).
      * @param payment The payment.
-     * @return The payment id, which the payer signs to let someone else authorize or charge.
+     * @return The payment id, carried by every event of the payment.
      */
     function getPaymentId(Payment calldata payment) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(PAYMENT_TYPEHASH, payment)));
+        return _hashTypedDataV4(_paymentHash(payment));
+    }
+
+    /**
+     * @notice The EIP-712 digest a payer signs to let the payment's operator act for it: `AuthorizePayment` (hold
+     * in escrow, for {authorize} and {authorizeWithPermit}) or `ChargePayment` (pay at once, for {charge} and
+     * {chargeWithPermit}), each nesting the whole `Payment`, in this contract's domain.
+     * @param payment The payment.
+     * @param isCharge True for the `ChargePayment` digest, false for the `AuthorizePayment` digest.
+     * @return The digest the payer's signature must recover to (or that its ERC-1271 wallet must accept).
+     */
+    function getPayerApprovalDigest(Payment calldata payment, bool isCharge) external view returns (bytes32) {
+        return _approvalDigest(isCharge ? CHARGE_PAYMENT_TYPEHASH : AUTHORIZE_PAYMENT_TYPEHASH, _paymentHash(payment));
     }
 
     /**
@@ -397,21 +450,32 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     // ─── Internals ───────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Checks a new payment and the right of the caller to spend the payer's funds; returns its id.
+    /**
+     * @dev Checks a new payment and the right of the caller to spend the payer's funds; returns its id. The payer
+     * may send it; otherwise only the payment's operator, with the payer's signature of the approval of type
+     * `approvalTypehash` (hold or pay at once) over this very payment. The caller is checked first, from calldata,
+     * so that a stranger holding a valid signature is refused as a stranger. Native ETH comes from the sender, so
+     * only the payer can send it.
+     */
     function _openPayment(
         Payment calldata payment,
         uint256 amount,
-        bytes calldata payerSignature
+        bytes calldata payerSignature,
+        bytes32 approvalTypehash
     ) private view returns (bytes32 paymentId) {
-        paymentId = getPaymentId(payment);
+        bool relayed = msg.sender != payment.payer;
+        if (relayed && msg.sender != payment.operator) {
+            revert CofferEscrowUnauthorizedCaller(msg.sender, payment.operator);
+        }
+        bytes32 paymentHash = _paymentHash(payment);
+        paymentId = _hashTypedDataV4(paymentHash);
         if (_payments[paymentId].status != PaymentStatus.None) revert CofferEscrowPaymentAlreadyExists(paymentId);
-        if (msg.sender != payment.payer) {
-            // Anyone else needs the payer's signature of this very payment; native ETH comes from the sender,
-            // so only the payer can send it.
+        if (relayed) {
+            bytes32 digest = _approvalDigest(approvalTypehash, paymentHash);
             if (
                 payment.token == NATIVE_TOKEN ||
-                !SignatureChecker.isValidSignatureNow(payment.payer, paymentId, payerSignature)
-            ) revert CofferEscrowInvalidPayerSignature(paymentId, payment.payer);
+                !SignatureChecker.isValidSignatureNow(payment.payer, digest, payerSignature)
+            ) revert CofferEscrowInvalidPayerSignature(digest, payment.payer);
         }
         if (amount == 0 || amount > payment.maxAmount) revert CofferEscrowInvalidAmount(amount, payment.maxAmount);
         _requireBefore(payment.preApprovalExpiry);
@@ -435,7 +499,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _screen(payment.payee);
     }
 
-    /// @dev Records a charge and pays the payee and the fee receiver straight from the payer.
+    /// @dev Records a charge and pays the payee and the fee receiver straight from the payer, skipping zero legs.
     function _chargeTo(bytes32 paymentId, Payment calldata payment, uint256 amount, uint256 fee) private {
         _payments[paymentId] = PaymentState(0, uint120(amount), PaymentStatus.Authorized);
         emit PaymentCharged(paymentId, payment.payer, payment.payee, payment, amount, fee);
@@ -444,8 +508,9 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
             _sendEthOrRevert(payment.payee, amount - fee);
             _sendEthOrRevert(payment.feeReceiver, fee);
         } else {
+            // A zero leg (the payee's at a 100% fee, the fee at 0) is skipped by `_collect`.
             _collect(payment.token, payment.payer, payment.payee, amount - fee);
-            if (fee != 0) _collect(payment.token, payment.payer, payment.feeReceiver, fee);
+            _collect(payment.token, payment.payer, payment.feeReceiver, fee);
         }
     }
 
@@ -472,7 +537,11 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     /**
      * @dev Moves `amount` from `from` to `to`: for ETH, `msg.value` (already checked by the caller) is forwarded
-     * unless `to` is this contract; for a token, by `transferFrom`, checking that `to` received exactly `amount`.
+     * unless `to` is this contract; for a token, by `transferFrom`, skipped when `amount` is zero. A token pull is
+     * judged by the balance that moved, not by what the token returns: exactly `amount` received by `to` is
+     * success even if the token returned false (Tether Gold moves and then returns false); nothing received
+     * reverts with `CofferEscrowTokenTransferFailed` (a token that reverts keeps its own error, such as an
+     * insufficient allowance); any other amount reverts with `CofferEscrowTokenDeliveredWrongAmount`.
      */
     function _collect(address token, address from, address to, uint256 amount) private {
         if (token == NATIVE_TOKEN) {
@@ -481,14 +550,60 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
             return;
         }
         if (msg.value != 0) revert CofferEscrowWrongValue(msg.value, 0);
+        if (amount == 0) return;
         if (token.code.length == 0) revert CofferEscrowNotAToken(token);
         uint256 balanceBefore = IERC20(token).balanceOf(to);
-        IERC20(token).safeTransferFrom(from, to, amount);
-        uint256 delivered = IERC20(token).balanceOf(to) - balanceBefore;
+        _callTokenOrRevert(token, abi.encodeCall(IERC20.transferFrom, (from, to, amount)), from, to, amount);
+        uint256 balanceAfter = IERC20(token).balanceOf(to);
+        if (balanceAfter == balanceBefore) revert CofferEscrowTokenTransferFailed(token, from, to, amount);
+        uint256 delivered = balanceAfter > balanceBefore ? balanceAfter - balanceBefore : 0;
         if (delivered != amount) revert CofferEscrowTokenDeliveredWrongAmount(token, amount, delivered);
     }
 
-    /// @dev Pays out of escrow; a payout that cannot be pushed is credited to the receiver instead.
+    /**
+     * @dev Sends `amount` of `token` from this contract to `to` for a withdrawal, judged like {_collect} by the
+     * balance that moved (this contract's): exactly `amount` out is success whatever the token returned; nothing
+     * out reverts with `CofferEscrowTokenTransferFailed`; another amount with `CofferEscrowTokenDeliveredWrongAmount`;
+     * a token that reverts keeps its own error.
+     */
+    function _sendTokenOrRevert(address token, address to, uint256 amount) private {
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        _callTokenOrRevert(token, abi.encodeCall(IERC20.transfer, (to, amount)), address(this), to, amount);
+        uint256 balanceAfter = IERC20(token).balanceOf(address(this));
+        if (balanceAfter == balanceBefore) revert CofferEscrowTokenTransferFailed(token, address(this), to, amount);
+        uint256 moved = balanceAfter < balanceBefore ? balanceBefore - balanceAfter : 0;
+        if (moved != amount) revert CofferEscrowTokenDeliveredWrongAmount(token, amount, moved);
+    }
+
+    /**
+     * @dev Calls `token` with `data` (a transfer of `amount` from `from` to `to`), ignoring what it returns: the
+     * caller judges by balances. A revert is passed on with the token's own error (an insufficient allowance or
+     * balance, a blocklist, a pause explain themselves), or `CofferEscrowTokenTransferFailed` when it gives none.
+     */
+    function _callTokenOrRevert(address token, bytes memory data, address from, address to, uint256 amount) private {
+        bool success;
+        uint256 returnedSize;
+        // Assembly so that nothing the token returns is copied on success (the balances decide, not the answer).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            success := call(gas(), token, 0, add(data, 0x20), mload(data), 0, 0)
+            returnedSize := returndatasize()
+        }
+        if (success) return;
+        if (returnedSize == 0) revert CofferEscrowTokenTransferFailed(token, from, to, amount);
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let pointer := mload(0x40)
+            returndatacopy(pointer, 0, returnedSize)
+            revert(pointer, returnedSize)
+        }
+    }
+
+    /**
+     * @dev Pays out of escrow; a payout that cannot be pushed is credited to the receiver instead, so that the
+     * escrow never owes more than it holds: a token payout is judged by the balance that left (see
+     * {_transferOut}), never by the returned bool alone.
+     */
     function _payOut(address token, address to, uint256 amount) private {
         if (amount == 0) return;
         bool sent;
@@ -496,12 +611,33 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
             // solhint-disable-next-line avoid-low-level-calls
             (sent, ) = to.call{value: amount, gas: ETH_PAYOUT_GAS}("");
         } else {
-            sent = IERC20(token).trySafeTransfer(to, amount);
+            sent = _transferOut(token, to, amount);
         }
         if (!sent) {
             _credits[to][token] += amount;
             emit PayoutCredited(to, token, amount);
         }
+    }
+
+    /**
+     * @dev Transfers `amount` of `token` out of escrow to `to`; returns whether it was paid. A transfer that
+     * reports success (true, or nothing as USDT does) is paid. One that reverts or returns false is judged by this
+     * contract's balance: unchanged → not paid (the caller credits or reverts); down by exactly `amount` → paid
+     * (a token that moves and then returns false, as Tether Gold does, is not paid twice); any other change →
+     * reverts with `CofferEscrowTokenDeliveredWrongAmount`. The balance is read before every transfer; the second
+     * read happens on the failure path only.
+     */
+    function _transferOut(address token, address to, uint256 amount) private returns (bool paid) {
+        uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+        if (IERC20(token).trySafeTransfer(to, amount)) return true;
+        uint256 balanceAfter = IERC20(token).balanceOf(address(this));
+        if (balanceAfter == balanceBefore) return false;
+        if (balanceAfter < balanceBefore && balanceBefore - balanceAfter == amount) return true;
+        revert CofferEscrowTokenDeliveredWrongAmount(
+            token,
+            amount,
+            balanceAfter < balanceBefore ? balanceBefore - balanceAfter : 0
+        );
     }
 
     /// @dev Sends ETH in a payer-initiated payment; a receiver that refuses makes the whole payment revert.
@@ -532,12 +668,32 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _payments[paymentId].capturable = 0;
     }
 
-    /// @dev The fee of `amount` at `feeBps`, after checking the payment's bounds.
-    function _fee(Payment calldata payment, uint256 amount, uint16 feeBps) private pure returns (uint256) {
+    /// @dev The fee of a charge of `amount` at `feeBps`, rounded down, after checking the payment's bounds.
+    function _feeOf(Payment calldata payment, uint256 amount, uint16 feeBps) private pure returns (uint256) {
+        _requireFeeInBounds(payment, feeBps);
+        return _feeAt(amount, feeBps);
+    }
+
+    /// @dev `amount * feeBps / 10,000`, rounded down.
+    function _feeAt(uint256 amount, uint16 feeBps) private pure returns (uint256) {
+        return (amount * feeBps) / MAX_BPS;
+    }
+
+    /// @dev Reverts unless `feeBps` lies within the payment's bounds (inclusive).
+    function _requireFeeInBounds(Payment calldata payment, uint16 feeBps) private pure {
         if (feeBps < payment.minFeeBps || feeBps > payment.maxFeeBps) {
             revert CofferEscrowFeeOutOfBounds(feeBps, payment.minFeeBps, payment.maxFeeBps);
         }
-        return (amount * feeBps) / MAX_BPS;
+    }
+
+    /// @dev The EIP-712 struct hash of a payment (the payment id before the domain is applied).
+    function _paymentHash(Payment calldata payment) private pure returns (bytes32) {
+        return keccak256(abi.encode(PAYMENT_TYPEHASH, payment));
+    }
+
+    /// @dev The digest of the payer's approval of type `typehash` (`AuthorizePayment` or `ChargePayment`).
+    function _approvalDigest(bytes32 typehash, bytes32 paymentHash) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(typehash, paymentHash)));
     }
 
     /// @dev Reverts unless the payment is in `expected` status; returns its state.

@@ -12,7 +12,8 @@ interface ICofferEscrow {
      * @dev Times are unix seconds; every expiry is exclusive: an action allowed "before" an expiry fails at it.
      */
     struct Payment {
-        /// @notice Captures and voids; may also refund. Typically the merchant's backend or payment processor.
+        /// @notice Captures and voids; may also refund; the only one besides the payer who may authorize or charge
+        /// the payment, with the payer's signature. Typically the merchant's backend or payment processor.
         address operator;
         /// @notice Whose funds are taken; the only one who can dispute or reclaim.
         address payer;
@@ -28,9 +29,12 @@ interface ICofferEscrow {
         uint48 authorizationExpiry;
         /// @notice Refunds are accepted before this time.
         uint48 refundExpiry;
-        /// @notice Lowest fee, in basis points of each captured amount, that a capture may take.
+        /// @notice Lowest fee rate, in basis points, that a capture or charge may use. A charge's fee is
+        /// `floor(amount * feeBps / 10,000)`; a capture's is the fee on what was held before it minus the fee on what
+        /// is held after it (each rounded down), so that partial captures at one rate add up to the fee of one
+        /// capture of the total, however small each one is.
         uint16 minFeeBps;
-        /// @notice Highest fee, in basis points (at most 10,000), that a capture may take.
+        /// @notice Highest fee rate, in basis points (at most 10,000), that a capture or charge may use.
         uint16 maxFeeBps;
         /// @notice Receives fees; may be zero only when `maxFeeBps` is zero.
         address feeReceiver;
@@ -221,10 +225,14 @@ interface ICofferEscrow {
     error CofferEscrowPaymentAlreadyExists(bytes32 paymentId);
     /// @notice No payment with this id was authorized.
     error CofferEscrowPaymentNotFound(bytes32 paymentId);
-    /// @notice The caller is not allowed to do this to the payment.
+    /// @notice The caller is not allowed to do this to the payment (`expected` is the party who may, besides the
+    /// payer for authorize and charge).
     error CofferEscrowUnauthorizedCaller(address caller, address expected);
-    /// @notice Neither is the caller the payer nor does the signature recover to the payer.
-    error CofferEscrowInvalidPayerSignature(bytes32 paymentId, address payer);
+    /**
+     * @notice The operator sent an authorize or charge without the payer's valid signature of `digest` (the
+     * `AuthorizePayment` or `ChargePayment` approval of this payment, see `getPayerApprovalDigest`), or for ETH.
+     */
+    error CofferEscrowInvalidPayerSignature(bytes32 digest, address payer);
     /// @notice The payment's times are not in order (pre-approval ≤ authorization ≤ refund).
     error CofferEscrowInvalidExpiries(uint48 preApprovalExpiry, uint48 authorizationExpiry, uint48 refundExpiry);
     /// @notice The fee bounds are inverted, exceed 10,000 bps, or a fee has no receiver.
@@ -243,8 +251,11 @@ interface ICofferEscrow {
     error CofferEscrowNoArbiter(bytes32 paymentId);
     /// @notice ETH sent does not match what the call needs.
     error CofferEscrowWrongValue(uint256 sent, uint256 expected);
-    /// @notice The token delivered a different amount than asked (fee-on-transfer or another hostile token).
+    /// @notice The token moved a different amount than asked (fee-on-transfer or another hostile token): into the
+    /// receiver of a pull, or out of the escrow on a payout or withdrawal.
     error CofferEscrowTokenDeliveredWrongAmount(address token, uint256 expected, uint256 delivered);
+    /// @notice A token transfer moved nothing: the token returned false, or reverted without a reason.
+    error CofferEscrowTokenTransferFailed(address token, address from, address to, uint256 amount);
     /// @notice The token address holds no code.
     error CofferEscrowNotAToken(address token);
     /// @notice The compliance guard denies this account.

@@ -76,7 +76,7 @@ export const CofferEscrowAbi = [
   },
   {
     inputs: [
-      { internalType: "bytes32", name: "paymentId", type: "bytes32" },
+      { internalType: "bytes32", name: "digest", type: "bytes32" },
       { internalType: "address", name: "payer", type: "address" },
     ],
     name: "CofferEscrowInvalidPayerSignature",
@@ -155,6 +155,16 @@ export const CofferEscrowAbi = [
   },
   {
     inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "from", type: "address" },
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "CofferEscrowTokenTransferFailed",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "caller", type: "address" },
       { internalType: "address", name: "expected", type: "address" },
     ],
@@ -178,11 +188,6 @@ export const CofferEscrowAbi = [
     type: "error",
   },
   { inputs: [], name: "ReentrancyGuardReentrantCall", type: "error" },
-  {
-    inputs: [{ internalType: "address", name: "token", type: "address" }],
-    name: "SafeERC20FailedOperation",
-    type: "error",
-  },
   { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
   {
     anonymous: false,
@@ -369,6 +374,20 @@ export const CofferEscrowAbi = [
     ],
     name: "PayoutCredited",
     type: "event",
+  },
+  {
+    inputs: [],
+    name: "AUTHORIZE_PAYMENT_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "CHARGE_PAYMENT_TYPEHASH",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [],
@@ -671,6 +690,36 @@ export const CofferEscrowAbi = [
       },
     ],
     name: "getInvoiceId",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "address", name: "operator", type: "address" },
+          { internalType: "address", name: "payer", type: "address" },
+          { internalType: "address", name: "payee", type: "address" },
+          { internalType: "address", name: "token", type: "address" },
+          { internalType: "uint120", name: "maxAmount", type: "uint120" },
+          { internalType: "uint48", name: "preApprovalExpiry", type: "uint48" },
+          { internalType: "uint48", name: "authorizationExpiry", type: "uint48" },
+          { internalType: "uint48", name: "refundExpiry", type: "uint48" },
+          { internalType: "uint16", name: "minFeeBps", type: "uint16" },
+          { internalType: "uint16", name: "maxFeeBps", type: "uint16" },
+          { internalType: "address", name: "feeReceiver", type: "address" },
+          { internalType: "address", name: "arbiter", type: "address" },
+          { internalType: "bytes32", name: "referenceId", type: "bytes32" },
+          { internalType: "uint256", name: "salt", type: "uint256" },
+        ],
+        internalType: "struct ICofferEscrow.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+      { internalType: "bool", name: "isCharge", type: "bool" },
+    ],
+    name: "getPayerApprovalDigest",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
     stateMutability: "view",
     type: "function",

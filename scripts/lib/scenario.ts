@@ -431,14 +431,26 @@ async function play(
       salt: bigint,
       what: string,
       story: string,
+      relayed = false,
     ): Promise<void> => {
       await clock(1, hhmm);
       const payment = paymentOf(reference, payer, tokenAddress, amount, at(1, hhmm), salt);
       if (tokenAddress !== tokens.ETH) await mined(token(tokenAddress, payer).approve(escrowAddress, amount));
-      const { paymentId } = await escrow.authorize(await client(payer), payment, amount);
+      // Relayed checkout: the customer signs an AuthorizePayment approval and the shop (the operator) sends it.
+      const { paymentId } = relayed
+        ? await escrow.authorize(shop, payment, amount, {
+            payerSignature: await escrow.signPaymentApproval(
+              wallet(payer),
+              payment,
+              await escrow.domainOf(shop),
+              "authorize",
+            ),
+          })
+        : await escrow.authorize(await client(payer), payment, amount);
       record(reference, payment, paymentId, story);
       step(
-        `${label(payer)} orders ${what}: ${show(tokenAddress, amount)} held in escrow (${reference}, ${short(paymentId)})`,
+        `${label(payer)} orders ${what}: ${show(tokenAddress, amount)} held in escrow (${reference}, ${short(paymentId)})` +
+          (relayed ? `, signed by ${label(payer)} and sent by the shop` : ""),
       );
     };
     await order(
@@ -460,6 +472,7 @@ async function play(
       2002n,
       "a grinder and two mugs",
       "captured, then 30 tUSDC refunded",
+      true,
     );
     await order(
       "10:35",

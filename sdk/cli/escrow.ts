@@ -66,6 +66,16 @@ const paymentFileSchema = z.object({
     referenceId: bytes32,
     salt: uint,
   }),
+  /** Written by `coffer escrow sign`: the payer's approval that the operator submits with `coffer escrow relay`. */
+  approval: z
+    .object({
+      action: z.enum(["authorize", "charge"]),
+      amount: uint,
+      feeBps: smallInt,
+      digest: bytes32,
+      signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "not hex"),
+    })
+    .optional(),
 });
 
 const invoiceFileSchema = z.object({
@@ -86,7 +96,10 @@ const invoiceFileSchema = z.object({
 });
 
 /** Reads a payment file and checks it against the chain's escrow and its own id. */
-async function readPayment(session: Session, file: string): Promise<{ payment: escrow.Payment; paymentId: string }> {
+async function readPayment(
+  session: Session,
+  file: string,
+): Promise<{ payment: escrow.Payment; paymentId: string; approval?: z.infer<typeof paymentFileSchema>["approval"] }> {
   const data = readJsonFile(file, paymentFileSchema, PAYMENT_FORMAT);
   const escrowAddress = await session.client.escrow.getAddress();
   checkSameDeployment(file, data.chainId, data.escrow, session, escrowAddress);
@@ -109,7 +122,7 @@ async function readPayment(session: Session, file: string): Promise<{ payment: e
   if (paymentId !== data.paymentId) {
     throw new UsageError(`${file} was altered: its payment hashes to ${paymentId}, not to ${data.paymentId}`);
   }
-  return { payment, paymentId };
+  return { payment, paymentId, approval: data.approval };
 }
 
 const STATUS = ["none", "authorized", "disputed", "resolved"] as const;
@@ -242,6 +255,79 @@ export function escrowCommand(io: CliIo): Command {
   };
   startPayment("authorize", "hold a payment in escrow (you are the payer); writes the payment file");
   startPayment("charge", "pay at once: authorize and capture in one transaction (you are the payer)");
+
+  // Relayed (gasless) checkout: the payer signs, the operator submits and pays the gas.
+  newPaymentCommand(
+    group,
+    "sign",
+    "sign a payment for the operator to submit (you are the payer): <action> is authorize (hold) or charge (pay at once); writes the payment file with your approval",
+  )
+    .argument("<action>", "authorize or charge: what the operator may do, and nothing else")
+    .option("--fee <percent>", "for charge: the operator's fee taken now (default: --min-fee)")
+    .action(async (action: string, options: NewPaymentOptions) => {
+      if (action !== "authorize" && action !== "charge") {
+        throw new UsageError(`<action> must be authorize or charge, not ${action}`);
+      }
+      await withSession(io, options, true, async (session) => {
+        const token = await resolveToken(session, options.token);
+        if (token.address === escrow.NATIVE_TOKEN) {
+          throw new UsageError("an ETH payment is sent by its payer: use coffer escrow authorize|charge");
+        }
+        if (options.operator === undefined) throw new UsageError("--operator is required: who will submit it");
+        const payment = await buildPayment(session, options, token);
+        const amount = parseAmount(options.amount, token);
+        const feeBps = options.fee === undefined ? payment.minFeeBps : parseBps(options.fee, "--fee");
+        ensureNewFile(options.out);
+        const escrowAddress = await session.client.escrow.getAddress();
+        await ensureAllowance(session, token, escrowAddress, amount);
+        const domain = { chainId: session.chainId, escrow: escrowAddress };
+        const digest = escrow.getPayerApprovalDigest(payment, domain, action);
+        const signature = await escrow.signPaymentApproval(signerOf(session), payment, domain, action);
+        const paymentId = escrow.getPaymentId(payment, domain);
+        const approval = { action, amount, feeBps, digest, signature };
+        writeJsonFile(options.out, {
+          format: PAYMENT_FORMAT,
+          chainId: session.chainId,
+          escrow: escrowAddress,
+          paymentId,
+          payment,
+          approval,
+        });
+        print(session, { paymentId, file: options.out, approval }, () => [
+          `Signed: ${payment.operator} may ${action === "charge" ? "charge" : "hold"} ${formatAmount(amount, token)} of yours for ${payment.payee}`,
+          ...rows([
+            ["payment", paymentId],
+            ["file", options.out],
+            ["digest", digest],
+          ]),
+        ]);
+      });
+    });
+
+  sendCommand(group, "relay", "submit a payment the payer signed with coffer escrow sign (you are its operator)")
+    .argument("<payment>", `the payment file (${PAYMENT_FORMAT}) with the payer's approval`)
+    .action(async (file: string, options: ChainOptions) => {
+      await withSession(io, options, true, async (session) => {
+        const { payment, paymentId, approval } = await readPayment(session, file);
+        if (approval === undefined)
+          throw new UsageError(`${file} holds no payer approval: the payer signs it with coffer escrow sign`);
+        const token = await tokenInfo(session, payment.token);
+        const amount = BigInt(approval.amount);
+        const options_ = { payerSignature: approval.signature };
+        session.progress(
+          `${approval.action === "charge" ? "charging" : "authorizing"} ${formatAmount(amount, token)} for ${payment.payer}`,
+        );
+        const result =
+          approval.action === "charge"
+            ? await escrow.charge(session.client, payment, amount, approval.feeBps, options_)
+            : await escrow.authorize(session.client, payment, amount, options_);
+        const state = await stateOf(session, paymentId, token);
+        print(session, { paymentId, amount, action: approval.action, state: state.json, ...txJson(result) }, () => [
+          `${approval.action === "charge" ? "Charged" : "Authorized"} ${formatAmount(amount, token)} from ${payment.payer} to ${payment.payee}, for the payer`,
+          ...rows([["payment", paymentId], ...state.lines, txLine(result)]),
+        ]);
+      });
+    });
 
   /** A command on an existing payment: `<payment>` file, then the action. */
   const onPayment = (

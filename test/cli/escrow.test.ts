@@ -56,6 +56,35 @@ describe("cli: coffer escrow (child processes against a local chain)", function 
     expect(out.events).to.deep.equal(["PaymentAuthorized"]);
   });
 
+  it("sign writes the payer's AuthorizePayment approval, and relay by the operator holds the funds, the payer sending nothing", async function () {
+    const signArgs = [
+      "escrow",
+      "sign",
+      "authorize",
+      "--payee",
+      address(PAYEE),
+      "--token",
+      "TestUSDC",
+      "--amount",
+      "12",
+    ];
+    const signed = ok(
+      await cli([...signArgs, "--operator", address(OPERATOR), "--out", file("s.json"), "--json"], PAYER),
+    );
+    const written = JSON.parse(fs.readFileSync(file("s.json"), "utf8")) as {
+      payment: never;
+      approval: { digest: string };
+    };
+    expect(written.approval).to.deep.include({ action: "authorize", amount: "12000000", feeBps: 0 });
+    expect(written.approval.digest).to.equal(await escrowContract.getPayerApprovalDigest(written.payment, false));
+    const payerNonce = await f.local.chain.provider.getTransactionCount(address(PAYER));
+    const { out, delta } = await changes([PAYER], () => cli(["escrow", "relay", file("s.json"), "--json"], OPERATOR));
+    expect(delta).to.deep.equal([-12_000_000n]);
+    expect(out).to.include({ paymentId: signed.paymentId, action: "authorize" });
+    expect(out.state).to.deep.include({ status: "authorized", capturable: "12000000" });
+    expect(await f.local.chain.provider.getTransactionCount(address(PAYER))).to.equal(payerNonce);
+  });
+
   it("capture pays the payee minus the fee (operator)", async function () {
     const { out, delta } = await changes([PAYEE, OPERATOR], () =>
       cli(["escrow", "capture", file("a.json"), "--amount", "15", "--fee", "1", "--json"], OPERATOR),
@@ -123,6 +152,16 @@ describe("cli: coffer escrow (child processes against a local chain)", function 
       expect(error.message).to.equal(
         "Escrow: invalid amount (amount 2000000, maximum 1000000) [CofferEscrowInvalidAmount]",
       );
+    });
+
+    it("relay by anyone but the payment's operator is refused with CofferEscrowUnauthorizedCaller", async function () {
+      const args = ["escrow", "sign", "charge", "--payee", address(PAYEE), "--token", "TestUSDC", "--amount", "3"];
+      ok(await cli([...args, "--operator", address(OPERATOR), "--out", file("g.json"), "--json"], PAYER));
+      const error = refused(
+        await cli(["escrow", "relay", file("g.json"), "--json"], PAYEE),
+        "CofferEscrowUnauthorizedCaller",
+      );
+      expect(error.args).to.deep.equal({ caller: address(PAYEE), expected: address(OPERATOR) });
     });
 
     it("no key, or an amount with too many decimals: exit 2 and nothing sent", async function () {

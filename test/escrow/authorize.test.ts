@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import { getPaymentId } from "../../sdk/escrow";
+import { getPayerApprovalDigest, getPaymentId } from "../../sdk/escrow";
 import { ASSETS, HOUR, authorize, balanceOf, loadEscrow, makePayment, units, valueFor } from "./fixture";
 
 describe("CofferEscrow.authorize", function () {
@@ -127,7 +127,7 @@ describe("CofferEscrow.authorize", function () {
     });
   });
 
-  describe("when someone other than the payer sends it without the payer's signature", function () {
+  describe("when the operator sends it without the payer's signature", function () {
     it("reverts with CofferEscrowInvalidPayerSignature and takes nothing", async function () {
       const f = await loadEscrow();
       const asset = ASSETS[1];
@@ -135,7 +135,7 @@ describe("CofferEscrow.authorize", function () {
       const before = await balanceOf(payment.token, f.payer.address);
       await expect(f.escrow.connect(f.operator).authorize(payment, 1n, "0x"))
         .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature")
-        .withArgs(getPaymentId(payment, f.domain), f.payer.address);
+        .withArgs(getPayerApprovalDigest(payment, f.domain, "authorize"), f.payer.address);
       expect(await balanceOf(payment.token, f.payer.address)).to.equal(before);
     });
   });

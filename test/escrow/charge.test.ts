@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { getPaymentId } from "../../sdk/escrow";
-import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, signPayment, units, valueFor } from "./fixture";
+import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, signPaymentApproval, units, valueFor } from "./fixture";
 
 describe("CofferEscrow.charge", function () {
   for (const asset of ASSETS) {
@@ -43,14 +43,14 @@ describe("CofferEscrow.charge", function () {
           if (asset.native) {
             // Native ETH comes with the call: only the payer can send it.
             const payment = await makePayment(f, asset);
-            const signature = await signPayment(f.payer, payment, f.domain);
+            const signature = await signPaymentApproval(f.payer, payment, f.domain, "charge");
             await expect(
               f.escrow.connect(f.operator).charge(payment, 1n, 0, signature, { value: 1n }),
             ).to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature");
             return;
           }
           const payment = await makePayment(f, asset);
-          const signature = await signPayment(f.payer, payment, f.domain);
+          const signature = await signPaymentApproval(f.payer, payment, f.domain, "charge");
           const before = await balanceOf(payment.token, f.payee.address);
           await f.escrow.connect(f.operator).charge(payment, units(asset, 3n), 0, signature);
           expect(await balanceOf(payment.token, f.payee.address)).to.equal(before + units(asset, 3n));

@@ -3,7 +3,7 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { deployCoffer } from "../../deploy/deploy";
 import type { DeploymentManifest } from "../../deploy/manifest";
-import { type Invoice, type Payment, signInvoice, signPayment } from "../../sdk/escrow";
+import { type Invoice, type Payment, signInvoice, signPaymentApproval } from "../../sdk/escrow";
 import type { CofferEscrow, MockERC20 } from "../../typechain-types";
 
 /** The kinds of asset every escrow behaviour runs for. */
@@ -130,4 +130,4 @@ export async function balanceOf(token: string, account: string): Promise<bigint>
   return (await hre.ethers.getContractAt("MockERC20", token)).balanceOf(account);
 }
 
-export { signInvoice, signPayment, type Invoice, type Payment };
+export { signInvoice, signPaymentApproval, type Invoice, type Payment };

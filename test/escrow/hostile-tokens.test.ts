@@ -44,6 +44,16 @@ const SUPPORTED: SupportedToken[] = [
     decimals: 18,
   },
   {
+    name: "a token that moves the funds and then returns false (Tether-Gold-like FalseAfterTransferToken, 18 decimals)",
+    contract: "FalseAfterTransferToken",
+    decimals: 18,
+  },
+  {
+    name: "a token that reverts on a transfer of zero (RevertOnZeroTransferToken, 18 decimals)",
+    contract: "RevertOnZeroTransferToken",
+    decimals: 18,
+  },
+  {
     name: "a token whose approve reverts from non-zero (ApproveRaceToken, 18 decimals)",
     contract: "ApproveRaceToken",
     decimals: 18,
@@ -164,28 +174,28 @@ describe("CofferEscrow with hostile tokens", function () {
       return { f, token, contract };
     }
 
-    it("a pull that returns false reverts with SafeERC20FailedOperation on every pulling path, moving nothing", async function () {
+    it("a pull that returns false reverts with CofferEscrowTokenTransferFailed on every pulling path, moving nothing", async function () {
       const { f, token, contract } = await setup();
       await contract.setFailAll(true);
       const payment = await paymentIn(f, token, 18);
       const before = await snapshot(f, token);
-      for (const call of [
-        () => f.escrow.connect(f.payer).authorize(payment, UNIT18, "0x"),
-        () => f.escrow.connect(f.payer).charge(payment, UNIT18, 0, "0x"),
-      ]) {
-        await expect(call()).to.be.revertedWithCustomError(f.escrow, "SafeERC20FailedOperation").withArgs(token);
-      }
+      await expect(f.escrow.connect(f.payer).authorize(payment, UNIT18, "0x"))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowTokenTransferFailed")
+        .withArgs(token, f.payer.address, f.domain.escrow, UNIT18);
+      await expect(f.escrow.connect(f.payer).charge(payment, UNIT18, 0, "0x"))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowTokenTransferFailed")
+        .withArgs(token, f.payer.address, f.payee.address, UNIT18);
       const invoice = await makeInvoice(f, assetOf(18), { token });
-      await expect(
-        f.escrow.connect(f.stranger).payInvoice(invoice, await signInvoice(f.payee, invoice, f.domain)),
-      ).to.be.revertedWithCustomError(f.escrow, "SafeERC20FailedOperation");
+      await expect(f.escrow.connect(f.stranger).payInvoice(invoice, await signInvoice(f.payee, invoice, f.domain)))
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowTokenTransferFailed")
+        .withArgs(token, f.stranger.address, f.payee.address, invoice.amount);
       await contract.setFailAll(false);
       await f.escrow.connect(f.payer).authorize(payment, UNIT18, "0x");
       await f.escrow.connect(f.operator).capture(payment, UNIT18, 0);
       await contract.setFailAll(true);
       await expect(f.escrow.connect(f.operator).refund(payment, UNIT18))
-        .to.be.revertedWithCustomError(f.escrow, "SafeERC20FailedOperation")
-        .withArgs(token);
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowTokenTransferFailed")
+        .withArgs(token, f.operator.address, f.payer.address, UNIT18);
       await contract.setFailAll(false);
       const after = await snapshot(f, token);
       expect(after.payer).to.equal(before.payer - UNIT18);
@@ -226,8 +236,8 @@ describe("CofferEscrow with hostile tokens", function () {
       // Nothing moved while the token fails, and a withdrawal does not lose the credit.
       expect((await snapshot(f, token)).escrow).to.equal(before.escrow);
       await expect(f.escrow.connect(f.payer).withdraw(token, f.payer.address))
-        .to.be.revertedWithCustomError(f.escrow, "SafeERC20FailedOperation")
-        .withArgs(token);
+        .to.be.revertedWithCustomError(f.escrow, "CofferEscrowTokenTransferFailed")
+        .withArgs(token, f.domain.escrow, f.payer.address, 65n * UNIT18);
       await contract.setFailAll(false);
       for (const s of [f.payer, f.payee, f.feeReceiver]) await f.escrow.connect(s).withdraw(token, s.address);
       const after = await snapshot(f, token);

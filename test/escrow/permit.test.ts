@@ -13,7 +13,7 @@ import {
   loadEscrow,
   makePayment,
   signInvoice,
-  signPayment,
+  signPaymentApproval,
   units,
   type Asset,
   type EscrowFixture,
@@ -118,7 +118,7 @@ describe("CofferEscrow permit paths", function () {
           const payment = await paymentOf(s, asset);
           const amount = units(asset, 25n);
           const permit = await permitFor(s, s.holder, amount);
-          const payerSignature = await signPayment(s.holder, payment, s.f.domain);
+          const payerSignature = await signPaymentApproval(s.holder, payment, s.f.domain, "authorize");
           const before = await s.token.balanceOf(s.holder.address);
           await s.f.escrow.connect(s.f.operator).authorizeWithPermit(payment, amount, payerSignature, permit);
           expect(await s.token.balanceOf(s.holder.address)).to.equal(before - amount);

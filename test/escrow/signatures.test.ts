@@ -4,7 +4,7 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { getInvoiceId, getPaymentId, type Invoice, type Payment } from "../../sdk/escrow";
+import { getInvoiceId, getPayerApprovalDigest, getPaymentId, type Invoice, type Payment } from "../../sdk/escrow";
 import { CofferEscrow__factory, MockERC20__factory, type CofferEscrow } from "../../typechain-types";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { signPermit } from "../mocks/permit";
@@ -15,15 +15,15 @@ import {
   loadEscrow,
   makePayment,
   signInvoice,
-  signPayment,
+  signPaymentApproval,
   units,
   type EscrowFixture,
 } from "./fixture";
 import { BOUNDARY_OFFSETS, atOffset, makeInvoice } from "./security-helpers";
 
 /**
- * Signed intents: the payer's EIP-712 signature of a payment (letting someone else authorize or charge it) and the
- * payee's signature of an invoice. Both are bound to one chain and one escrow contract through the EIP-712
+ * Signed intents: the payer's EIP-712 approval of a payment (letting the payment's operator authorize or charge it;
+ * who may submit it and for which action is in payer-approval.test.ts) and the payee's signature of an invoice. Both are bound to one chain and one escrow contract through the EIP-712
  * domain, to every field, and to a single use; the time windows they open are exclusive at their expiries.
  * The boundaries already covered by the behaviour files (authorize's pre-approval expiry, capture, dispute and
  * reclaim at the authorization expiry, refund and invoice expiries) are not repeated here.
@@ -64,7 +64,7 @@ function alteredPayments(f: EscrowFixture, payment: Payment): [string, Payment][
 }
 
 /**
- * The treasury Safe's EIP-1271 signature of `digest` (a payment or invoice id) by the owners with these keys: each
+ * The treasury Safe's EIP-1271 signature of `digest` (a payer's approval digest or an invoice id) by the owners with these keys: each
  * signs the Safe's `SafeMessage` over the digest (what the Safe's CompatibilityFallbackHandler checks), sorted by
  * owner address.
  */
@@ -88,13 +88,14 @@ describe("CofferEscrow signatures", function () {
       it("lets the operator authorize once and charge never after: the id is used", async function () {
         const f = await loadEscrow();
         const payment = await makePayment(f, asset);
-        const signature = await signPayment(f.payer, payment, f.domain);
+        const signature = await signPaymentApproval(f.payer, payment, f.domain, "authorize");
+        const chargeSignature = await signPaymentApproval(f.payer, payment, f.domain, "charge");
         const id = getPaymentId(payment, f.domain);
         await f.escrow.connect(f.operator).authorize(payment, 10n, signature);
         await expect(f.escrow.connect(f.operator).authorize(payment, 10n, signature))
           .to.be.revertedWithCustomError(f.escrow, "CofferEscrowPaymentAlreadyExists")
           .withArgs(id);
-        await expect(f.escrow.connect(f.stranger).charge(payment, 10n, 0, signature))
+        await expect(f.escrow.connect(f.operator).charge(payment, 10n, 0, chargeSignature))
           .to.be.revertedWithCustomError(f.escrow, "CofferEscrowPaymentAlreadyExists")
           .withArgs(id);
         expect((await f.escrow.getPaymentState(id)).capturable).to.equal(10n);
@@ -105,14 +106,17 @@ describe("CofferEscrow signatures", function () {
       it("reverts with CofferEscrowInvalidPayerSignature for each of the 14 fields", async function () {
         const f = await loadEscrow();
         const payment = await makePayment(f, asset);
-        const signature = await signPayment(f.payer, payment, f.domain);
+        const toHold = await signPaymentApproval(f.payer, payment, f.domain, "authorize");
+        const toCharge = await signPaymentApproval(f.payer, payment, f.domain, "charge");
         for (const [field, altered] of alteredPayments(f, payment)) {
-          await expect(f.escrow.connect(f.operator).authorize(altered, 10n, signature), field)
+          // Sent by the altered payment's operator, so that only the signature check can fail.
+          const sender = altered.operator === f.stranger.address ? f.stranger : f.operator;
+          await expect(f.escrow.connect(sender).authorize(altered, 10n, toHold), field)
             .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature")
-            .withArgs(getPaymentId(altered, f.domain), altered.payer);
-          await expect(f.escrow.connect(f.operator).charge(altered, 10n, 0, signature), field)
+            .withArgs(getPayerApprovalDigest(altered, f.domain, "authorize"), altered.payer);
+          await expect(f.escrow.connect(sender).charge(altered, 10n, 0, toCharge), field)
             .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature")
-            .withArgs(getPaymentId(altered, f.domain), altered.payer);
+            .withArgs(getPayerApprovalDigest(altered, f.domain, "charge"), altered.payer);
         }
       });
     });
@@ -121,10 +125,10 @@ describe("CofferEscrow signatures", function () {
       it("reverts with CofferEscrowInvalidPayerSignature", async function () {
         const f = await loadEscrow();
         const payment = await makePayment(f, asset);
-        const id = getPaymentId(payment, f.domain);
-        const genuine = await signPayment(f.payer, payment, f.domain);
+        const id = getPayerApprovalDigest(payment, f.domain, "authorize");
+        const genuine = await signPaymentApproval(f.payer, payment, f.domain, "authorize");
         for (const signature of [
-          await signPayment(f.operator, payment, f.domain),
+          await signPaymentApproval(f.operator, payment, f.domain, "authorize"),
           malleable(genuine),
           "0x",
           genuine.slice(0, -2),
@@ -144,10 +148,15 @@ describe("CofferEscrow signatures", function () {
       it("reverts with CofferEscrowInvalidPayerSignature", async function () {
         const f = await loadEscrow();
         const payment = await makePayment(f, asset);
-        const signature = await signPayment(f.payer, payment, { ...f.domain, chainId: SECOND_CHAIN_ID });
+        const signature = await signPaymentApproval(
+          f.payer,
+          payment,
+          { ...f.domain, chainId: SECOND_CHAIN_ID },
+          "authorize",
+        );
         await expect(f.escrow.connect(f.operator).authorize(payment, 1n, signature))
           .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature")
-          .withArgs(getPaymentId(payment, f.domain), f.payer.address);
+          .withArgs(getPayerApprovalDigest(payment, f.domain, "authorize"), f.payer.address);
       });
     });
 
@@ -158,16 +167,16 @@ describe("CofferEscrow signatures", function () {
         const secondDomain = { chainId: f.domain.chainId, escrow: await second.getAddress() };
         await f.usdc.connect(f.payer).approve(secondDomain.escrow, ethers.MaxUint256);
         const payment = await makePayment(f, asset);
-        const signature = await signPayment(f.payer, payment, f.domain);
+        const signature = await signPaymentApproval(f.payer, payment, f.domain, "authorize");
+        const chargeSignature = await signPaymentApproval(f.payer, payment, f.domain, "charge");
         expect(await second.getPaymentId(payment)).to.equal(getPaymentId(payment, secondDomain));
         expect(await second.getPaymentId(payment)).to.not.equal(await f.escrow.getPaymentId(payment));
         await expect(second.connect(f.operator).authorize(payment, 1n, signature))
           .to.be.revertedWithCustomError(second, "CofferEscrowInvalidPayerSignature")
-          .withArgs(getPaymentId(payment, secondDomain), f.payer.address);
-        await expect(second.connect(f.operator).charge(payment, 1n, 0, signature)).to.be.revertedWithCustomError(
-          second,
-          "CofferEscrowInvalidPayerSignature",
-        );
+          .withArgs(getPayerApprovalDigest(payment, secondDomain, "authorize"), f.payer.address);
+        await expect(second.connect(f.operator).charge(payment, 1n, 0, chargeSignature))
+          .to.be.revertedWithCustomError(second, "CofferEscrowInvalidPayerSignature")
+          .withArgs(getPayerApprovalDigest(payment, secondDomain, "charge"), f.payer.address);
         await expect(f.escrow.connect(f.operator).authorize(payment, 1n, signature)).to.emit(
           f.escrow,
           "PaymentAuthorized",
@@ -272,15 +281,16 @@ describe("CofferEscrow signatures", function () {
         data: f.usdc.interface.encodeFunctionData("approve", [f.domain.escrow, ethers.MaxUint256]),
       });
       const payment = await makePayment(f, asset, { payer: safe });
-      const id = getPaymentId(payment, f.domain);
-      const otherChain = safeSignature(safe, SECOND_CHAIN_ID, id, twoOwners());
+      const digest = getPayerApprovalDigest(payment, f.domain, "authorize");
+      expect(await f.escrow.getPayerApprovalDigest(payment, false)).to.equal(digest);
+      const otherChain = safeSignature(safe, SECOND_CHAIN_ID, digest, twoOwners());
       await expect(f.escrow.connect(f.operator).authorize(payment, units(asset, 20n), otherChain))
         .to.be.revertedWithCustomError(f.escrow, "CofferEscrowInvalidPayerSignature")
-        .withArgs(id, safe);
+        .withArgs(digest, safe);
       const before = await f.usdc.balanceOf(safe);
       await f.escrow
         .connect(f.operator)
-        .authorize(payment, units(asset, 20n), safeSignature(safe, f.domain.chainId, id, twoOwners()));
+        .authorize(payment, units(asset, 20n), safeSignature(safe, f.domain.chainId, digest, twoOwners()));
       expect(await f.usdc.balanceOf(safe)).to.equal(before - units(asset, 20n));
     });
   });
@@ -336,17 +346,17 @@ describe("CofferEscrow signatures", function () {
       const domainThere = { chainId: SECOND_CHAIN_ID, escrow: escrowAddress };
       expect(await escrow.getPaymentId(payment)).to.equal(getPaymentId(payment, domainThere));
 
-      const signedHere = await signPayment(f.payer, payment, domainHere);
+      const signedHere = await signPaymentApproval(f.payer, payment, domainHere, "authorize");
       await expect(escrow.connect(operator).authorize(payment, 1n, signedHere))
         .to.be.revertedWithCustomError(escrow, "CofferEscrowInvalidPayerSignature")
-        .withArgs(getPaymentId(payment, domainThere), f.payer.address);
+        .withArgs(getPayerApprovalDigest(payment, domainThere, "authorize"), f.payer.address);
       const invoice: Invoice = { ...(await makeInvoice(f, asset)), token: await usdc.getAddress(), expiry: now + HOUR };
       const invoiceHere = await signInvoice(f.payee, invoice, domainHere);
       await expect(escrow.connect(payer).payInvoice(invoice, invoiceHere))
         .to.be.revertedWithCustomError(escrow, "CofferEscrowInvalidInvoiceSignature")
         .withArgs(getInvoiceId(invoice, domainThere), f.payee.address);
 
-      const signedThere = await signPayment(payer, payment, domainThere);
+      const signedThere = await signPaymentApproval(payer, payment, domainThere, "authorize");
       await mined(escrow.connect(operator).authorize(payment, 7n, signedThere));
       expect((await escrow.getPaymentState(getPaymentId(payment, domainThere))).capturable).to.equal(7n);
       await mined(escrow.connect(payer).payInvoice(invoice, await signInvoice(payee, invoice, domainThere)));
@@ -374,7 +384,7 @@ describe("CofferEscrow signatures", function () {
       it(`a signed authorization by the operator ${accepted ? "goes through" : "reverts with CofferEscrowExpired"} at the pre-approval expiry ${atOffset(offset)}`, async function () {
         const f = await loadEscrow();
         const payment = await makePayment(f, asset);
-        const signature = await signPayment(f.payer, payment, f.domain);
+        const signature = await signPaymentApproval(f.payer, payment, f.domain, "authorize");
         await time.setNextBlockTimestamp(payment.preApprovalExpiry + offset);
         const tx = f.escrow.connect(f.operator).authorize(payment, 1n, signature);
         if (accepted) await expect(tx).to.emit(f.escrow, "PaymentAuthorized");

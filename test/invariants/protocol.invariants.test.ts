@@ -408,7 +408,8 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
           (await w.escrow.connect(w.operator).capture(p.payment, amount, Number(FEE_BPS))).wait(),
         );
         if (ok) {
-          const fee = (amount * FEE_BPS) / 10_000n;
+          // The fee on what was held minus the fee on what stays held (CofferEscrow.capture).
+          const fee = (p.capturable * FEE_BPS) / 10_000n - ((p.capturable - amount) * FEE_BPS) / 10_000n;
           p.capturable -= amount;
           p.refundable += amount;
           p.captured += amount;

@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { escrowTypedDataDomain, getInvoiceId, getPaymentId, signPayment } from "../../sdk/escrow";
+import {
+  PAYER_APPROVAL_TYPES,
+  escrowTypedDataDomain,
+  getInvoiceId,
+  getPayerApprovalDigest,
+  getPaymentId,
+  signPaymentApproval,
+  type PayerAction,
+} from "../../sdk/escrow";
 import { ASSETS, loadEscrow, makePayment } from "../escrow/fixture";
 import { makeInvoice } from "../escrow/security-helpers";
 
@@ -46,10 +54,33 @@ describe("sdk: the escrow's EIP-712 domain and digests", function () {
         const reported = await reportedDomain(f);
         const fromReported = { chainId: BigInt(reported.chainId!), escrow: String(reported.verifyingContract) };
         expect(getPaymentId(payment, fromReported)).to.equal(sdkId);
-        // A signature the SDK makes recovers to the payer over the contract's digest.
-        const signature = await signPayment(f.payer, payment, f.domain);
-        expect(ethers.recoverAddress(sdkId, signature)).to.equal(f.payer.address);
       });
+
+      for (const action of ["authorize", "charge"] as const satisfies readonly PayerAction[]) {
+        it(`the SDK's ${action} approval digest equals getPayerApprovalDigest and the digest under eip712Domain()`, async function () {
+          const f = await loadEscrow();
+          const payment = await makePayment(f, asset);
+          const sdkDigest = getPayerApprovalDigest(payment, f.domain, action);
+          expect(await f.escrow.getPayerApprovalDigest(payment, action === "charge")).to.equal(sdkDigest);
+          // A wallet given the domain the contract reports and the SDK's types computes the same digest.
+          const reported = await reportedDomain(f);
+          expect(ethers.TypedDataEncoder.hash(reported, PAYER_APPROVAL_TYPES[action], { payment })).to.equal(sdkDigest);
+          // The primary type names the action, and its typehash is the contract's constant.
+          const primary = action === "charge" ? "ChargePayment" : "AuthorizePayment";
+          expect(ethers.TypedDataEncoder.from(PAYER_APPROVAL_TYPES[action]).primaryType).to.equal(primary);
+          const typehash = ethers.id(ethers.TypedDataEncoder.from(PAYER_APPROVAL_TYPES[action]).encodeType(primary));
+          expect(
+            await (action === "charge" ? f.escrow.CHARGE_PAYMENT_TYPEHASH() : f.escrow.AUTHORIZE_PAYMENT_TYPEHASH()),
+          ).to.equal(typehash);
+          // The digest differs from the payment id and from the other action's.
+          const other = action === "charge" ? "authorize" : "charge";
+          expect(sdkDigest).to.not.equal(getPaymentId(payment, f.domain));
+          expect(sdkDigest).to.not.equal(getPayerApprovalDigest(payment, f.domain, other));
+          // A signature the SDK makes recovers to the payer over the contract's digest.
+          const signature = await signPaymentApproval(f.payer, payment, f.domain, action);
+          expect(ethers.recoverAddress(sdkDigest, signature)).to.equal(f.payer.address);
+        });
+      }
 
       it("the SDK's invoice id equals the contract's getInvoiceId", async function () {
         const f = await loadEscrow();

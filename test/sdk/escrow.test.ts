@@ -75,7 +75,12 @@ describe("sdk: escrow actions against a local chain", function () {
 
   it("charges with the payer's signature sent by the operator", async function () {
     const payment = await newPayment();
-    const payerSignature = await escrow.signPayment(wallet(5), payment, await escrow.domainOf(operator));
+    const payerSignature = await escrow.signPaymentApproval(
+      wallet(5),
+      payment,
+      await escrow.domainOf(operator),
+      "charge",
+    );
     const result = await escrow.charge(operator, payment, 10_000_000n, 0, { payerSignature });
     expect(result.events.map((event) => event.name)).to.include("PaymentCharged");
   });
