@@ -150,7 +150,9 @@ export async function checkIndexerAgainstChain(
   }
 
   // The treasury Safe's module settings (pause and queue delay) as indexed, against getSafeSettings.
-  const treasury = CofferTreasuryModule__factory.connect(result.contracts["CofferTreasuryModule"]!, provider);
+  const moduleAddress = result.contracts["CofferTreasuryModule"];
+  if (moduleAddress === undefined) throw new Error("The scenario's result names no CofferTreasuryModule");
+  const treasury = CofferTreasuryModule__factory.connect(moduleAddress, provider);
   const settings = await treasury.getSafeSettings(result.treasurySafe);
   const policy = await client.query(
     "treasury settings",
