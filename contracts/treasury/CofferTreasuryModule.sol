@@ -292,7 +292,8 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
 
     /**
      * @notice When a queued transfer can be executed under the Safe's current delay (whether it is still queued
-     * or not): from max(eta, queuedAt + delay), until that time + EXECUTION_WINDOW.
+     * or not): from max(eta, queuedAt + delay), until that time + EXECUTION_WINDOW. Reverts with
+     * CofferTreasuryNoDelay while the Safe has set no delay.
      * @param queued The transfer, as emitted when it was queued.
      * @return earliest Earliest execution time, unix seconds.
      * @return deadline First time it can no longer be executed, unix seconds.
