@@ -390,6 +390,22 @@ export const budget = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.operator, table.token] }) }),
 );
 
+/** The most an operator may queue of a token per period (`setQueueLimit`), and what it queued in all. */
+export const queueLimit = onchainTable(
+  "queue_limit",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    safe: t.hex().notNull(),
+    operator: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    period: t.integer().notNull(),
+    /** Everything the operator queued of the token, cancelled transfers included (they stay counted). */
+    totalQueued: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.operator, table.token] }) }),
+);
+
 export const budgetSpend = onchainTable(
   "budget_spend",
   (t) => ({
@@ -423,6 +439,7 @@ export const queuedTransfer = onchainTable(
     /** Queued, Executed, Cancelled (as `getQueuedStatus`). */
     status: t.text().notNull(),
     executor: t.hex(),
+    /** When it was queued (the struct's `queuedAt`); it executes from max(eta, queuedAt + the Safe's delay). */
     queuedAt: t.bigint().notNull(),
     closedAt: t.bigint(),
   }),
@@ -450,7 +467,10 @@ export const treasuryPolicy = onchainTable(
   "treasury_policy",
   (t) => ({
     chainId: t.integer().notNull(),
-    /** `settings`, `operator:<address>`, `recipient:<operator>:<recipient>`, `sweep:<token>`. */
+    /**
+     * `settings` ({paused, delay}: `PausedSet` and `QueueDelaySet`), `operator:<address>`,
+     * `operatorPaused:<address>`, `recipient:<operator>:<recipient>`, `sweep:<token>`.
+     */
     key: t.text().notNull(),
     safe: t.hex().notNull(),
     value: t.json().notNull(),

@@ -23,8 +23,15 @@ export const policy = {
     call(client, client.treasury.interface.encodeFunctionData("setRecipient", [operator, recipient, allowed])),
   setBudget: (client: CofferClient, operator: string, token: string, amount: bigint, period: number) =>
     call(client, client.treasury.interface.encodeFunctionData("setBudget", [operator, token, amount, period])),
-  setSafeSettings: (client: CofferClient, paused: boolean, delay: number) =>
-    call(client, client.treasury.interface.encodeFunctionData("setSafeSettings", [paused, delay])),
+  /** The most `operator` may queue of `token` per `period` seconds (nothing until set; cancelling gives nothing back). */
+  setQueueLimit: (client: CofferClient, operator: string, token: string, amount: bigint, period: number) =>
+    call(client, client.treasury.interface.encodeFunctionData("setQueueLimit", [operator, token, amount, period])),
+  /** The queue delay in seconds, within [MIN_QUEUE_DELAY, MAX_QUEUE_DELAY] (nothing can be queued until set). */
+  setQueueDelay: (client: CofferClient, delay: number) =>
+    call(client, client.treasury.interface.encodeFunctionData("setQueueDelay", [delay])),
+  /** Pauses or unpauses everything for the Safe; the queue delay stays as it is. */
+  setPaused: (client: CofferClient, paused: boolean) =>
+    call(client, client.treasury.interface.encodeFunctionData("setPaused", [paused])),
   setSweepRule: (client: CofferClient, token: string, cold: string, cap: bigint) =>
     call(client, client.treasury.interface.encodeFunctionData("setSweepRule", [token, cold, cap])),
   cancelQueued: (client: CofferClient, transfer: QueuedTransfer) =>
@@ -60,6 +67,28 @@ export async function queueTransfer(
   if (event === undefined) throw new Error(`No TransferQueued event in ${result.hash}`);
   const transfer = event.args["transfer"] as ethers.Result;
   return { ...result, transferId: event.args["transferId"] as string, transfer: transfer.toObject() as QueuedTransfer };
+}
+
+/** Bounds of the queue delay a Safe may set, in seconds. */
+export const MIN_QUEUE_DELAY = 3_600;
+export const MAX_QUEUE_DELAY = 30 * 86_400;
+
+/** An operator's queue limit of a token: the limit, what was queued in its current period, and what is left. */
+export async function getQueueLimit(client: CofferClient, safe: string, operator: string, token: string) {
+  const [limit, remaining] = await client.treasury.getQueueLimit(safe, operator, token);
+  return { amount: limit.amount, period: Number(limit.period), remaining };
+}
+
+/**
+ * When a queued transfer can be executed under the Safe's current delay: from max(eta, queuedAt + delay) until
+ * `deadline` (exclusive), unix seconds. A delay raised after queueing pushes both back.
+ */
+export async function getExecutionWindow(
+  client: CofferClient,
+  transfer: QueuedTransfer,
+): Promise<{ earliest: bigint; deadline: bigint }> {
+  const [earliest, deadline] = await client.treasury.getExecutionWindow(transfer);
+  return { earliest, deadline };
 }
 
 /** Executes a queued transfer after its delay (anyone). */

@@ -34,7 +34,15 @@ export async function measureTreasury(
   await asSafe(
     module.interface.encodeFunctionData("setBudget", [operator!.address, tokenAddress, 10_000n * unit, 30 * 86_400]),
   );
-  await asSafe(module.interface.encodeFunctionData("setSafeSettings", [false, 2 * 86_400]));
+  await asSafe(module.interface.encodeFunctionData("setQueueDelay", [2 * 86_400]));
+  await asSafe(
+    module.interface.encodeFunctionData("setQueueLimit", [
+      operator!.address,
+      tokenAddress,
+      50_000n * unit,
+      30 * 86_400,
+    ]),
+  );
   await asSafe(module.interface.encodeFunctionData("setSweepRule", [tokenAddress, cold!.address, 50_000n * unit]));
 
   const figures: Measurements = {};

@@ -7,12 +7,12 @@ pragma solidity 0.8.30;
  */
 interface ICofferTreasuryModule {
     /**
-     * @notice What an operator may spend of one token from one Safe.
+     * @notice What an operator may spend (a budget) or queue (a queue limit) of one token from one Safe.
      * @dev One slot. Periods lie on a fixed grid from the unix epoch: period `k` covers
      * `[k * period, (k + 1) * period)`; `spent` counts the period `periodIndex` only.
      */
     struct Budget {
-        /// @notice Most that may be spent per period, in token units (0: no budget).
+        /// @notice Most that may be spent (or queued) per period, in token units (0: nothing).
         uint96 amount;
         /// @notice Spent in period `periodIndex`, in token units.
         uint96 spent;
@@ -36,7 +36,8 @@ interface ICofferTreasuryModule {
     struct SafeSettings {
         /// @notice Everything stopped: budget transfers, queued executions and sweeps.
         bool paused;
-        /// @notice Seconds between queueing a transfer and its earliest execution.
+        /// @notice Seconds between queueing a transfer and its earliest execution (0: never set, nothing can be
+        /// queued; once set, between MIN_QUEUE_DELAY and MAX_QUEUE_DELAY).
         uint32 delay;
     }
 
@@ -55,7 +56,10 @@ interface ICofferTreasuryModule {
         uint96 amount;
         /// @notice The operator who queued it.
         address operator;
-        /// @notice Earliest execution time, unix seconds.
+        /// @notice When it was queued, unix seconds.
+        uint48 queuedAt;
+        /// @notice Earliest execution time when queued (`queuedAt` + the delay then), unix seconds. A delay raised
+        /// since pushes it back to `queuedAt` + the current delay; a delay lowered never brings it forward.
         uint48 eta;
         /// @notice Makes identical transfers distinct (a module-wide counter).
         uint256 nonce;
@@ -136,12 +140,35 @@ interface ICofferTreasuryModule {
     );
 
     /**
-     * @notice The Safe paused or unpaused the whole module for itself, or changed the queue delay.
+     * @notice The Safe set an operator's queue limit for a token: the most it may queue per period.
      * @param safe The Safe.
-     * @param paused Whether everything is stopped.
-     * @param delay Queue delay, seconds.
+     * @param operator The operator.
+     * @param token The token, address(0) for ETH.
+     * @param amount Most that may be queued per period, in token units (0: nothing).
+     * @param period Period length, seconds.
      */
-    event SafeSettingsSet(address indexed safe, bool paused, uint32 delay);
+    event QueueLimitSet(
+        address indexed safe,
+        address indexed operator,
+        address indexed token,
+        uint96 amount,
+        uint32 period
+    );
+
+    /**
+     * @notice The Safe paused or unpaused the whole module for itself.
+     * @param safe The Safe.
+     * @param paused Whether budget transfers, queueing, queued executions and sweeps are stopped.
+     */
+    event PausedSet(address indexed safe, bool paused);
+
+    /**
+     * @notice The Safe set its queue delay.
+     * @param safe The Safe.
+     * @param delay Seconds between queueing a transfer and its earliest execution, within
+     * [MIN_QUEUE_DELAY, MAX_QUEUE_DELAY].
+     */
+    event QueueDelaySet(address indexed safe, uint32 delay);
 
     /**
      * @notice An operator queued a transfer.
@@ -212,14 +239,27 @@ interface ICofferTreasuryModule {
     error CofferTreasuryTransferFailed(address safe, address token, address to, uint256 amount, bytes returnData);
     /// @notice The transfer is not waiting in the queue (never queued, executed or cancelled).
     error CofferTreasuryNotQueued(bytes32 transferId, QueuedStatus status);
-    /// @notice The queued transfer's delay has not passed (`eta` is its earliest execution time).
-    error CofferTreasuryTooEarly(bytes32 transferId, uint256 eta, uint256 timestamp);
-    /// @notice The queued transfer was not executed within its execution window.
+    /// @notice The queued transfer's delay has not passed (`earliest`: max(eta, queuedAt + the current delay)).
+    error CofferTreasuryTooEarly(bytes32 transferId, uint256 earliest, uint256 timestamp);
+    /// @notice The queued transfer was not executed within its execution window (`deadline`: earliest +
+    /// EXECUTION_WINDOW).
     error CofferTreasuryExpired(bytes32 transferId, uint256 deadline, uint256 timestamp);
     /// @notice Only the Safe that pays a queued transfer may cancel it.
     error CofferTreasuryNotTheSafe(bytes32 transferId, address caller);
     /// @notice Nothing exceeds the cap, or no rule is set.
     error CofferTreasuryNothingToSweep(address safe, address token);
+    /// @notice The transfer exceeds what is left of the operator's queue limit this period.
+    error CofferTreasuryQueueLimitExceeded(
+        address safe,
+        address operator,
+        address token,
+        uint256 amount,
+        uint256 remaining
+    );
+    /// @notice The Safe has set no queue delay, so nothing can be queued or executed from the queue.
+    error CofferTreasuryNoDelay(address safe);
+    /// @notice A queue delay outside [min, max] seconds.
+    error CofferTreasuryInvalidDelay(uint256 delay, uint256 min, uint256 max);
     /// @notice The zero address was given where an account is needed.
     error CofferTreasuryZeroAddress();
 }

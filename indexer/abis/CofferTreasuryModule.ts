@@ -21,8 +21,22 @@ export const CofferTreasuryModuleAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "delay", type: "uint256" },
+      { internalType: "uint256", name: "min", type: "uint256" },
+      { internalType: "uint256", name: "max", type: "uint256" },
+    ],
+    name: "CofferTreasuryInvalidDelay",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "value", type: "uint256" }],
     name: "CofferTreasuryInvalidValue",
+    type: "error",
+  },
+  {
+    inputs: [{ internalType: "address", name: "safe", type: "address" }],
+    name: "CofferTreasuryNoDelay",
     type: "error",
   },
   {
@@ -70,6 +84,17 @@ export const CofferTreasuryModuleAbi = [
     inputs: [
       { internalType: "address", name: "safe", type: "address" },
       { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "remaining", type: "uint256" },
+    ],
+    name: "CofferTreasuryQueueLimitExceeded",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "safe", type: "address" },
+      { internalType: "address", name: "operator", type: "address" },
       { internalType: "address", name: "recipient", type: "address" },
     ],
     name: "CofferTreasuryRecipientNotAllowed",
@@ -78,7 +103,7 @@ export const CofferTreasuryModuleAbi = [
   {
     inputs: [
       { internalType: "bytes32", name: "transferId", type: "bytes32" },
-      { internalType: "uint256", name: "eta", type: "uint256" },
+      { internalType: "uint256", name: "earliest", type: "uint256" },
       { internalType: "uint256", name: "timestamp", type: "uint256" },
     ],
     name: "CofferTreasuryTooEarly",
@@ -152,21 +177,41 @@ export const CofferTreasuryModuleAbi = [
     anonymous: false,
     inputs: [
       { indexed: true, internalType: "address", name: "safe", type: "address" },
-      { indexed: true, internalType: "address", name: "operator", type: "address" },
-      { indexed: true, internalType: "address", name: "recipient", type: "address" },
-      { indexed: false, internalType: "bool", name: "allowed", type: "bool" },
+      { indexed: false, internalType: "bool", name: "paused", type: "bool" },
     ],
-    name: "RecipientSet",
+    name: "PausedSet",
     type: "event",
   },
   {
     anonymous: false,
     inputs: [
       { indexed: true, internalType: "address", name: "safe", type: "address" },
-      { indexed: false, internalType: "bool", name: "paused", type: "bool" },
       { indexed: false, internalType: "uint32", name: "delay", type: "uint32" },
     ],
-    name: "SafeSettingsSet",
+    name: "QueueDelaySet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "safe", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: true, internalType: "address", name: "token", type: "address" },
+      { indexed: false, internalType: "uint96", name: "amount", type: "uint96" },
+      { indexed: false, internalType: "uint32", name: "period", type: "uint32" },
+    ],
+    name: "QueueLimitSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "safe", type: "address" },
+      { indexed: true, internalType: "address", name: "operator", type: "address" },
+      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "bool", name: "allowed", type: "bool" },
+    ],
+    name: "RecipientSet",
     type: "event",
   },
   {
@@ -223,6 +268,7 @@ export const CofferTreasuryModuleAbi = [
           { internalType: "address", name: "to", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "address", name: "operator", type: "address" },
+          { internalType: "uint48", name: "queuedAt", type: "uint48" },
           { internalType: "uint48", name: "eta", type: "uint48" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
         ],
@@ -244,6 +290,20 @@ export const CofferTreasuryModuleAbi = [
   },
   {
     inputs: [],
+    name: "MAX_QUEUE_DELAY",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MIN_QUEUE_DELAY",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "NATIVE_TOKEN",
     outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
@@ -258,6 +318,7 @@ export const CofferTreasuryModuleAbi = [
           { internalType: "address", name: "to", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "address", name: "operator", type: "address" },
+          { internalType: "uint48", name: "queuedAt", type: "uint48" },
           { internalType: "uint48", name: "eta", type: "uint48" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
         ],
@@ -280,6 +341,7 @@ export const CofferTreasuryModuleAbi = [
           { internalType: "address", name: "to", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "address", name: "operator", type: "address" },
+          { internalType: "uint48", name: "queuedAt", type: "uint48" },
           { internalType: "uint48", name: "eta", type: "uint48" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
         ],
@@ -319,6 +381,32 @@ export const CofferTreasuryModuleAbi = [
   },
   {
     inputs: [
+      {
+        components: [
+          { internalType: "address", name: "safe", type: "address" },
+          { internalType: "address", name: "token", type: "address" },
+          { internalType: "address", name: "to", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "address", name: "operator", type: "address" },
+          { internalType: "uint48", name: "queuedAt", type: "uint48" },
+          { internalType: "uint48", name: "eta", type: "uint48" },
+          { internalType: "uint256", name: "nonce", type: "uint256" },
+        ],
+        internalType: "struct ICofferTreasuryModule.QueuedTransfer",
+        name: "queued",
+        type: "tuple",
+      },
+    ],
+    name: "getExecutionWindow",
+    outputs: [
+      { internalType: "uint256", name: "earliest", type: "uint256" },
+      { internalType: "uint256", name: "deadline", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "safe", type: "address" },
       { internalType: "address", name: "operator", type: "address" },
     ],
@@ -334,6 +422,30 @@ export const CofferTreasuryModuleAbi = [
         name: "",
         type: "tuple",
       },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "safe", type: "address" },
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "getQueueLimit",
+    outputs: [
+      {
+        components: [
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint96", name: "spent", type: "uint96" },
+          { internalType: "uint32", name: "period", type: "uint32" },
+          { internalType: "uint32", name: "periodIndex", type: "uint32" },
+        ],
+        internalType: "struct ICofferTreasuryModule.Budget",
+        name: "limit",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "remaining", type: "uint256" },
     ],
     stateMutability: "view",
     type: "function",
@@ -391,6 +503,7 @@ export const CofferTreasuryModuleAbi = [
           { internalType: "address", name: "to", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "address", name: "operator", type: "address" },
+          { internalType: "uint48", name: "queuedAt", type: "uint48" },
           { internalType: "uint48", name: "eta", type: "uint48" },
           { internalType: "uint256", name: "nonce", type: "uint256" },
         ],
@@ -461,22 +574,38 @@ export const CofferTreasuryModuleAbi = [
     type: "function",
   },
   {
-    inputs: [
-      { internalType: "address", name: "operator", type: "address" },
-      { internalType: "address", name: "recipient", type: "address" },
-      { internalType: "bool", name: "allowed", type: "bool" },
-    ],
-    name: "setRecipient",
+    inputs: [{ internalType: "bool", name: "paused", type: "bool" }],
+    name: "setPaused",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint32", name: "delay", type: "uint32" }],
+    name: "setQueueDelay",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
   },
   {
     inputs: [
-      { internalType: "bool", name: "paused", type: "bool" },
-      { internalType: "uint32", name: "delay", type: "uint32" },
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint96", name: "amount", type: "uint96" },
+      { internalType: "uint32", name: "period", type: "uint32" },
     ],
-    name: "setSafeSettings",
+    name: "setQueueLimit",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "operator", type: "address" },
+      { internalType: "address", name: "recipient", type: "address" },
+      { internalType: "bool", name: "allowed", type: "bool" },
+    ],
+    name: "setRecipient",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",

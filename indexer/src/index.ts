@@ -16,6 +16,7 @@ import {
   payment,
   paymentStep,
   plan,
+  queueLimit,
   queuedTransfer,
   safeExecution,
   safeState,
@@ -866,11 +867,32 @@ ponder.on("CofferTreasuryModule:RecipientSet", async ({ event, context }) => {
   await setPolicy(context, event, lc(event.args.safe), key, { allowed: event.args.allowed });
 });
 
-ponder.on("CofferTreasuryModule:SafeSettingsSet", async ({ event, context }) => {
-  await setPolicy(context, event, lc(event.args.safe), "settings", {
-    paused: event.args.paused,
-    delay: event.args.delay,
-  });
+/** Merges one field into a Safe's `settings` policy ({paused, delay}; a field never set is false / 0). */
+async function setSetting(context: Context, event: EventMeta, safe: Hex, field: "paused" | "delay", value: unknown) {
+  const row = await context.db.find(treasuryPolicy, { chainId: context.chain.id, safe, key: "settings" });
+  const previous = (row?.value ?? { paused: false, delay: 0 }) as Record<string, unknown>;
+  await setPolicy(context, event, safe, "settings", { ...previous, [field]: value });
+}
+
+ponder.on("CofferTreasuryModule:PausedSet", async ({ event, context }) => {
+  await setSetting(context, event, lc(event.args.safe), "paused", event.args.paused);
+});
+
+ponder.on("CofferTreasuryModule:QueueDelaySet", async ({ event, context }) => {
+  await setSetting(context, event, lc(event.args.safe), "delay", event.args.delay);
+});
+
+ponder.on("CofferTreasuryModule:QueueLimitSet", async ({ event, context }) => {
+  const key = {
+    chainId: context.chain.id,
+    safe: lc(event.args.safe),
+    operator: lc(event.args.operator),
+    token: lc(event.args.token),
+  };
+  await context.db
+    .insert(queueLimit)
+    .values({ ...key, amount: event.args.amount, period: event.args.period, totalQueued: 0n })
+    .onConflictDoUpdate({ amount: event.args.amount, period: event.args.period });
 });
 
 ponder.on("CofferTreasuryModule:SweepRuleSet", async ({ event, context }) => {
@@ -949,10 +971,14 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
     nonce: t.nonce,
     status: "Queued",
     executor: null,
-    queuedAt: event.block.timestamp,
+    queuedAt: BigInt(t.queuedAt),
     closedAt: null,
   };
   await context.db.insert(queuedTransfer).values(row);
+  const limitKey = { chainId: context.chain.id, safe: row.safe, operator: row.operator, token: row.token };
+  const limit = await context.db.find(queueLimit, limitKey);
+  if (limit !== null)
+    await context.db.update(queueLimit, limitKey).set({ totalQueued: limit.totalQueued + row.amount });
   await record(context, event, "transfer_queued", [
     { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
     { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },

@@ -5,7 +5,12 @@
 import { ethers } from "ethers";
 import { z } from "zod";
 import { createIndexerClient, type IndexerClient } from "../../sdk/indexer";
-import { CofferEscrow__factory, CofferSubscriptions__factory, MockERC20__factory } from "../../typechain-types";
+import {
+  CofferEscrow__factory,
+  CofferSubscriptions__factory,
+  CofferTreasuryModule__factory,
+  MockERC20__factory,
+} from "../../typechain-types";
 import type { ScenarioResult } from "./scenario";
 
 /** A GraphQL query worth trying on the demo's data. */
@@ -63,8 +68,8 @@ export interface CheckReport {
 
 /**
  * Compares the indexer with the chain after the scenario: every story account's token balances, every payment's
- * state, every invoice, every subscription (state and charge counts), the indexer's reconciliation report, and
- * that each example query answers rows.
+ * state, every invoice, every subscription (state and charge counts), the treasury Safe's module settings, the
+ * indexer's reconciliation report, and that each example query answers rows.
  */
 export async function checkIndexerAgainstChain(
   indexerUrl: string,
@@ -143,6 +148,28 @@ export async function checkIndexerAgainstChain(
     );
     same(`subscription ${name} failed charges`, indexed.chargeHistory.filter((c) => !c.success).length, failed.length);
   }
+
+  // The treasury Safe's module settings (pause and queue delay) as indexed, against getSafeSettings.
+  const moduleAddress = result.contracts["CofferTreasuryModule"];
+  if (moduleAddress === undefined) throw new Error("The scenario's result names no CofferTreasuryModule");
+  const treasury = CofferTreasuryModule__factory.connect(moduleAddress, provider);
+  const settings = await treasury.getSafeSettings(result.treasurySafe);
+  const policy = await client.query(
+    "treasury settings",
+    `{ treasuryPolicys(where: { chainId: ${chainId}, safe: "${result.treasurySafe.toLowerCase()}", key: "settings" }) ` +
+      `{ items { value } } }`,
+    {},
+    z.object({
+      treasuryPolicys: z.object({
+        items: z.array(
+          z.object({ value: z.object({ paused: z.boolean(), delay: z.union([z.number(), z.string()]) }) }),
+        ),
+      }),
+    }),
+  );
+  const indexedSettings = policy.treasuryPolicys.items[0]?.value;
+  same("treasury Safe paused", indexedSettings?.paused ?? false, settings.paused);
+  same("treasury Safe queue delay", indexedSettings?.delay ?? 0, settings.delay);
 
   // The indexer's own reconciliation: every indexed balance against balanceOf at the indexed block.
   const reconciliation = await client.reconciliation(chainId);

@@ -142,6 +142,8 @@ export interface ScenarioResult {
 export const SCENARIO_DAY_ONE = 1_898_812_800;
 const HOUR = 3_600;
 const DAY = 86_400;
+/** The treasury Safe's queue delay: a day for its signers to see and cancel a queued transfer. */
+export const TREASURY_QUEUE_DELAY = DAY;
 
 const usdc = (amount: string): bigint => ethers.parseUnits(amount, 6);
 const dai = (amount: string): bigint => ethers.parseUnits(amount, 18);
@@ -252,14 +254,21 @@ async function play(
     const keeperClient = await client("keeper");
     const enable = await treasury.policy.enableModule(keeperClient, safeAddress);
     const sweepRule = await treasury.policy.setSweepRule(keeperClient, tokens.TestUSDC, accounts.coldWallet, sweepCap);
+    // A day's delay before any queued transfer can leave, so that the signers can cancel it. The shop has no
+    // operators: no queue limit is set, and so nobody can queue (the module's default).
+    const queueDelay = await treasury.policy.setQueueDelay(keeperClient, TREASURY_QUEUE_DELAY);
     const safe = signer1.safeContract(safeAddress);
     const moduleEnabled = (await safe.getFunction("isModuleEnabled")(
       contractAddress("CofferTreasuryModule"),
     )) as boolean;
-    policy = await approveWithTwoSigners({ kind: "batch", calls: moduleEnabled ? [sweepRule] : [enable, sweepRule] });
+    policy = await approveWithTwoSigners({
+      kind: "batch",
+      calls: moduleEnabled ? [sweepRule, queueDelay] : [enable, sweepRule, queueDelay],
+    });
     step(
       `Treasury signers 1 and 2 approve the Safe's policy: treasury module enabled, ` +
-        `${show(tokens.TestUSDC, sweepCap)} kept hot, the rest swept to cold storage (Safe tx ${short(policy.safeTxHash)})`,
+        `${show(tokens.TestUSDC, sweepCap)} kept hot, the rest swept to cold storage, ` +
+        `a ${TREASURY_QUEUE_DELAY / HOUR}-hour delay on queued transfers (Safe tx ${short(policy.safeTxHash)})`,
     );
 
     // ─── 08:40: the revenue split, controlled by the treasury Safe ───────────────────────────────────────

@@ -24,10 +24,11 @@ import {
 import { parseAddress, UsageError, type CliIo } from "./io";
 
 /**
- * The queued-transfer file (`coffer-queued-transfer/1`), written by `coffer treasury queue` and read by
- * `execute` and `status`: the module's `QueuedTransfer` struct (integers as decimal strings) and its id.
+ * The queued-transfer file (`coffer-queued-transfer/2`), written by `coffer treasury queue` and read by
+ * `execute` and `status`: the module's `QueuedTransfer` struct (integers as decimal strings) and its id. Version 2
+ * added `queuedAt`.
  */
-export const QUEUED_FORMAT = "coffer-queued-transfer/1";
+export const QUEUED_FORMAT = "coffer-queued-transfer/2";
 
 const address = z.string().refine((value) => ethers.isAddress(value), "not an address");
 const uint = z.string().regex(/^(0|[1-9][0-9]*)$/, "not a whole number");
@@ -42,6 +43,7 @@ const queuedFileSchema = z.object({
     to: address,
     amount: uint,
     operator: address,
+    queuedAt: uint,
     eta: uint,
     nonce: uint,
   }),
@@ -74,6 +76,7 @@ async function readQueued(session: Session, file: string) {
     to: ethers.getAddress(t.to),
     amount: BigInt(t.amount),
     operator: ethers.getAddress(t.operator),
+    queuedAt: BigInt(t.queuedAt),
     eta: BigInt(t.eta),
     nonce: BigInt(t.nonce),
   };
@@ -83,6 +86,82 @@ async function readQueued(session: Session, file: string) {
 }
 
 const QUEUED_STATUS = ["unknown", "queued", "executed", "cancelled"] as const;
+
+/** A whole number of seconds from a CLI option. */
+function parseSeconds(value: string, what: string): number {
+  if (!/^(0|[1-9][0-9]*)$/.test(value) || Number(value) > 0xffffffff) {
+    throw new UsageError(`${what} ${value} is not a number of seconds`);
+  }
+  return Number(value);
+}
+
+const isoTime = (seconds: bigint | number): string => new Date(Number(seconds) * 1000).toISOString();
+
+/** Prints a policy call for the Safe's owners to propose with `coffer safe propose call`. */
+function printPolicy(session: Session, what: string, call: treasury.PolicyCall) {
+  print(session, { what, to: call.to, value: call.value, data: call.data }, () => [
+    `Policy call for the treasury Safe: ${what}`,
+    ...rows([
+      ["to", call.to],
+      ["data", call.data],
+    ]),
+    `Propose it with: coffer safe propose call --to ${call.to} --data ${call.data}`,
+  ]);
+}
+
+/** `coffer treasury policy …`: the Safe's own policy calls, encoded for `coffer safe propose call`. */
+function policyCommand(io: CliIo): Command {
+  const policy = new Command("policy").description(
+    "encode a policy call of the treasury Safe (no key: propose the printed call with `coffer safe propose call`)",
+  );
+  readCommand(policy, "queue-limit", "the most an operator may queue of a token per period (nothing until set)")
+    .requiredOption("--operator <address>", "the operator")
+    .requiredOption("--token <token>", "ETH, a token address, or a token of the deployment manifest")
+    .requiredOption("--amount <amount>", "most per period, in the token's units (0: nothing)")
+    .requiredOption("--period <seconds>", "period length in seconds (e.g. 86400 for a day)")
+    .action(async (options: ChainOptions & { operator: string; token: string; amount: string; period: string }) => {
+      await withSession(io, options, false, async (session) => {
+        const operator = parseAddress(options.operator, "--operator");
+        const token = await resolveToken(session, options.token);
+        const amount = parseAmount(options.amount, token);
+        const period = parseSeconds(options.period, "--period");
+        if (period === 0) throw new UsageError("--period must be at least 1 second");
+        const call = await treasury.policy.setQueueLimit(session.client, operator, token.address, amount, period);
+        printPolicy(session, `queue limit of ${operator}: ${formatAmount(amount, token)} per ${period} s`, call);
+      });
+    });
+  readCommand(policy, "queue-delay", "the delay between queueing a transfer and its earliest execution")
+    .requiredOption(
+      "--delay <seconds>",
+      `seconds, from ${treasury.MIN_QUEUE_DELAY} to ${treasury.MAX_QUEUE_DELAY} (e.g. 86400 for a day)`,
+    )
+    .action(async (options: ChainOptions & { delay: string }) => {
+      await withSession(io, options, false, async (session) => {
+        const delay = parseSeconds(options.delay, "--delay");
+        if (delay < treasury.MIN_QUEUE_DELAY || delay > treasury.MAX_QUEUE_DELAY) {
+          throw new UsageError(
+            `--delay must be from ${treasury.MIN_QUEUE_DELAY} to ${treasury.MAX_QUEUE_DELAY} seconds`,
+          );
+        }
+        printPolicy(session, `queue delay ${delay} s`, await treasury.policy.setQueueDelay(session.client, delay));
+      });
+    });
+  for (const [name, paused] of [
+    ["pause", true],
+    ["unpause", false],
+  ] as const) {
+    readCommand(
+      policy,
+      name,
+      `${paused ? "stop" : "resume"} budget transfers, queueing, queued executions and sweeps (the delay stays)`,
+    ).action(async (options: ChainOptions) => {
+      await withSession(io, options, false, async (session) => {
+        printPolicy(session, paused ? "pause" : "unpause", await treasury.policy.setPaused(session.client, paused));
+      });
+    });
+  }
+  return policy;
+}
 
 /** `coffer treasury …`: operators' budgets, queued transfers and sweeps of a Safe with Coffer's module. */
 export function treasuryCommand(io: CliIo): Command {
@@ -129,7 +208,7 @@ export function treasuryCommand(io: CliIo): Command {
           transferId: result.transferId,
           transfer: result.transfer,
         });
-        const eta = BigInt(result.transfer.eta);
+        const { earliest } = await treasury.getExecutionWindow(session.client, result.transfer);
         print(
           session,
           { transferId: result.transferId, file: options.out, transfer: result.transfer, ...txJson(result) },
@@ -137,7 +216,7 @@ export function treasuryCommand(io: CliIo): Command {
             `Queued ${formatAmount(amount, token)} from ${safe} to ${to}`,
             ...rows([
               ["transfer", result.transferId],
-              ["executable", new Date(Number(eta) * 1000).toISOString()],
+              ["executable", isoTime(earliest)],
               ["file", options.out],
               txLine(result),
             ]),
@@ -160,6 +239,8 @@ export function treasuryCommand(io: CliIo): Command {
       });
     });
 
+  group.addCommand(policyCommand(io));
+
   withSafe(sendCommand(group, "sweep", "send the Safe's excess of a token above its cap to its cold address (anyone)"))
     .requiredOption("--token <token>", "ETH, a token address, or a token of the deployment manifest")
     .action(async (options: SafeOption & { token: string }) => {
@@ -180,8 +261,8 @@ export function treasuryCommand(io: CliIo): Command {
   withSafe(
     readCommand(group, "status", "a Safe's module settings, an operator's standing and budget, a queued transfer"),
   )
-    .option("--operator <address>", "show this operator's standing and budget")
-    .option("--token <token>", "the token of the budget and sweep rule", "ETH")
+    .option("--operator <address>", "show this operator's standing, budget and queue limit")
+    .option("--token <token>", "the token of the budget, queue limit and sweep rule", "ETH")
     .option("--transfer <file>", `show the status of a queued transfer (${QUEUED_FORMAT})`)
     .action(async (options: SafeOption & { operator?: string; token: string; transfer?: string }) => {
       await withSession(io, options, false, async (session) => {
@@ -199,7 +280,7 @@ export function treasuryCommand(io: CliIo): Command {
         };
         const lines: [string, string][] = [
           ["safe", `${safe}${settings.paused ? " (paused)" : ""}`],
-          ["queue delay", `${settings.delay} s`],
+          ["queue delay", settings.delay === 0n ? "none set: nothing can be queued" : `${settings.delay} s`],
           [
             `sweep ${token.symbol}`,
             rule.cold === ethers.ZeroAddress ? "no rule" : `above ${formatAmount(rule.cap, token)} to ${rule.cold}`,
@@ -209,12 +290,14 @@ export function treasuryCommand(io: CliIo): Command {
           const operator = parseAddress(options.operator, "--operator");
           const standing = await module.getOperator(safe, operator);
           const [budget, remaining] = await module.getBudget(safe, operator, token.address);
+          const queueLimit = await treasury.getQueueLimit(session.client, safe, operator, token.address);
           result.operator = {
             address: operator,
             enabled: standing.enabled,
             paused: standing.paused,
             restricted: standing.restricted,
             budget: { amount: budget.amount, period: budget.period, remaining },
+            queueLimit,
           };
           lines.push(
             [
@@ -227,15 +310,31 @@ export function treasuryCommand(io: CliIo): Command {
                 ? "none"
                 : `${formatAmount(budget.amount, token)} per ${budget.period} s, ${formatAmount(remaining, token)} left`,
             ],
+            [
+              "queue limit",
+              queueLimit.period === 0
+                ? "none: nothing can be queued"
+                : `${formatAmount(queueLimit.amount, token)} per ${queueLimit.period} s, ${formatAmount(queueLimit.remaining, token)} left`,
+            ],
           );
         }
         if (options.transfer !== undefined) {
           const { transferId, transfer } = await readQueued(session, options.transfer);
           const status = QUEUED_STATUS[Number(await module.getQueuedStatus(transferId))] ?? "unknown";
-          result.queued = { transferId, status, eta: transfer.eta };
+          const settingsDelay = settings.delay;
+          const window = settingsDelay === 0n ? undefined : await treasury.getExecutionWindow(session.client, transfer);
+          result.queued = {
+            transferId,
+            status,
+            eta: transfer.eta,
+            queuedAt: transfer.queuedAt,
+            ...(window === undefined ? {} : { executableFrom: window.earliest, executableUntil: window.deadline }),
+          };
           lines.push([
             "queued",
-            `${transferId} ${status}, executable from ${new Date(Number(transfer.eta) * 1000).toISOString()}`,
+            window === undefined
+              ? `${transferId} ${status}, the Safe has no queue delay`
+              : `${transferId} ${status}, executable from ${isoTime(window.earliest)} until before ${isoTime(window.deadline)}`,
           ]);
         }
         print(session, result, () => ["Treasury", ...rows(lines)]);

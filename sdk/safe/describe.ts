@@ -14,6 +14,14 @@ export type SafeCallDescription =
   | { readonly kind: "enableModule" | "disableModule"; readonly module: string }
   | { readonly kind: "batch"; readonly calls: readonly SafeCallDescription[] }
   | {
+      /** A policy call to Coffer's treasury module (decoded by its signature, whatever contract `module` is). */
+      readonly kind: "treasuryPolicy";
+      readonly module: string;
+      readonly call: string;
+      /** Argument name → value (integers in decimal, a queued transfer as its fields). */
+      readonly args: Readonly<Record<string, string>>;
+    }
+  | {
       readonly kind: "call";
       readonly to: string;
       readonly value: string;
@@ -32,6 +40,18 @@ const safeSelf = new ethers.Interface([
   "function disableModule(address prevModule, address module)",
 ]);
 const multiSend = new ethers.Interface(["function multiSend(bytes transactions)"]);
+/** The treasury module's policy calls, which a Safe's owners approve. */
+const treasuryPolicy = new ethers.Interface([
+  "function setOperator(address operator, bool enabled, bool restricted)",
+  "function setOperatorPaused(address operator, bool paused)",
+  "function setRecipient(address operator, address recipient, bool allowed)",
+  "function setBudget(address operator, address token, uint96 amount, uint32 period)",
+  "function setQueueLimit(address operator, address token, uint96 amount, uint32 period)",
+  "function setQueueDelay(uint32 delay)",
+  "function setPaused(bool paused)",
+  "function setSweepRule(address token, address cold, uint96 cap)",
+  "function cancelQueued((address safe, address token, address to, uint96 amount, address operator, uint48 queuedAt, uint48 eta, uint256 nonce) queued)",
+]);
 const MULTI_SEND = new Set([
   canonicalSafeContract("MultiSend").address,
   canonicalSafeContract("MultiSendCallOnly").address,
@@ -77,6 +97,13 @@ function describeCall(
         amount: (transfer.args[1] as bigint).toString(),
       };
     }
+    const policy = tryParse(treasuryPolicy, data);
+    if (policy !== null) {
+      const args = Object.fromEntries(
+        policy.fragment.inputs.map((input, index) => [input.name, argumentText(policy.args[index])]),
+      );
+      return { kind: "treasuryPolicy", module: to, call: policy.name, args };
+    }
     if (to === safeAddress) {
       const call = tryParse(safeSelf, data);
       switch (call?.name) {
@@ -96,6 +123,16 @@ function describeCall(
     }
   }
   return { kind: "call", to, value, selector, operation };
+}
+
+/** An argument as text: integers in decimal, a struct as `(field=value, …)`. */
+function argumentText(value: unknown): string {
+  if (value instanceof ethers.Result) {
+    return `(${Object.entries(value.toObject())
+      .map(([field, inner]) => `${field}=${argumentText(inner)}`)
+      .join(", ")})`;
+  }
+  return String(value);
 }
 
 function tryParse(iface: ethers.Interface, data: string): ethers.TransactionDescription | null {
@@ -128,6 +165,13 @@ export function formatDescription(description: SafeCallDescription, indent = "")
     case "enableModule":
     case "disableModule":
       return [`${indent}${description.kind === "enableModule" ? "enable" : "disable"} module ${description.module}`];
+    case "treasuryPolicy":
+      return [
+        `${indent}treasury policy ${description.call}(` +
+          `${Object.entries(description.args)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(", ")}) on module ${description.module}`,
+      ];
     case "batch":
       return [
         `${indent}batch of ${description.calls.length} calls (MultiSend):`,

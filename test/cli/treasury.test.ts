@@ -17,6 +17,9 @@ describe("cli: coffer treasury and coffer deployments (child processes against a
   const KEEPER = 9;
   const recipient = ethers.Wallet.createRandom().address;
   const cold = ethers.Wallet.createRandom().address;
+  /** Executes a call from the treasury Safe with two owners' signatures. */
+  const asSafe = (to: string, data: string) =>
+    execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], f.wallet(0), { to, data });
 
   before(async function () {
     f = await startModulesFixture("treasury");
@@ -24,8 +27,6 @@ describe("cli: coffer treasury and coffer deployments (child processes against a
     const moduleAddress = f.local.first.manifest.contracts["CofferTreasuryModule"]!.address;
     module = CofferTreasuryModule__factory.connect(moduleAddress, f.local.chain.provider);
     await (await f.usdc.mint(safe, 10_000_000_000n)).wait(); // 10,000 tUSDC
-    const asSafe = (to: string, data: string) =>
-      execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], f.wallet(0), { to, data });
     const safeInterface = new ethers.Interface(["function enableModule(address module)"]);
     await asSafe(safe, safeInterface.encodeFunctionData("enableModule", [moduleAddress]));
     const calls = module.interface;
@@ -34,7 +35,11 @@ describe("cli: coffer treasury and coffer deployments (child processes against a
       moduleAddress,
       calls.encodeFunctionData("setBudget", [f.address(OPERATOR), f.usdcAddress, 1_000_000_000n, 86_400]),
     );
-    await asSafe(moduleAddress, calls.encodeFunctionData("setSafeSettings", [false, 3_600]));
+    await asSafe(
+      moduleAddress,
+      calls.encodeFunctionData("setQueueLimit", [f.address(OPERATOR), f.usdcAddress, 6_000_000_000n, 86_400]),
+    );
+    await asSafe(moduleAddress, calls.encodeFunctionData("setQueueDelay", [3_600]));
     await asSafe(moduleAddress, calls.encodeFunctionData("setSweepRule", [f.usdcAddress, cold, 1_000_000_000n]));
   });
   after(async function () {
@@ -65,6 +70,11 @@ describe("cli: coffer treasury and coffer deployments (child processes against a
       amount: "1000000000",
       period: "86400",
       remaining: "750000000",
+    });
+    expect((out.operator as { queueLimit: unknown }).queueLimit).to.deep.equal({
+      amount: "6000000000",
+      period: 86400,
+      remaining: "6000000000",
     });
   });
 
@@ -107,6 +117,43 @@ describe("cli: coffer treasury and coffer deployments (child processes against a
     expect(out).to.include({ amount: `${excess}`, cold });
     expect(await f.usdc.balanceOf(cold)).to.equal(excess);
     expect(await f.usdc.balanceOf(safe)).to.equal(1_000_000_000n);
+  });
+
+  it("policy encodes the queue limit, delay and pause calls for `coffer safe propose call`; status shows them once executed", async function () {
+    const moduleAddress = await module.getAddress();
+    const encoded = async (args: string[]) => {
+      const out = ok<{ to: string; data: string }>(await f.run(["treasury", "policy", ...args, "--json"]));
+      expect(out.to).to.equal(moduleAddress);
+      return out.data;
+    };
+    const operator = f.address(OPERATOR);
+    const limit = await encoded([
+      ...["queue-limit", "--operator", operator, "--token", "TestUSDC", "--amount", "7000", "--period", "604800"],
+    ]);
+    expect(limit).to.equal(
+      module.interface.encodeFunctionData("setQueueLimit", [operator, f.usdcAddress, 7_000_000_000n, 604_800]),
+    );
+    const delay = await encoded(["queue-delay", "--delay", "7200"]);
+    expect(delay).to.equal(module.interface.encodeFunctionData("setQueueDelay", [7_200]));
+    const pause = await encoded(["pause"]);
+    expect(pause).to.equal(module.interface.encodeFunctionData("setPaused", [true]));
+    for (const data of [limit, delay, pause]) await asSafe(moduleAddress, data);
+    let status = ok<{ paused: boolean; delay: string; operator: { queueLimit: { amount: string; period: number } } }>(
+      await f.run(["treasury", "status", "--operator", operator, "--token", "TestUSDC", "--json"]),
+    );
+    expect([status.paused, status.delay]).to.deep.equal([true, "7200"]);
+    expect(status.operator.queueLimit).to.deep.include({ amount: "7000000000", period: 604800 });
+    await asSafe(moduleAddress, await encoded(["unpause"]));
+    status = ok(await f.run(["treasury", "status", "--json"]));
+    expect([status.paused, status.delay]).to.deep.equal([false, "7200"]);
+    for (const bad of [
+      ["queue-delay", "--delay", "3599"],
+      ["queue-delay", "--delay", "2592001"],
+    ]) {
+      const usage = await f.run(["treasury", "policy", ...bad, "--json"]);
+      expect(usage.code, bad.join(" ")).to.equal(2);
+      expect(usage.stderr).to.contain("--delay must be from 3600 to 2592000 seconds");
+    }
   });
 
   it("deployments prints the manifest's addresses, all with code; a chain without one is a usage error", async function () {

@@ -2,6 +2,7 @@ import Safe from "@safe-global/protocol-kit";
 import { expect } from "chai";
 import { ethers } from "ethers";
 import { protocolKitContractNetworks } from "../../deploy/safe";
+import { CofferTreasuryModule__factory } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 
@@ -108,6 +109,56 @@ describe("treasury Safe (real Safe v1.4.1 through @safe-global/protocol-kit)", f
       expect(receipt?.status).to.equal(1);
       expect(await usdc.balanceOf(recipient)).to.equal(PAYOUT);
       expect(await usdc.balanceOf(safeAddress)).to.equal(before - PAYOUT);
+    });
+  });
+
+  describe("given the owners enable Coffer's treasury module and an operator with a budget, and nothing else", function () {
+    it("the operator can spend its budget but queue nothing: the deployment leaves no delay and no queue limit", async function () {
+      const moduleAddress = local.first.manifest.contracts["CofferTreasuryModule"]!.address;
+      const [, , , , , , , operatorAccount] = await local.chain.provider.listAccounts();
+      const operator = operatorAccount!;
+      const module = CofferTreasuryModule__factory.connect(moduleAddress, operator);
+      const calls = module.interface;
+      const owner1 = await kitFor(1);
+      const policy = await owner1.createTransaction({
+        transactions: [
+          {
+            to: safeAddress,
+            value: "0",
+            data: new ethers.Interface(["function enableModule(address)"]).encodeFunctionData("enableModule", [
+              moduleAddress,
+            ]),
+          },
+          {
+            to: moduleAddress,
+            value: "0",
+            data: calls.encodeFunctionData("setOperator", [operator.address, true, false]),
+          },
+          {
+            to: moduleAddress,
+            value: "0",
+            data: calls.encodeFunctionData("setBudget", [operator.address, await usdc.getAddress(), PAYOUT, 86_400]),
+          },
+        ],
+      });
+      const signed = await (await kitFor(2)).signTransaction(await owner1.signTransaction(policy));
+      const result = await (await kitFor(5)).executeTransaction(signed);
+      expect((await local.chain.provider.waitForTransaction(result.hash))?.status).to.equal(1);
+      expect((await module.getSafeSettings(safeAddress)).delay).to.equal(0n);
+
+      const balance = await usdc.balanceOf(safeAddress);
+      const token = await usdc.getAddress();
+      await expect(module.queueTransfer.staticCall(safeAddress, token, recipient, balance)).to.be.rejectedWith(
+        /CofferTreasuryNoDelay/,
+      );
+      await expect(module.queueTransfer.staticCall(safeAddress, token, recipient, 1n)).to.be.rejectedWith(
+        /CofferTreasuryNoDelay/,
+      );
+      await (await module.transfer(safeAddress, token, recipient, PAYOUT)).wait();
+      await expect(module.transfer.staticCall(safeAddress, token, recipient, 1n)).to.be.rejectedWith(
+        /CofferTreasuryBudgetExceeded/,
+      );
+      expect(await usdc.balanceOf(safeAddress)).to.equal(balance - PAYOUT);
     });
   });
 });

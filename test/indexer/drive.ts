@@ -301,7 +301,7 @@ export async function driveCoffer(options: { rpcUrl: string; deploymentsDir: str
       CofferSplit__factory.connect(splits[1] as string, w.merchant).withdraw(usdcAddress, w.merchant.address),
     );
 
-    // 8. Treasury: the Safe enables the module, gives the operator a USDC budget, sets a sweep rule and a delay;
+    // 8. Treasury: the Safe enables the module, gives the operator a USDC budget and queue limit, a delay and a sweep rule;
     // the operator pays within budget, queues a transfer that is executed after the delay, and a keeper sweeps.
     await mined(usdc.mint(safeAddress, units("500", 6)));
     const safeIface = new ethers.Interface(["function enableModule(address module)"]);
@@ -314,7 +314,11 @@ export async function driveCoffer(options: { rpcUrl: string; deploymentsDir: str
       moduleAddress,
       treasury.interface.encodeFunctionData("setBudget", [w.operator.address, usdcAddress, units("100", 6), 86_400]),
     );
-    await asSafe(moduleAddress, treasury.interface.encodeFunctionData("setSafeSettings", [false, 3_600]));
+    await asSafe(
+      moduleAddress,
+      treasury.interface.encodeFunctionData("setQueueLimit", [w.operator.address, usdcAddress, units("50", 6), 86_400]),
+    );
+    await asSafe(moduleAddress, treasury.interface.encodeFunctionData("setQueueDelay", [3_600]));
     await asSafe(
       moduleAddress,
       treasury.interface.encodeFunctionData("setSweepRule", [usdcAddress, w.cold.address, units("200", 6)]),

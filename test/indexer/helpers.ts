@@ -349,6 +349,20 @@ export async function expectIndexEqualsChain(
     expect(row.status, `queued ${row.id}`).to.equal(QUEUED_STATUS[Number(await treasury.getQueuedStatus(row.id, at))]);
     facts += 1;
   }
+  const limits = await allRows<{ safe: string; operator: string; token: string; amount: string; period: number }>(
+    indexer,
+    "queueLimits",
+    "safe operator token amount period",
+    { where },
+  );
+  for (const row of limits) {
+    const [limit] = await treasury.getQueueLimit(row.safe, row.operator, row.token, at);
+    expect([row.amount, row.period], `queue limit of ${row.operator}`).to.deep.equal([
+      limit.amount.toString(),
+      Number(limit.period),
+    ]);
+    facts += 1;
+  }
   const safe = manifest.treasurySafe?.address;
   if (safe !== undefined) {
     const nonce = await new ethers.Contract(safe, ["function nonce() view returns (uint256)"], provider).getFunction(

@@ -26,6 +26,9 @@ const SCALE = 1_000_000n;
 /** The push split pays its distributor 1%; the pull-only split pays nothing. */
 const PUSH_INCENTIVE = 10_000n;
 
+/** A queued treasury transfer, as `TransferQueued` emits it. */
+type QueuedTransfer = Parameters<CofferTreasuryModule["executeQueued"]>[0] & { queuedAt: bigint; eta: bigint };
+
 /** One step of a scenario. Indexes pick actors and earlier payments modulo their count. */
 type Action =
   | { kind: "authorize"; payer: number; payee: number; units: number }
@@ -39,6 +42,12 @@ type Action =
   | { kind: "revokeAllowance"; payer: number; on: boolean }
   | { kind: "chargeSubscriptions" }
   | { kind: "treasuryPayout"; units: number }
+  | { kind: "treasuryQueueLimit"; units: number; weekly: boolean }
+  | { kind: "treasuryQueueDelay"; hours: number }
+  | { kind: "treasuryAllow"; recipient: number; on: boolean }
+  | { kind: "treasuryQueue"; recipient: number; units: number }
+  | { kind: "treasuryExecute"; transfer: number; jump: boolean; from: "eta" | "earliest"; offset: number }
+  | { kind: "treasuryCancel"; transfer: number }
   | { kind: "wait"; seconds: number }
   | { kind: "fundSplit"; split: number; payer: number; units: number }
   | { kind: "distribute"; split: number; distributor: number }
@@ -47,6 +56,49 @@ type Action =
 
 const payment = fc.nat(20);
 const percent = fc.integer({ min: 1, max: 100 });
+/**
+ * The treasury queue: limit, delay and allow-list changes by the Safe, queueing, execution around the transfer's
+ * time as queued or its earliest time under the current delay, cancelling.
+ */
+const treasuryQueueActions: fc.WeightedArbitrary<Action>[] = [
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("treasuryQueueLimit" as const),
+      units: fc.integer({ min: 0, max: 3_000 }),
+      weekly: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("treasuryQueueDelay" as const), hours: fc.integer({ min: 1, max: 72 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("treasuryAllow" as const), recipient: fc.nat(1), on: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("treasuryQueue" as const),
+      recipient: fc.nat(1),
+      units: fc.integer({ min: 1, max: 600 }),
+    }),
+  },
+  {
+    // Mostly a jump to around the transfer's time as queued (`eta`) or its earliest time under the current delay.
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("treasuryExecute" as const),
+      transfer: fc.nat(9),
+      jump: fc.constantFrom(true, true, true, false),
+      from: fc.constantFrom("eta" as const, "earliest" as const),
+      offset: fc.integer({ min: -2, max: 2 }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("treasuryCancel" as const), transfer: fc.nat(9) }) },
+];
+
 /** Weighted so that most runs move money in and out of escrow, with blocks, pauses and time jumps among them. */
 const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   {
@@ -85,6 +137,7 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant("treasuryPayout" as const), units: fc.integer({ min: 1, max: 400 }) }),
   },
+  ...treasuryQueueActions,
   {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.integer({ min: 60, max: 2 * DAY }) }),
@@ -114,6 +167,12 @@ const actionArbitrary: fc.Arbitrary<Action> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("blocklistRecipient" as const), on: fc.boolean() }) },
 );
+
+/** Treasury-only sequences with the clock, so that queued transfers meet every policy change of the Safe. */
+const treasuryArbitrary: fc.Arbitrary<Action> = fc.oneof(...treasuryQueueActions, {
+  weight: 3,
+  arbitrary: fc.record({ kind: fc.constant("wait" as const), seconds: fc.integer({ min: 60, max: 3 * DAY }) }),
+});
 
 /** A split's configuration as the contracts take it: each entry is `allocation << 160 | recipient`. */
 interface SplitConfig {
@@ -202,6 +261,27 @@ async function world() {
     await module.getAddress(),
     module.interface.encodeFunctionData("setBudget", [treasuryOperator!.address, tokenAddress, 1_000n * UNIT, 7 * DAY]),
   );
+  // The operator is restricted to two recipients; it may queue 1,500 units a week behind a one-day delay.
+  await asSafe(
+    await module.getAddress(),
+    module.interface.encodeFunctionData("setOperator", [treasuryOperator!.address, true, true]),
+  );
+  for (const recipient of [vendor, withdrawTo]) {
+    await asSafe(
+      await module.getAddress(),
+      module.interface.encodeFunctionData("setRecipient", [treasuryOperator!.address, recipient.address, true]),
+    );
+  }
+  await asSafe(
+    await module.getAddress(),
+    module.interface.encodeFunctionData("setQueueLimit", [
+      treasuryOperator!.address,
+      tokenAddress,
+      1_500n * UNIT,
+      7 * DAY,
+    ]),
+  );
+  await asSafe(await module.getAddress(), module.interface.encodeFunctionData("setQueueDelay", [DAY]));
   const planId = await subscriptions.connect(payees[0]!).createPlan.staticCall({
     payee: payees[0]!.address,
     token: tokenAddress,
@@ -258,6 +338,7 @@ async function world() {
     keeper: keeper!,
     feeReceiver: feeReceiver!,
     treasuryOperator: treasuryOperator!,
+    asSafe,
     payers,
     payees,
     vendor,
@@ -295,6 +376,47 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
   const subscriptionIds: bigint[] = [];
   const chargedPeriods = new Set<string>();
   const budget = { period: -1, spent: 0n };
+  /** The treasury queue as the model sees it: recipients the restricted operator may pay, delay, limit, queue. */
+  const moduleAddress = await w.module.getAddress();
+  const treasuryRecipients = [w.vendor.address, w.withdrawTo.address];
+  const recipientAllowed = [true, true];
+  let queueDelay = BigInt(DAY);
+  const [initialLimit] = await w.module.getQueueLimit(w.safe, w.treasuryOperator.address, w.tokenAddress);
+  /**
+   * The queue limit: `index` is the window its accounting belongs to and `countFrom` the time from which queued
+   * amounts count (the window's start, or earlier when the Safe changed the period within a window: what was queued
+   * in the old period's window carries over).
+   */
+  const queueLimit = {
+    amount: 1_500n * UNIT,
+    period: BigInt(7 * DAY),
+    index: initialLimit.periodIndex,
+    countFrom: initialLimit.periodIndex * BigInt(7 * DAY),
+  };
+  const queued: {
+    transfer: QueuedTransfer;
+    id: string;
+    to: number;
+    amount: bigint;
+    queuedAt: bigint;
+    eta: bigint;
+    status: "queued" | "executed" | "cancelled";
+  }[] = [];
+  /** What was queued from `countFrom` on, cancelled transfers included. */
+  const queuedSince = (from: bigint) => queued.filter((q) => q.queuedAt >= from).reduce((sum, q) => sum + q.amount, 0n);
+  /** The limit's accounting at time `t`: a window that has ended counts nothing. */
+  const limitAt = (t: bigint) => {
+    const index = t / queueLimit.period;
+    const countFrom = index === queueLimit.index ? queueLimit.countFrom : index * queueLimit.period;
+    return { index, countFrom, used: queuedSince(countFrom) };
+  };
+  /** Sends a treasury transaction in a block at time `t`; a refused one leaves that block empty. */
+  const treasuryAt = async (t: bigint, expected: boolean, label: string, sendTx: () => Promise<unknown>) => {
+    await hre.network.provider.send("evm_setNextBlockTimestamp", [Number(t)]);
+    const ok = await attempt(expected, label, sendTx);
+    if (!ok) await hre.network.provider.send("evm_mine", []);
+    return ok;
+  };
   /** Per split: what it owes each account (shares and incentives it could not push, and every pull-only share). */
   const splitCredits = w.splits.map(() => new Map<string, bigint>());
   const splitAccounts = [...w.recipients.map((s) => s.address), w.distributor.address];
@@ -330,6 +452,7 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
   };
 
   for (const action of actions) {
+    await checkTreasury();
     const nextTime = (await now()) + 1n;
     switch (action.kind) {
       case "authorize":
@@ -548,7 +671,10 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
         const period = Math.floor(Number(nextTime) / (7 * DAY));
         const spent = budget.period === period ? budget.spent : 0n;
         const expected =
-          spent + amount <= 1_000n * UNIT && canMove(w.safe, w.vendor.address) && balances.get(w.safe)! >= amount;
+          spent + amount <= 1_000n * UNIT &&
+          recipientAllowed[0]! &&
+          canMove(w.safe, w.vendor.address) &&
+          balances.get(w.safe)! >= amount;
         const ok = await attempt(expected, "treasury payout", async () =>
           (
             await w.module.connect(w.treasuryOperator).transfer(w.safe, w.tokenAddress, w.vendor.address, amount)
@@ -559,6 +685,117 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
           budget.spent = spent + amount;
           move(w.safe, w.vendor.address, amount);
         }
+        break;
+      }
+      case "treasuryQueueLimit": {
+        const amount = BigInt(action.units) * UNIT;
+        const period = BigInt(action.weekly ? 7 * DAY : DAY);
+        const data = w.module.interface.encodeFunctionData("setQueueLimit", [
+          w.treasuryOperator.address,
+          w.tokenAddress,
+          amount,
+          period,
+        ]);
+        await treasuryAt(nextTime, true, "set queue limit", () => w.asSafe(moduleAddress, data));
+        // What was queued in the current window of the old period carries into the new period's window.
+        const { countFrom } = limitAt(nextTime);
+        Object.assign(queueLimit, { amount, period, index: nextTime / period, countFrom });
+        break;
+      }
+      case "treasuryQueueDelay": {
+        const delay = BigInt(action.hours * 3_600);
+        const data = w.module.interface.encodeFunctionData("setQueueDelay", [delay]);
+        await treasuryAt(nextTime, true, "set queue delay", () => w.asSafe(moduleAddress, data));
+        queueDelay = delay;
+        break;
+      }
+      case "treasuryAllow": {
+        const data = w.module.interface.encodeFunctionData("setRecipient", [
+          w.treasuryOperator.address,
+          treasuryRecipients[action.recipient]!,
+          action.on,
+        ]);
+        await treasuryAt(nextTime, true, "set recipient", () => w.asSafe(moduleAddress, data));
+        recipientAllowed[action.recipient] = action.on;
+        break;
+      }
+      case "treasuryQueue": {
+        const amount = BigInt(action.units) * UNIT;
+        const to = treasuryRecipients[action.recipient]!;
+        const limit = limitAt(nextTime);
+        const expected = recipientAllowed[action.recipient]! && limit.used + amount <= queueLimit.amount;
+        let receipt: ethers.TransactionReceipt | null = null;
+        const ok = await treasuryAt(nextTime, expected, "queue transfer", async () => {
+          receipt = await (
+            await w.module.connect(w.treasuryOperator).queueTransfer(w.safe, w.tokenAddress, to, amount)
+          ).wait();
+        });
+        if (ok) {
+          const event = receipt!.logs
+            .map((log) => w.module.interface.parseLog(log))
+            .find((parsed) => parsed?.name === "TransferQueued")!;
+          const transfer = (event.args.transfer as ethers.Result).toObject() as QueuedTransfer;
+          expect([transfer.queuedAt, transfer.eta], "queued at the block's time, due after the delay").to.deep.equal([
+            nextTime,
+            nextTime + queueDelay,
+          ]);
+          Object.assign(queueLimit, { index: limit.index, countFrom: limit.countFrom });
+          queued.push({
+            transfer,
+            id: event.args.transferId as string,
+            to: action.recipient,
+            amount,
+            queuedAt: nextTime,
+            eta: nextTime + queueDelay,
+            status: "queued",
+          });
+          // The queue limit: what was queued in its window never exceeds the limit in force when queueing.
+          expect(queuedSince(queueLimit.countFrom) <= queueLimit.amount, "queued within the queue limit").to.equal(
+            true,
+          );
+        }
+        break;
+      }
+      case "treasuryExecute": {
+        if (queued.length === 0) break;
+        const q = queued[action.transfer % queued.length]!;
+        const earliest = q.eta > q.queuedAt + queueDelay ? q.eta : q.queuedAt + queueDelay;
+        const deadline = earliest + 14n * BigInt(DAY);
+        const target = (action.from === "eta" ? q.eta : earliest) + BigInt(action.offset);
+        const at = action.jump && target > nextTime ? target : nextTime;
+        const to = treasuryRecipients[q.to]!;
+        const expected =
+          q.status === "queued" &&
+          at >= earliest &&
+          at < deadline &&
+          recipientAllowed[q.to]! &&
+          canMove(w.safe, to) &&
+          balances.get(w.safe)! >= q.amount;
+        const ok = await treasuryAt(at, expected, "execute queued transfer", async () =>
+          (await w.module.connect(w.keeper).executeQueued(q.transfer)).wait(),
+        );
+        if (ok) {
+          // Nothing executes before max(eta, queuedAt + delay); a restricted operator's transfer reaches only a
+          // recipient allowed at the time of execution.
+          const executedAt = BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp);
+          expect(executedAt >= earliest && executedAt < deadline, "executed within its window").to.equal(true);
+          expect(
+            await w.module.isRecipientAllowed(w.safe, w.treasuryOperator.address, to),
+            "executed to an allowed recipient",
+          ).to.equal(true);
+          q.status = "executed";
+          move(w.safe, to, q.amount);
+        }
+        break;
+      }
+      case "treasuryCancel": {
+        if (queued.length === 0) break;
+        const q = queued[action.transfer % queued.length]!;
+        const { data } = await w.module.cancelQueued.populateTransaction(q.transfer);
+        const ok = await treasuryAt(nextTime, q.status === "queued", "cancel queued transfer", () =>
+          w.asSafe(moduleAddress, data),
+        );
+        if (ok) q.status = "cancelled";
         break;
       }
       case "fundSplit": {
@@ -653,6 +890,23 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
     );
   }
   await checkInvariants(true);
+  await checkTreasury();
+
+  /** The treasury queue on chain is the model's: limit and its accounting, delay, each transfer's status. */
+  async function checkTreasury() {
+    const [limit] = await w.module.getQueueLimit(w.safe, w.treasuryOperator.address, w.tokenAddress);
+    expect([limit.amount, limit.period, limit.periodIndex], "queue limit").to.deep.equal([
+      queueLimit.amount,
+      queueLimit.period,
+      queueLimit.index,
+    ]);
+    expect(limit.spent, "queued in the limit's window").to.equal(queuedSince(queueLimit.countFrom));
+    expect((await w.module.getSafeSettings(w.safe)).delay, "queue delay").to.equal(queueDelay);
+    const statuses = await Promise.all(queued.map((q) => w.module.getQueuedStatus(q.id)));
+    expect(statuses, "queued transfers").to.deep.equal(
+      queued.map((q) => ({ queued: 1n, executed: 2n, cancelled: 3n })[q.status]),
+    );
+  }
 
   /** Applies the subscription charges a receipt reports (authorized by the subscriber's opt-in), checking bounds. */
   function applyCharges(receipt: ethers.TransactionReceipt) {
@@ -735,6 +989,21 @@ describe("protocol invariants (model-based, across escrow, subscriptions and the
     const w = await world();
     await fc.assert(
       fc.asyncProperty(fc.array(actionArbitrary, { minLength: 10, maxLength: 34 }), async (actions) => {
+        const snapshot = await hre.network.provider.send("evm_snapshot", []);
+        try {
+          await runScenario(w, actions);
+        } finally {
+          await hre.network.provider.send("evm_revert", [snapshot]);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: false, verbose: 1 },
+    );
+  });
+
+  it(`hold for the treasury queue over ${RUNS} random sequences of its policy changes, queueing and executions`, async function () {
+    const w = await world();
+    await fc.assert(
+      fc.asyncProperty(fc.array(treasuryArbitrary, { minLength: 10, maxLength: 30 }), async (actions) => {
         const snapshot = await hre.network.provider.send("evm_snapshot", []);
         try {
           await runScenario(w, actions);

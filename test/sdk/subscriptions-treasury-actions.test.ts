@@ -162,7 +162,10 @@ describe("sdk: subscriptions and treasury actions, success and error paths", fun
       await asSafe(
         await treasury.policy.setBudget(admin, wallet(operatorIndex).address, usdcAddress, 1_000_000_000n, 86_400),
       );
-      await asSafe(await treasury.policy.setSafeSettings(admin, false, 3_600));
+      await asSafe(
+        await treasury.policy.setQueueLimit(admin, wallet(operatorIndex).address, usdcAddress, 10_000_000_000n, 86_400),
+      );
+      await asSafe(await treasury.policy.setQueueDelay(admin, 3_600));
     });
 
     it("setRecipient restricts a restricted operator to allowed recipients", async function () {

@@ -79,7 +79,8 @@ describe("sdk: subscriptions and treasury actions against a local chain", functi
         await treasury.policy.enableModule(admin, safe),
         await treasury.policy.setOperator(admin, wallet(8).address, true, false),
         await treasury.policy.setBudget(admin, wallet(8).address, usdc, 1_000_000_000n, 86_400),
-        await treasury.policy.setSafeSettings(admin, false, 3_600),
+        await treasury.policy.setQueueLimit(admin, wallet(8).address, usdc, 5_000_000_000n, 86_400),
+        await treasury.policy.setQueueDelay(admin, 3_600),
       ]) {
         await execSafeCall(safe, keys, sender, policyCall);
       }
@@ -91,6 +92,17 @@ describe("sdk: subscriptions and treasury actions against a local chain", functi
         /CofferTreasuryBudgetExceeded/,
       );
       const queued = await treasury.queueTransfer(operator, safe, usdc, wallet(9).address, 5_000_000_000n);
+      expect(await treasury.getQueueLimit(operator, safe, wallet(8).address, usdc)).to.deep.equal({
+        amount: 5_000_000_000n,
+        period: 86_400,
+        remaining: 0n,
+      });
+      await expect(treasury.queueTransfer(operator, safe, usdc, wallet(9).address, 1n)).to.be.rejectedWith(
+        CofferContractError,
+        /CofferTreasuryQueueLimitExceeded/,
+      );
+      const window = await treasury.getExecutionWindow(operator, queued.transfer);
+      expect(window.earliest).to.equal(BigInt(queued.transfer.queuedAt) + 3_600n);
       await local.chain.provider.send("evm_increaseTime", [3_600]);
       await local.chain.provider.send("evm_mine", []);
       const executed = await treasury.executeQueued(await clientFor(9), queued.transfer);

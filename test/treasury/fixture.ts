@@ -13,7 +13,8 @@ export const UNIT = 1_000_000n;
 /**
  * The treasury Safe (2-of-3, real Safe v1.4.1) with the module enabled, at least 100,000 USDC and 10 ETH (the
  * deterministic addresses are shared with other test files' fixtures, so assert on balance changes), an operator with a
- * budget of 1,000 USDC and 1 ETH per 30 days, a 2-day queue delay, and the Safe's USDC allowance to the module.
+ * budget of 1,000 USDC and 1 ETH per 30 days, a queue limit of 50,000 USDC and 5 ETH per 30 days, a 2-day queue
+ * delay, and the Safe's USDC allowance to the module.
  */
 export async function treasuryFixture() {
   const [deployer, owner1, owner2, owner3, operator, otherOperator, vendor, cold, keeper, stranger] =
@@ -61,7 +62,18 @@ export async function treasuryFixture() {
       MONTH,
     ]),
   );
-  await policy(module.interface.encodeFunctionData("setSafeSettings", [false, 2 * DAY]));
+  await policy(
+    module.interface.encodeFunctionData("setQueueLimit", [operator!.address, usdcAddress, 50_000n * UNIT, MONTH]),
+  );
+  await policy(
+    module.interface.encodeFunctionData("setQueueLimit", [
+      operator!.address,
+      ethers.ZeroAddress,
+      ethers.parseEther("5"),
+      MONTH,
+    ]),
+  );
+  await policy(module.interface.encodeFunctionData("setQueueDelay", [2 * DAY]));
   await asSafe(usdcAddress, usdc.interface.encodeFunctionData("approve", [moduleAddress, ethers.MaxUint256]));
 
   return {

@@ -63,7 +63,7 @@ describe("CofferTreasuryModule guards", function () {
     });
 
     describe("given part of the budget was spent this period", function () {
-      it("keeps what was spent when the period length is unchanged, and resets it when the length changes", async function () {
+      it("keeps what was spent when the period length is unchanged, and carries it into the new period when the length changes", async function () {
         const f = await loadTreasury();
         await startOfPeriod();
         await f.module.connect(f.operator).transfer(f.safe, f.usdcAddress, f.vendor.address, 400n * UNIT);
@@ -82,11 +82,11 @@ describe("CofferTreasuryModule guards", function () {
 
         await setBudget(500n * UNIT, 7 * DAY);
         [budget, remaining] = await f.module.getBudget(f.safe, f.operator.address, f.usdcAddress);
-        expect(budget.spent).to.equal(0n);
-        expect(remaining).to.equal(500n * UNIT);
+        expect(budget.spent).to.equal(400n * UNIT);
+        expect(remaining).to.equal(100n * UNIT);
         await expect(
-          f.module.connect(f.operator).transfer(f.safe, f.usdcAddress, f.vendor.address, 500n * UNIT),
-        ).to.changeTokenBalances(f.usdc, [f.safe, f.vendor.address], [-500n * UNIT, 500n * UNIT]);
+          f.module.connect(f.operator).transfer(f.safe, f.usdcAddress, f.vendor.address, 100n * UNIT),
+        ).to.changeTokenBalances(f.usdc, [f.safe, f.vendor.address], [-100n * UNIT, 100n * UNIT]);
       });
     });
   });
@@ -235,6 +235,9 @@ describe("CofferTreasuryModule guards", function () {
       await f.policy(iface.encodeFunctionData("setOperator", [receiverAddress, true, false]));
       await f.policy(iface.encodeFunctionData("setBudget", [receiverAddress, ethers.ZeroAddress, ONE, MONTH]));
       await f.policy(iface.encodeFunctionData("setBudget", [receiverAddress, f.usdcAddress, 1_000n * UNIT, MONTH]));
+      await f.policy(
+        iface.encodeFunctionData("setQueueLimit", [receiverAddress, f.usdcAddress, 10_000n * UNIT, MONTH]),
+      );
       const guardError = iface.encodeErrorResult("ReentrancyGuardReentrantCall", []);
       /** The first operator pays the receiver `TENTH` ETH; the payment succeeds and the nested call failed. */
       const payReceiver = async () => {

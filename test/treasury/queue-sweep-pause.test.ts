@@ -163,7 +163,7 @@ describe("CofferTreasuryModule queue, sweep and pause", function () {
       const f = await loadTreasury();
       const { transfer } = await queue(f);
       await f.policy(f.module.interface.encodeFunctionData("setSweepRule", [f.usdcAddress, f.cold.address, 0n]));
-      await f.policy(f.module.interface.encodeFunctionData("setSafeSettings", [true, 2 * DAY]));
+      await f.policy(f.module.interface.encodeFunctionData("setPaused", [true]));
       await time.increase(3 * DAY);
       for (const token of [f.usdcAddress, ethers.ZeroAddress]) {
         await expect(f.module.connect(f.operator).transfer(f.safe, token, f.vendor.address, 1n))
@@ -175,7 +175,7 @@ describe("CofferTreasuryModule queue, sweep and pause", function () {
         f.module,
         "CofferTreasuryPaused",
       );
-      await f.policy(f.module.interface.encodeFunctionData("setSafeSettings", [false, 2 * DAY]));
+      await f.policy(f.module.interface.encodeFunctionData("setPaused", [false]));
       await expect(f.module.executeQueued(transfer)).to.emit(f.module, "TransferExecuted");
     });
   });
@@ -183,10 +183,15 @@ describe("CofferTreasuryModule queue, sweep and pause", function () {
   describe("policy is the calling Safe's own", function () {
     it("a stranger's policy calls change only the stranger's own entries, never the Safe's", async function () {
       const f = await loadTreasury();
-      await f.module.connect(f.stranger).setSafeSettings(true, 0);
+      await f.module.connect(f.stranger).setPaused(true);
+      await f.module.connect(f.stranger).setQueueDelay(30 * DAY);
+      await f.module.connect(f.stranger).setQueueLimit(f.operator.address, f.usdcAddress, 0n, DAY);
       await f.module.connect(f.stranger).setOperatorPaused(f.operator.address, true);
       await f.module.connect(f.stranger).setSweepRule(f.usdcAddress, f.stranger.address, 0n);
-      expect((await f.module.getSafeSettings(f.safe)).paused).to.equal(false);
+      expect(await f.module.getSafeSettings(f.safe)).to.deep.equal([false, BigInt(2 * DAY)]);
+      expect((await f.module.getQueueLimit(f.safe, f.operator.address, f.usdcAddress)).remaining).to.equal(
+        50_000n * UNIT,
+      );
       expect((await f.module.getOperator(f.safe, f.operator.address)).paused).to.equal(false);
       expect((await f.module.getSweepRule(f.safe, f.usdcAddress)).cold).to.equal(ethers.ZeroAddress);
       await expect(f.module.connect(f.operator).transfer(f.safe, f.usdcAddress, f.vendor.address, 1n)).to.emit(

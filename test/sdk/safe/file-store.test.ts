@@ -159,6 +159,45 @@ describe("sdk/safe: the coffer-safe-tx/1 file format", function () {
       ]);
     });
 
+    it("decodes the treasury module's policy calls with their arguments, alone and in a batch", function () {
+      const module = new ethers.Interface([
+        "function setQueueDelay(uint32 delay)",
+        "function setQueueLimit(address operator, address token, uint96 amount, uint32 period)",
+        "function cancelQueued((address safe, address token, address to, uint96 amount, address operator, uint48 queuedAt, uint48 eta, uint256 nonce) queued)",
+      ]);
+      const file = fileWith(1);
+      const withCall = (to: string, data: string, operation: 0 | 1 = 0) => ({
+        ...file,
+        transaction: { ...file.transaction, to, operation, data },
+      });
+      const delay = describeSafeTransaction(withCall(TOKEN, module.encodeFunctionData("setQueueDelay", [86_400])));
+      expect(delay).to.deep.equal({
+        kind: "treasuryPolicy",
+        module: TOKEN,
+        call: "setQueueDelay",
+        args: { delay: "86400" },
+      });
+      const queued = [file.safeAddress, TOKEN, RECIPIENT, 5n, RECIPIENT, 100n, 3_700n, 7n];
+      expect(
+        formatDescription(
+          describeSafeTransaction(withCall(TOKEN, module.encodeFunctionData("cancelQueued", [queued]))),
+        ),
+      ).to.deep.equal([
+        `treasury policy cancelQueued(queued=(safe=${file.safeAddress}, token=${TOKEN}, to=${RECIPIENT}, amount=5, ` +
+          `operator=${RECIPIENT}, queuedAt=100, eta=3700, nonce=7)) on module ${TOKEN}`,
+      ]);
+      const limit = module.encodeFunctionData("setQueueLimit", [RECIPIENT, TOKEN, 1_000n, 86_400]);
+      const batch = withCall(
+        canonicalSafeContract("MultiSendCallOnly").address,
+        batchData([{ to: TOKEN, value: 0n, data: limit }]),
+        1,
+      );
+      expect(formatDescription(describeSafeTransaction(batch))).to.deep.equal([
+        "batch of 1 calls (MultiSend):",
+        `  1. treasury policy setQueueLimit(operator=${RECIPIENT}, token=${TOKEN}, amount=1000, period=86400) on module ${TOKEN}`,
+      ]);
+    });
+
     it("does not decode a delegatecall to another contract as a batch, even with MultiSend's selector", function () {
       const file = fileWith(1);
       const impostor = {
