@@ -1,10 +1,9 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { deployCoffer } from "../../deploy/deploy";
 import type { DeploymentManifest } from "../../deploy/manifest";
 import { type Invoice, type Payment, signInvoice, signPaymentApproval } from "../../sdk/escrow";
-import type { CofferEscrow, MockERC20 } from "../../typechain-types";
+import { deployProtocol } from "../helpers/protocol-fixture";
 
 /** The kinds of asset every escrow behaviour runs for. */
 export const ASSETS = [
@@ -22,28 +21,8 @@ export const DAY = 86_400n;
  * named accounts funded in both test tokens and the payer's allowance given to the escrow.
  */
 export async function escrowFixture() {
-  const signers = await hre.ethers.getSigners();
-  const [, owner1, owner2, owner3, operator, payer, payee, feeReceiver, arbiter, stranger] = signers;
-  const { manifest } = await deployCoffer({
-    signer: signers[0]!,
-    network: "hardhat",
-    local: true,
-    readArtifact: (name) => hre.artifacts.readArtifact(name),
-    deploymentsDir: hre.config.paths.cache,
-    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
-  });
-  const escrow = (await hre.ethers.getContractAt(
-    "CofferEscrow",
-    manifest.contracts["CofferEscrow"]!.address,
-  )) as unknown as CofferEscrow;
-  const usdc = (await hre.ethers.getContractAt(
-    "MockERC20",
-    manifest.contracts["TestUSDC"]!.address,
-  )) as unknown as MockERC20;
-  const dai = (await hre.ethers.getContractAt(
-    "MockERC20",
-    manifest.contracts["TestDAI"]!.address,
-  )) as unknown as MockERC20;
+  const { manifest, escrow, usdc, dai, owners, treasurySafe, signers } = await deployProtocol();
+  const [, , , , operator, payer, payee, feeReceiver, arbiter, stranger] = signers;
   for (const token of [usdc, dai]) {
     const unit = 10n ** (await token.decimals());
     for (const account of [payer!, payee!, operator!, feeReceiver!, stranger!]) {
@@ -64,8 +43,8 @@ export async function escrowFixture() {
     feeReceiver: feeReceiver!,
     arbiter: arbiter!,
     stranger: stranger!,
-    owners: [owner1!, owner2!, owner3!],
-    treasurySafe: manifest.treasurySafe!.address,
+    owners,
+    treasurySafe,
   };
 }
 

@@ -278,11 +278,6 @@ export const SHELF: ShelfEntry[] = [
  * written as they should behave.
  */
 export const PENDING = new Set<string>([
-  // Escrow pays out with trySafeTransfer: a false return after the funds moved credits them too (void, capture,
-  // resolve, reclaim).
-  "escrow:hold:false-after-transfer-later",
-  // Escrow `charge` at a 100% fee pulls a zero-amount leg to the payee: the token's own error (issue item 8).
-  "escrow:charge-full-fee:revert-on-zero",
   // Split distribute decides by the return value: a share that moved and returned false is credited too (item 3).
   "splits:push:false-after-transfer-later",
   "splits:push:false-after-transfer",

@@ -111,13 +111,13 @@ export const TREASURY_FLOWS: Record<string, (entry: ShelfEntry) => Promise<void>
 };
 
 /**
- * Lets the operator queue `amount` of the run's token. Today queueing needs only an enabled operator and the Safe's
- * delay (2 days in the fixture). The only place to adapt when the Safe must also allow queued transfers (a queue
- * limit per operator and token, issue item 2): set that limit here, through `run.f.policy`.
+ * Lets the operator queue `amount` of the run's token: the Safe sets the operator's queue limit in that token (the
+ * fixture's Safe already has a 2-day delay; no limit means no queueing).
  */
 export async function allowQueue(run: TreasuryRun, amount: bigint): Promise<void> {
-  void run;
-  void amount;
+  await run.f.policy(
+    run.f.module.interface.encodeFunctionData("setQueueLimit", [run.f.operator.address, run.d.address, amount, MONTH]),
+  );
 }
 
 /** The operator queues 200 units to the vendor; the token turns; after the delay anyone executes it. */
@@ -137,6 +137,7 @@ async function queued(run: TreasuryRun): Promise<void> {
     amount: bigint;
     operator: string;
     eta: bigint;
+    queuedAt: bigint;
     nonce: bigint;
   };
   await turn(run);

@@ -1,10 +1,6 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import hre from "hardhat";
-import { deployCoffer } from "../../deploy/deploy";
-import { devPrivateKey } from "../../scripts/lib/local-chain";
-import { execSafeCall } from "../../scripts/lib/safe-exec";
-import type { CofferTreasuryModule, MockERC20 } from "../../typechain-types";
+import { deployProtocol } from "../helpers/protocol-fixture";
 
 export const DAY = 86_400;
 export const MONTH = 30 * DAY;
@@ -17,37 +13,27 @@ export const UNIT = 1_000_000n;
  * delay, and the Safe's USDC allowance to the module.
  */
 export async function treasuryFixture() {
-  const [deployer, owner1, owner2, owner3, operator, otherOperator, vendor, cold, keeper, stranger] =
-    await hre.ethers.getSigners();
-  const { manifest } = await deployCoffer({
-    signer: deployer!,
-    network: "hardhat",
-    local: true,
-    readArtifact: (name) => hre.artifacts.readArtifact(name),
-    deploymentsDir: hre.config.paths.cache,
-    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
-  });
-  const module = (await hre.ethers.getContractAt(
-    "CofferTreasuryModule",
-    manifest.contracts["CofferTreasuryModule"]!.address,
-  )) as unknown as CofferTreasuryModule;
-  const usdc = (await hre.ethers.getContractAt(
-    "MockERC20",
-    manifest.contracts["TestUSDC"]!.address,
-  )) as unknown as MockERC20;
-  const safe = manifest.treasurySafe!.address;
+  const {
+    treasury: module,
+    usdc,
+    treasurySafe: safe,
+    asTreasurySafe,
+    deployer,
+    owners,
+    signers,
+  } = await deployProtocol();
+  const [, , , , operator, otherOperator, vendor, cold, keeper, stranger] = signers;
   const moduleAddress = await module.getAddress();
   const usdcAddress = await usdc.getAddress();
 
-  /** Executes a call from the treasury Safe with two owners' signatures. */
-  const asSafe = (to: string, data: string) =>
-    execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], keeper!, { to, data });
+  /** Executes a call from the treasury Safe with two owners' signatures, sent by the keeper. */
+  const asSafe = (to: string, data: string) => asTreasurySafe(to, data, keeper!);
   /** Calls the module as the treasury Safe. */
   const policy = (data: string) => asSafe(moduleAddress, data);
 
   await usdc.mint(safe, 100_000n * UNIT);
   for (const holder of [vendor!, cold!]) await usdc.mint(holder.address, UNIT);
-  await deployer!.sendTransaction({ to: safe, value: ethers.parseEther("10") });
+  await deployer.sendTransaction({ to: safe, value: ethers.parseEther("10") });
   const safeInterface = new ethers.Interface(["function enableModule(address module)"]);
   await asSafe(safe, safeInterface.encodeFunctionData("enableModule", [moduleAddress]));
   await policy(module.interface.encodeFunctionData("setOperator", [operator!.address, true, false]));
@@ -89,7 +75,7 @@ export async function treasuryFixture() {
     cold: cold!,
     keeper: keeper!,
     stranger: stranger!,
-    owners: [owner1!, owner2!, owner3!],
+    owners,
   };
 }
 
