@@ -26,6 +26,12 @@ import {SplitConfigLib} from "./SplitConfigLib.sol";
  * when cold), so Solidity's `transfer` and `send` to a split fail (and revert or return false; nothing is lost).
  * Funds sent to a split's predicted address before it is created are distributed once it exists.
  *
+ * A token transfer that returns false (or malformed data) without reverting is judged by the balance that moved,
+ * read on that path only: unchanged, nothing moved (a share or incentive is credited, a withdrawal reverts and the
+ * credit stays); lower by exactly the amount, the token paid and only said otherwise (Tether Gold), so nothing is
+ * credited twice and a withdrawal succeeds; anything else reverts with {CofferSplitUnexpectedBalance}. So a split
+ * never owes more than it holds, whatever its tokens return. A transfer that reverts moved nothing.
+ *
  * Fee-on-transfer tokens work without a balance check: the split divides what it holds, and each push or
  * withdrawal delivers the share minus the token's fee, which the recipient bears. Rebasing tokens are not
  * supported: a positive rebase is simply distributed next time, but after a negative one the split may hold less
@@ -57,6 +63,10 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
     /// @notice Largest amount divided by one distribution, so that `amount * allocation` cannot overflow; any
     /// excess is divided by the next one.
     uint256 public constant MAX_DISTRIBUTION = type(uint256).max / SplitConfigLib.ALLOCATION_SCALE;
+
+    /// @dev {ALLOCATION_SCALE} as a number literal, which inline assembly can use as a constant (a test checks that
+    /// the two are equal through the public constant and the shares pushed).
+    uint256 private constant _SCALE = 1_000_000;
 
     /// @notice The factory that creates the clones and alone may initialize them.
     address public immutable FACTORY;
@@ -101,9 +111,13 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     /**
      * @notice Divides what the split holds in `token`, beyond what it already owes, among the recipients. Anyone
-     * may call. The distributor first gets `distributionIncentive` millionths of it; each recipient then gets
+     * may call. `distributionIncentive` millionths of it are set aside for the distributor; each recipient gets
      * `amount * allocation / 1,000,000` (rounded down) of the rest: pushed with a gas stipend, or credited if the
      * push fails (blocklisted, reverting or gas-burning recipient, paused token) or if the split is pull-only.
+     * The incentive paid is never more than its rate of what leaves the split: the smaller of what was set aside
+     * and `shares * rate / (1,000,000 - rate)`, rounded down, where `shares` is the sum of the recipients' shares;
+     * what it leaves is distributed next time. When every share rounds down to zero (dust), nothing is distributed
+     * and the call reverts with {CofferSplitDustOnly}, so a keeper wastes no gas and takes no incentive.
      * @param config The split's current configuration (its hash must match).
      * @param token The token, address(0) for ETH.
      * @param distributor Receives the incentive; address(0) for the caller.
@@ -126,8 +140,21 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
             available = balance - owedBefore;
         }
         if (available > MAX_DISTRIBUTION) available = MAX_DISTRIBUTION;
-        uint256 incentive = (available * config.distributionIncentive) / ALLOCATION_SCALE;
+        uint256 rate = config.distributionIncentive;
+        uint256 incentive = (available * rate) / ALLOCATION_SCALE;
         amount = available - incentive;
+        // The incentive never exceeds its rate of what leaves the split, shares actually paid or credited included:
+        // incentive = min(available * rate / 1e6, shares * rate / (1e6 - rate)), where `shares` is the sum of the
+        // recipients' rounded-down shares of `amount`. Rounding loses less than one unit per recipient, so
+        // `shares >= amount - (n - 1)`; the shares are summed only when that bound cannot settle the minimum (dust,
+        // or a rounding at the margin), and a distribution in which no share reaches a unit reverts.
+        uint256 count = config.recipients.length;
+        if (amount < count || (rate != 0 && ((amount - count + 1) * rate) / (ALLOCATION_SCALE - rate) < incentive)) {
+            uint256 shares = _sharesTotal(config.recipients, amount);
+            if (shares == 0) revert CofferSplitDustOnly(token, available);
+            uint256 earned = (shares * rate) / (ALLOCATION_SCALE - rate);
+            if (earned < incentive) incentive = earned;
+        }
         if (distributor == address(0)) distributor = msg.sender;
         emit Distributed(token, distributor, amount, incentive);
 
@@ -137,12 +164,12 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         } else if (token == NATIVE_TOKEN) {
             credited = _pushAllNative(config.recipients, amount);
         } else {
-            credited = _pushAllToken(config.recipients, token, amount);
+            credited = _pushAllToken(config.recipients, token, amount, balance);
         }
         // Checked: also bounds every credit added above, each of which is at most `owed + credited`.
         if (credited != 0) _owed[token] = owedBefore + credited;
 
-        if (incentive != 0) _pushOrCredit(token, distributor, incentive);
+        if (incentive != 0) _pushIncentive(config, token, distributor, incentive, amount, balance, credited);
     }
 
     /**
@@ -169,7 +196,29 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
             (bool sent, ) = to.call{value: amount}("");
             if (!sent) revert CofferSplitNativeTransferFailed(to, amount);
         } else {
-            IERC20(token).safeTransfer(to, amount);
+            // A transfer that reverts reverts the withdrawal (the credit stays); one that returns false is judged by
+            // the balance that moved (see `_judgeFalseReturn`), so a credit in a token that moves the funds and then
+            // returns false is still withdrawable.
+            uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+            bool sent;
+            // As SafeERC20's `safeTransfer` (all gas, a revert bubbled up, at most 32 bytes of return data copied),
+            // but a false return is judged instead of refused.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                let data := mload(0x40)
+                mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
+                mstore(add(data, 0x04), to)
+                mstore(add(data, 0x24), amount)
+                if iszero(call(gas(), token, 0, data, 0x44, 0x00, 0x20)) {
+                    returndatacopy(data, 0x00, returndatasize())
+                    revert(data, returndatasize())
+                }
+                // The token has code (its `balanceOf` answered), so an empty return means success.
+                sent := or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+            }
+            if (!sent && !_movedDespiteFailure(token, to, amount, balanceBefore)) {
+                revert SafeERC20.SafeERC20FailedOperation(token);
+            }
         }
     }
 
@@ -348,39 +397,90 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
      * @dev Push mode, ERC-20: transfers each recipient its share with a gas cap, checking the return data as
      * SafeERC20 does (true, or nothing from a contract); credits the share where that fails. Returns the sum
      * credited. A starved push (the transaction left it less than its stipend) reverts instead of crediting.
+     * A push that returned false (or malformed data) without reverting is judged by the balance that moved, since
+     * some tokens (Tether Gold) move the funds and then return false: the split's balance is read and compared with
+     * what it would be had this push moved nothing, `balanceBefore` (before the loop) less what the earlier pushes
+     * moved (their shares, less those credited). Unchanged: the share is credited. Lower by exactly the share: it
+     * was paid, and nothing is recorded (as for a push that returned true). Anything else reverts with
+     * {CofferSplitUnexpectedBalance}. A push that reverted moved nothing and is credited without a look. The
+     * earlier shares are summed on that path only (the Yul function `paid`), once over the whole loop: how far they
+     * are summed and their sum are kept in memory after the transfer's calldata, with `balanceBefore`, so that the
+     * hot loop's stack is as before. The function is long because the loop must stay in one assembly block.
      * The hot loop of a push distribution, in assembly: a high-level call cannot cap gas without copying unbounded
      * return data, so this copies only its first 32 bytes and a token cannot grief with a huge return. The token
      * has code (checked by `_balanceOf`), so an empty return means success, as in SafeERC20. Arithmetic bounds as in
-     * `_creditAll`.
+     * `_creditAll`; `balanceBefore` is at least `amount`, the sum of all shares.
      */
+    // solhint-disable-next-line function-max-lines
     function _pushAllToken(
         uint256[] calldata recipients,
         address token,
-        uint256 amount
+        uint256 amount,
+        uint256 balanceBefore
     ) private returns (uint256 credited) {
-        uint256 scale = ALLOCATION_SCALE;
         uint256 base = _creditsBase(token);
         bytes32 creditedTopic = PayoutCredited.selector;
         bytes4 starved = CofferSplitPushStarved.selector;
         // Gas-capped transfers in the hot loop: see @dev.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
+            // Whether the push of `share` to `account`, which returned false, moved it: sums the shares before `entry`
+            // (from where the last call stopped), then compares the split's balance with what it would hold had this
+            // push moved nothing; reverts with CofferSplitUnexpectedBalance if it is neither that nor `share` less.
+            function paid(token_, data_, entry_, account_, share_, amount_, credited_) -> moved {
+                let seen := mload(add(data_, 0x64))
+                let seenTotal := mload(add(data_, 0x84))
+                for {} lt(seen, entry_) {
+                    seen := add(seen, 0x20)
+                } {
+                    seenTotal := add(seenTotal, div(mul(amount_, shr(160, calldataload(seen))), _SCALE))
+                }
+                mstore(add(data_, 0x64), seen)
+                mstore(add(data_, 0x84), seenTotal)
+                let unmoved := sub(mload(add(data_, 0x44)), sub(seenTotal, credited_))
+                mstore(0x00, 0x70a0823100000000000000000000000000000000000000000000000000000000) // balanceOf
+                mstore(0x04, address())
+                if iszero(and(staticcall(gas(), token_, 0x00, 0x24, 0x00, 0x20), gt(returndatasize(), 0x1f))) {
+                    returndatacopy(data_, 0x00, returndatasize())
+                    revert(data_, returndatasize())
+                }
+                let actual := mload(0x00)
+                if iszero(eq(actual, unmoved)) {
+                    if or(gt(actual, unmoved), iszero(eq(sub(unmoved, actual), share_))) {
+                        // CofferSplitUnexpectedBalance(token, account, share, unmoved, actual)
+                        mstore(data_, 0xb53b107500000000000000000000000000000000000000000000000000000000)
+                        mstore(add(data_, 0x04), token_)
+                        mstore(add(data_, 0x24), account_)
+                        mstore(add(data_, 0x44), share_)
+                        mstore(add(data_, 0x64), unmoved)
+                        mstore(add(data_, 0x84), actual)
+                        revert(data_, 0xa4)
+                    }
+                    moved := 1
+                }
+            }
             let data := mload(0x40) // transfer(address,uint256) calldata, in free memory
             mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
             let dataAccount := add(data, 0x04)
             let dataShare := add(data, 0x24)
+            // What only the failure path of a false return reads is parked in memory after the calldata, to keep the
+            // hot loop's stack as it was: the balance before the loop, how far the shares are summed (`seen`, an
+            // entry's offset) and their sum.
+            mstore(add(data, 0x44), balanceBefore)
+            mstore(add(data, 0x64), recipients.offset)
+            mstore(add(data, 0x84), 0)
             // A validated configuration has at least one recipient: loop with the test at the end.
             let entry := recipients.offset
             let end := add(entry, shl(5, recipients.length))
             for {} 1 {} {
                 let word := calldataload(entry)
-                let share := div(mul(amount, shr(160, word)), scale)
+                let share := div(mul(amount, shr(160, word)), _SCALE)
                 let account := and(word, 0xffffffffffffffffffffffffffffffffffffffff)
                 mstore(dataAccount, account)
                 mstore(dataShare, share)
-                let ok := call(TOKEN_PUSH_GAS, token, 0, data, 0x44, 0x00, 0x20)
+                let called := call(TOKEN_PUSH_GAS, token, 0, data, 0x44, 0x00, 0x20)
                 // Success: at least 32 bytes returned and the first word is 1 (true), or nothing returned.
-                ok := and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+                let ok := and(called, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
                 // A zero share (only in a dust distribution) is pushed like any other but never credited.
                 if iszero(or(ok, iszero(share))) {
                     // Failed with less than 1/63 of the stipend left: the call was starved, not refused.
@@ -389,11 +489,20 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
                         mstore(0x04, account)
                         revert(0x00, 0x24)
                     }
-                    let slot := add(base, account)
-                    sstore(slot, add(sload(slot), share))
-                    credited := add(credited, share)
-                    mstore(0x00, share)
-                    log3(0x00, 0x20, creditedTopic, account, token)
+                    // Returned false without reverting: judge by the balance (see @dev); paid means nothing to record,
+                    // as for a push that returned true.
+                    if called {
+                        if paid(token, data, entry, account, share, amount, credited) {
+                            share := 0
+                        }
+                    }
+                    if share {
+                        let slot := add(base, account)
+                        sstore(slot, add(sload(slot), share))
+                        credited := add(credited, share)
+                        mstore(0x00, share)
+                        log3(0x00, 0x20, creditedTopic, account, token)
+                    }
                 }
                 entry := add(entry, 0x20)
                 if iszero(lt(entry, end)) {
@@ -443,9 +552,23 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Pays the distributor's incentive with a gas cap, or credits it if that fails.
-    function _pushOrCredit(address token, address to, uint256 amount) private {
+    /**
+     * @dev Pays the distributor's incentive with a gas cap, or credits it if that fails. A token push that returned
+     * false (or malformed data) without reverting is judged by the balance that moved ({_movedDespiteFailure}):
+     * had nothing moved, the split would hold `balance` less what the shares' pushes moved, which is the sum of the
+     * shares less what was credited in push mode, and nothing in pull-only mode.
+     */
+    function _pushIncentive(
+        SplitConfig calldata config,
+        address token,
+        address to,
+        uint256 amount,
+        uint256 distributed,
+        uint256 balance,
+        uint256 credited
+    ) private {
         bool sent;
+        bool called;
         uint256 pushGas = token == NATIVE_TOKEN ? ETH_PUSH_GAS : TOKEN_PUSH_GAS;
         // As in `_pushAllToken` and `_pushAllNative`: a gas-capped call that copies at most 32 bytes of return data.
         // solhint-disable-next-line no-inline-assembly
@@ -459,15 +582,57 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
                 mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
                 mstore(add(data, 0x04), to)
                 mstore(add(data, 0x24), amount)
-                sent := call(pushGas, token, 0, data, 0x44, 0x00, 0x20)
-                sent := and(sent, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+                called := call(pushGas, token, 0, data, 0x44, 0x00, 0x20)
+                sent := and(called, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
             }
         }
-        if (!sent) {
-            uint256 slot = _creditSlot(token, to);
-            _store(slot, _load(slot) + amount);
-            _owed[token] += amount;
-            emit PayoutCredited(to, token, amount);
+        if (sent) return;
+        if (called) {
+            uint256 unmoved =
+                config.pullOnly ? balance : balance - (_sharesTotal(config.recipients, distributed) - credited);
+            if (_movedDespiteFailure(token, to, amount, unmoved)) return;
+        }
+        uint256 slot = _creditSlot(token, to);
+        _store(slot, _load(slot) + amount);
+        _owed[token] += amount;
+        emit PayoutCredited(to, token, amount);
+    }
+
+    /**
+     * @dev After a token transfer of `amount` to `account` that returned false (or malformed data) without
+     * reverting: true if the split's balance fell by exactly `amount` from `unmoved`, what it would hold had nothing
+     * moved (the token paid and only lied about it), false if it is still `unmoved` (nothing moved); any other
+     * balance reverts with {CofferSplitUnexpectedBalance}. Called only on that failure path.
+     */
+    function _movedDespiteFailure(
+        address token,
+        address account,
+        uint256 amount,
+        uint256 unmoved
+    ) private view returns (bool) {
+        uint256 actual = IERC20(token).balanceOf(address(this));
+        if (actual == unmoved) return false;
+        if (actual > unmoved || unmoved - actual != amount) {
+            revert CofferSplitUnexpectedBalance(token, account, amount, unmoved, actual);
+        }
+        return true;
+    }
+
+    /**
+     * @dev The sum of the recipients' shares of `amount`: each `amount * allocation / 1,000,000`, rounded down, as
+     * the distribution loops compute them (same bounds). Only for dust, margins and failure paths.
+     */
+    function _sharesTotal(uint256[] calldata recipients, uint256 amount) private pure returns (uint256 total) {
+        uint256 scale = ALLOCATION_SCALE;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let entry := recipients.offset
+            let end := add(entry, shl(5, recipients.length))
+            for {} lt(entry, end) {
+                entry := add(entry, 0x20)
+            } {
+                total := add(total, div(mul(amount, shr(160, calldataload(entry))), scale))
+            }
         }
     }
 
