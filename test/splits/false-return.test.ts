@@ -2,11 +2,12 @@ import { expect } from "chai";
 import { ethers } from "ethers";
 import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { CofferSplit } from "../../typechain-types";
+import type { CofferSplit, SplitFalseReturnToken } from "../../typechain-types";
 import { configOf, createSplit, loadSplits } from "./fixture";
 
 /** Modes of SplitFalseReturnToken. */
 const Mode = { Honest: 0, MovesThenFalse: 1, FalseWithoutMoving: 2, Overdraws: 3 } as const;
+const MODE_NAMES = ["honest", "moves then false", "false without moving", "overdraws"];
 
 /**
  * Three signers as recipients with 50/30/20% (sorted), a 5% distribution incentive (paid to the keeper, who
@@ -102,14 +103,10 @@ describe("CofferSplit with a token that returns false (judged by the balance tha
   describe("given a token whose false return means moved, not moved, or something else, per receiver", function () {
     async function withToken(pullOnly: boolean) {
       const s = await setUp(pullOnly);
-      const token = await hre.ethers.deployContract("SplitFalseReturnToken");
+      const token = (await hre.ethers.deployContract("SplitFalseReturnToken")) as unknown as SplitFalseReturnToken;
       return { ...s, token, tokenAddress: await token.getAddress() };
     }
-    const setModes = async (
-      token: { setMode(a: string, m: number): Promise<unknown> },
-      recipients: HardhatEthersSigner[],
-      modes: number[],
-    ) => {
+    const setModes = async (token: SplitFalseReturnToken, recipients: HardhatEthersSigner[], modes: number[]) => {
       for (const [i, mode] of modes.entries()) await (await token.setMode(recipients[i]!.address, mode)).wait();
     };
 
@@ -118,7 +115,7 @@ describe("CofferSplit with a token that returns false (judged by the balance tha
       [Mode.FalseWithoutMoving, Mode.MovesThenFalse, Mode.MovesThenFalse],
       [Mode.Honest, Mode.FalseWithoutMoving, Mode.FalseWithoutMoving],
     ]) {
-      it(`push mode (${order.join(", ")}): credits exactly the shares that did not move, pays the others once, and stays solvent`, async function () {
+      it(`push mode (${order.map((mode) => MODE_NAMES[mode]).join(", ")}): credits exactly the shares that did not move, pays the others once, and stays solvent`, async function () {
         const { f, config, split, address, recipients, token, tokenAddress } = await withToken(false);
         await setModes(token, recipients, order);
         // The keeper's incentive push moves nothing and returns false: it is credited.
