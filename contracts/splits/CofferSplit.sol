@@ -64,10 +64,6 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
     /// excess is divided by the next one.
     uint256 public constant MAX_DISTRIBUTION = type(uint256).max / SplitConfigLib.ALLOCATION_SCALE;
 
-    /// @dev {ALLOCATION_SCALE} as a number literal, which inline assembly can use as a constant (a test checks that
-    /// the two are equal through the public constant and the shares pushed).
-    uint256 private constant _SCALE = 1_000_000;
-
     /// @notice The factory that creates the clones and alone may initialize them.
     address public immutable FACTORY;
 
@@ -140,36 +136,30 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
             available = balance - owedBefore;
         }
         if (available > MAX_DISTRIBUTION) available = MAX_DISTRIBUTION;
-        uint256 rate = config.distributionIncentive;
-        uint256 incentive = (available * rate) / ALLOCATION_SCALE;
-        amount = available - incentive;
-        // The incentive never exceeds its rate of what leaves the split, shares actually paid or credited included:
-        // incentive = min(available * rate / 1e6, shares * rate / (1e6 - rate)), where `shares` is the sum of the
-        // recipients' rounded-down shares of `amount`. Rounding loses less than one unit per recipient, so
-        // `shares >= amount - (n - 1)`; the shares are summed only when that bound cannot settle the minimum (dust,
-        // or a rounding at the margin), and a distribution in which no share reaches a unit reverts.
-        uint256 count = config.recipients.length;
-        if (amount < count || (rate != 0 && ((amount - count + 1) * rate) / (ALLOCATION_SCALE - rate) < incentive)) {
-            uint256 shares = _sharesTotal(config.recipients, amount);
-            if (shares == 0) revert CofferSplitDustOnly(token, available);
-            uint256 earned = (shares * rate) / (ALLOCATION_SCALE - rate);
-            if (earned < incentive) incentive = earned;
-        }
+        uint256 incentive;
+        (amount, incentive) = _divide(config, token, available);
         if (distributor == address(0)) distributor = msg.sender;
         emit Distributed(token, distributor, amount, incentive);
 
+        // The incentive first: what it moved is then known to the shares' pushes, and only `credited` (which
+        // includes an incentive that could not be paid) is left to settle after them.
         uint256 credited;
+        if (incentive != 0) {
+            if (_pushIncentive(token, distributor, incentive, balance)) {
+                balance -= incentive;
+            } else {
+                credited = incentive;
+            }
+        }
         if (config.pullOnly) {
-            credited = _creditAll(config.recipients, token, amount);
+            credited += _creditAll(config.recipients, token, amount);
         } else if (token == NATIVE_TOKEN) {
-            credited = _pushAllNative(config.recipients, amount);
+            credited += _pushAllNative(config.recipients, amount);
         } else {
-            credited = _pushAllToken(config.recipients, token, amount, balance);
+            credited += _pushAllToken(config.recipients, token, amount, balance);
         }
         // Checked: also bounds every credit added above, each of which is at most `owed + credited`.
         if (credited != 0) _owed[token] = owedBefore + credited;
-
-        if (incentive != 0) _pushIncentive(config, token, distributor, incentive, amount, balance, credited);
     }
 
     /**
@@ -345,6 +335,35 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
     }
 
     /**
+     * @dev What a distribution of `available` divides among the recipients (`amount`) and pays its distributor
+     * (`incentive`); reverts with {CofferSplitDustOnly} when every share would be zero. See `distribute`.
+     */
+    function _divide(
+        SplitConfig calldata config,
+        address token,
+        uint256 available
+    ) private pure returns (uint256 amount, uint256 incentive) {
+        uint256 rate = config.distributionIncentive;
+        incentive = (available * rate) / ALLOCATION_SCALE;
+        amount = available - incentive;
+        // The incentive never exceeds its rate of what leaves the split, shares actually paid or credited included:
+        // incentive = min(available * rate / 1e6, shares * rate / (1e6 - rate)), where `shares` is the sum of the
+        // recipients' rounded-down shares of `amount`. Rounding loses less than one unit per recipient, so
+        // `shares >= amount - (n - 1)`; the shares are summed only when that bound cannot settle the minimum (a
+        // rounding at the margin) or when `amount` is so small that all shares might be zero (below n units, and
+        // n <= MAX_PULL_RECIPIENTS), and a distribution in which no share reaches a unit reverts.
+        if (
+            amount < MAX_PULL_RECIPIENTS ||
+            (rate != 0 && ((amount - config.recipients.length + 1) * rate) / (ALLOCATION_SCALE - rate) < incentive)
+        ) {
+            uint256 shares = _sharesTotal(config.recipients, amount);
+            if (shares == 0) revert CofferSplitDustOnly(token, available);
+            uint256 earned = (shares * rate) / (ALLOCATION_SCALE - rate);
+            if (earned < incentive) incentive = earned;
+        }
+    }
+
+    /**
      * @dev Reverts while a distribution or withdrawal is running (called back from a token hook or a receiver),
      * when credits and `owed` are not yet final: no read-only reentrancy.
      */
@@ -402,79 +421,114 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
      * what it would be had this push moved nothing, `balanceBefore` (before the loop) less what the earlier pushes
      * moved (their shares, less those credited). Unchanged: the share is credited. Lower by exactly the share: it
      * was paid, and nothing is recorded (as for a push that returned true). Anything else reverts with
-     * {CofferSplitUnexpectedBalance}. A push that reverted moved nothing and is credited without a look. The
-     * earlier shares are summed on that path only (the Yul function `paid`), once over the whole loop: how far they
-     * are summed and their sum are kept in memory after the transfer's calldata, with `balanceBefore`, so that the
-     * hot loop's stack is as before. The function is long because the loop must stay in one assembly block.
-     * The hot loop of a push distribution, in assembly: a high-level call cannot cap gas without copying unbounded
-     * return data, so this copies only its first 32 bytes and a token cannot grief with a huge return. The token
-     * has code (checked by `_balanceOf`), so an empty return means success, as in SafeERC20. Arithmetic bounds as in
-     * `_creditAll`; `balanceBefore` is at least `amount`, the sum of all shares.
+     * {CofferSplitUnexpectedBalance}. A push that reverted moved nothing and is credited without a look.
+     * The hot loop (`_pushFrom`) stops at such a push and returns its entry; `_judge` settles it (summing the earlier
+     * shares on that path only, once over the whole distribution: `seen` is how far they are summed) and the loop
+     * resumes after it. So the hot loop is what it was before false returns were judged, and costs the same.
+     * `balanceBefore` is the balance before the shares' pushes (the incentive, pushed first, excluded if paid): at
+     * least `amount`, the sum of all shares.
      */
-    // solhint-disable-next-line function-max-lines
     function _pushAllToken(
         uint256[] calldata recipients,
         address token,
         uint256 amount,
         uint256 balanceBefore
     ) private returns (uint256 credited) {
+        uint256 from;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            from := recipients.offset
+        }
+        // The entries before `seen` (a calldata offset) are summed in `seenTotal`, on the failure path only.
+        uint256 seen = from;
+        uint256 seenTotal;
+        while (true) {
+            uint256 stopped;
+            (credited, stopped) = _pushFrom(recipients, token, amount, from, credited);
+            if (stopped == 0) return credited;
+            (credited, seenTotal) = _judge(token, amount, balanceBefore, stopped, credited, seen, seenTotal);
+            seen = stopped;
+            from = stopped + 32;
+            uint256 end;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                end := add(recipients.offset, shl(5, recipients.length))
+            }
+            if (from == end) return credited;
+        }
+    }
+
+    /**
+     * @dev After the push of the entry at calldata offset `stopped` returned false without reverting: adds the shares
+     * from `seen` up to it to `seenTotal`, compares the split's balance with what it would be had this push moved
+     * nothing (`balanceBefore` less the earlier shares not credited), and credits the share unless it moved.
+     * Returns the new `credited` and `seenTotal` (the shares before `stopped`).
+     */
+    function _judge(
+        address token,
+        uint256 amount,
+        uint256 balanceBefore,
+        uint256 stopped,
+        uint256 credited,
+        uint256 seen,
+        uint256 seenTotal
+    ) private returns (uint256, uint256) {
+        uint256 word;
+        uint256 scale = ALLOCATION_SCALE;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := calldataload(stopped)
+            for {} lt(seen, stopped) {
+                seen := add(seen, 0x20)
+            } {
+                seenTotal := add(seenTotal, div(mul(amount, shr(160, calldataload(seen))), scale))
+            }
+        }
+        uint256 share = (amount * (word >> 160)) / ALLOCATION_SCALE;
+        address account = address(uint160(word));
+        if (_movedDespiteFailure(token, account, share, balanceBefore - (seenTotal - credited))) {
+            return (credited, seenTotal);
+        }
+        uint256 slot = _creditSlot(token, account);
+        _store(slot, _load(slot) + share);
+        emit PayoutCredited(account, token, share);
+        return (credited + share, seenTotal);
+    }
+
+    /**
+     * @dev The push loop, from the entry at calldata offset `from`: returns the sum credited (`creditedBefore` plus
+     * this call's credits) and, if a push returned false without reverting, that entry's offset (`stopped`, zero
+     * when the loop ran to the end). In assembly: a high-level call cannot cap gas without copying unbounded return
+     * data, so this copies only its first 32 bytes and a token cannot grief with a huge return. The token has code
+     * (checked by `_balanceOf`), so an empty return means success, as in SafeERC20. Arithmetic bounds as in
+     * `_creditAll`.
+     */
+    // solhint-disable-next-line function-max-lines
+    function _pushFrom(
+        uint256[] calldata recipients,
+        address token,
+        uint256 amount,
+        uint256 from,
+        uint256 creditedBefore
+    ) private returns (uint256 credited, uint256 stopped) {
+        uint256 scale = ALLOCATION_SCALE;
         uint256 base = _creditsBase(token);
         bytes32 creditedTopic = PayoutCredited.selector;
         bytes4 starved = CofferSplitPushStarved.selector;
-        // Gas-capped transfers in the hot loop: see @dev.
+        credited = creditedBefore;
+        // Gas-capped transfers in the hot loop: see `_pushAllToken`.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
-            // Whether the push of `share` to `account`, which returned false, moved it: sums the shares before `entry`
-            // (from where the last call stopped), then compares the split's balance with what it would hold had this
-            // push moved nothing; reverts with CofferSplitUnexpectedBalance if it is neither that nor `share` less.
-            function paid(token_, data_, entry_, account_, share_, amount_, credited_) -> moved {
-                let seen := mload(add(data_, 0x64))
-                let seenTotal := mload(add(data_, 0x84))
-                for {} lt(seen, entry_) {
-                    seen := add(seen, 0x20)
-                } {
-                    seenTotal := add(seenTotal, div(mul(amount_, shr(160, calldataload(seen))), _SCALE))
-                }
-                mstore(add(data_, 0x64), seen)
-                mstore(add(data_, 0x84), seenTotal)
-                let unmoved := sub(mload(add(data_, 0x44)), sub(seenTotal, credited_))
-                mstore(0x00, 0x70a0823100000000000000000000000000000000000000000000000000000000) // balanceOf
-                mstore(0x04, address())
-                if iszero(and(staticcall(gas(), token_, 0x00, 0x24, 0x00, 0x20), gt(returndatasize(), 0x1f))) {
-                    returndatacopy(data_, 0x00, returndatasize())
-                    revert(data_, returndatasize())
-                }
-                let actual := mload(0x00)
-                if iszero(eq(actual, unmoved)) {
-                    if or(gt(actual, unmoved), iszero(eq(sub(unmoved, actual), share_))) {
-                        // CofferSplitUnexpectedBalance(token, account, share, unmoved, actual)
-                        mstore(data_, 0xb53b107500000000000000000000000000000000000000000000000000000000)
-                        mstore(add(data_, 0x04), token_)
-                        mstore(add(data_, 0x24), account_)
-                        mstore(add(data_, 0x44), share_)
-                        mstore(add(data_, 0x64), unmoved)
-                        mstore(add(data_, 0x84), actual)
-                        revert(data_, 0xa4)
-                    }
-                    moved := 1
-                }
-            }
             let data := mload(0x40) // transfer(address,uint256) calldata, in free memory
             mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
             let dataAccount := add(data, 0x04)
             let dataShare := add(data, 0x24)
-            // What only the failure path of a false return reads is parked in memory after the calldata, to keep the
-            // hot loop's stack as it was: the balance before the loop, how far the shares are summed (`seen`, an
-            // entry's offset) and their sum.
-            mstore(add(data, 0x44), balanceBefore)
-            mstore(add(data, 0x64), recipients.offset)
-            mstore(add(data, 0x84), 0)
-            // A validated configuration has at least one recipient: loop with the test at the end.
-            let entry := recipients.offset
-            let end := add(entry, shl(5, recipients.length))
+            // At least one entry is left: loop with the test at the end.
+            let entry := from
+            let end := add(recipients.offset, shl(5, recipients.length))
             for {} 1 {} {
                 let word := calldataload(entry)
-                let share := div(mul(amount, shr(160, word)), _SCALE)
+                let share := div(mul(amount, shr(160, word)), scale)
                 let account := and(word, 0xffffffffffffffffffffffffffffffffffffffff)
                 mstore(dataAccount, account)
                 mstore(dataShare, share)
@@ -489,20 +543,16 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
                         mstore(0x04, account)
                         revert(0x00, 0x24)
                     }
-                    // Returned false without reverting: judge by the balance (see @dev); paid means nothing to record,
-                    // as for a push that returned true.
+                    // Returned false without reverting: stop here, to be judged by the balance.
                     if called {
-                        if paid(token, data, entry, account, share, amount, credited) {
-                            share := 0
-                        }
+                        stopped := entry
+                        break
                     }
-                    if share {
-                        let slot := add(base, account)
-                        sstore(slot, add(sload(slot), share))
-                        credited := add(credited, share)
-                        mstore(0x00, share)
-                        log3(0x00, 0x20, creditedTopic, account, token)
-                    }
+                    let slot := add(base, account)
+                    sstore(slot, add(sload(slot), share))
+                    credited := add(credited, share)
+                    mstore(0x00, share)
+                    log3(0x00, 0x20, creditedTopic, account, token)
                 }
                 entry := add(entry, 0x20)
                 if iszero(lt(entry, end)) {
@@ -553,24 +603,15 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
     }
 
     /**
-     * @dev Pays the distributor's incentive with a gas cap, or credits it if that fails. A token push that returned
-     * false (or malformed data) without reverting is judged by the balance that moved ({_movedDespiteFailure}):
-     * had nothing moved, the split would hold `balance` less what the shares' pushes moved, which is the sum of the
-     * shares less what was credited in push mode, and nothing in pull-only mode.
+     * @dev Pays the distributor's incentive with a gas cap (before the shares), or credits it if that fails, leaving
+     * `owed` to the caller. Returns true if it was paid. A token push that returned false (or malformed data) without
+     * reverting is judged by the balance that moved ({_movedDespiteFailure}): had nothing moved, the split would
+     * still hold `balance`, its balance before the distribution.
      */
-    function _pushIncentive(
-        SplitConfig calldata config,
-        address token,
-        address to,
-        uint256 amount,
-        uint256 distributed,
-        uint256 balance,
-        uint256 credited
-    ) private {
-        bool sent;
+    function _pushIncentive(address token, address to, uint256 amount, uint256 balance) private returns (bool sent) {
         bool called;
         uint256 pushGas = token == NATIVE_TOKEN ? ETH_PUSH_GAS : TOKEN_PUSH_GAS;
-        // As in `_pushAllToken` and `_pushAllNative`: a gas-capped call that copies at most 32 bytes of return data.
+        // As in `_pushFrom` and `_pushAllNative`: a gas-capped call that copies at most 32 bytes of return data.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             switch token
@@ -586,15 +627,9 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
                 sent := and(called, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
             }
         }
-        if (sent) return;
-        if (called) {
-            uint256 unmoved =
-                config.pullOnly ? balance : balance - (_sharesTotal(config.recipients, distributed) - credited);
-            if (_movedDespiteFailure(token, to, amount, unmoved)) return;
-        }
+        if (sent || (called && _movedDespiteFailure(token, to, amount, balance))) return true;
         uint256 slot = _creditSlot(token, to);
         _store(slot, _load(slot) + amount);
-        _owed[token] += amount;
         emit PayoutCredited(to, token, amount);
     }
 

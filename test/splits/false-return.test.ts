@@ -148,7 +148,7 @@ describe("CofferSplit with a token that returns false (judged by the balance tha
       });
     }
 
-    it("push mode: the incentive that moves and returns false after credited shares is paid, not credited", async function () {
+    it("push mode: the incentive that moves and returns false is paid, not credited, and the shares after it are judged from what it left", async function () {
       const { f, config, split, address, recipients, token, tokenAddress } = await withToken(false);
       await setModes(token, recipients, [Mode.FalseWithoutMoving, Mode.MovesThenFalse, Mode.FalseWithoutMoving]);
       await token.setMode(f.keeper.address, Mode.MovesThenFalse);
@@ -164,11 +164,12 @@ describe("CofferSplit with a token that returns false (judged by the balance tha
       const { f, config, split, address, recipients, token, tokenAddress } = await withToken(false);
       await setModes(token, recipients, [Mode.MovesThenFalse, Mode.FalseWithoutMoving, Mode.Overdraws]);
       await token.mint(address, 1_000n);
-      // Before the third push the split holds 1,000 less the first share (paid; the second was credited, the
-      // incentive comes last) = 525; the third moves 190 and burns 1 more: 334, neither 525 (nothing moved) nor 335.
+      // The incentive (50) is paid first, then the first share (475, paid: false after moving), the second credited
+      // (nothing moved): before the third push the split holds 1,000 - 50 - 475 = 475; the third moves 190 and
+      // burns 1 more: 284, neither 475 (nothing moved) nor 285 (paid).
       await expect(split.connect(f.keeper).distribute(config, tokenAddress, ethers.ZeroAddress))
         .to.be.revertedWithCustomError(split, "CofferSplitUnexpectedBalance")
-        .withArgs(tokenAddress, recipients[2]!.address, 190n, 525n, 334n);
+        .withArgs(tokenAddress, recipients[2]!.address, 190n, 475n, 284n);
     });
 
     it("reverts with CofferSplitUnexpectedBalance when the incentive's false return leaves a balance it cannot explain", async function () {
