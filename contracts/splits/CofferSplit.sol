@@ -312,7 +312,8 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     /**
      * @notice What the next distribution of `token` would divide (incentive included): the balance beyond what is
-     * owed, capped at {MAX_DISTRIBUTION}. Reverts while a distribution or withdrawal of this split is running.
+     * owed, capped at {MAX_DISTRIBUTION}. Reverts while a distribution or withdrawal of this split is running. A
+     * non-zero amount may still be dust that `distribute` refuses ({CofferSplitDustOnly}): every share rounds to 0.
      * @param token The token, address(0) for ETH.
      * @return available The amount, in token units; zero when there is nothing to distribute.
      */
