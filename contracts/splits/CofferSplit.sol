@@ -26,6 +26,12 @@ import {SplitConfigLib} from "./SplitConfigLib.sol";
  * when cold), so Solidity's `transfer` and `send` to a split fail (and revert or return false; nothing is lost).
  * Funds sent to a split's predicted address before it is created are distributed once it exists.
  *
+ * A token transfer that returns false (or malformed data) without reverting is judged by the balance that moved,
+ * read on that path only: unchanged, nothing moved (a share or incentive is credited, a withdrawal reverts and the
+ * credit stays); lower by exactly the amount, the token paid and only said otherwise (Tether Gold), so nothing is
+ * credited twice and a withdrawal succeeds; anything else reverts with {CofferSplitUnexpectedBalance}. So a split
+ * never owes more than it holds, whatever its tokens return. A transfer that reverts moved nothing.
+ *
  * Fee-on-transfer tokens work without a balance check: the split divides what it holds, and each push or
  * withdrawal delivers the share minus the token's fee, which the recipient bears. Rebasing tokens are not
  * supported: a positive rebase is simply distributed next time, but after a negative one the split may hold less
@@ -101,9 +107,13 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     /**
      * @notice Divides what the split holds in `token`, beyond what it already owes, among the recipients. Anyone
-     * may call. The distributor first gets `distributionIncentive` millionths of it; each recipient then gets
+     * may call. `distributionIncentive` millionths of it are set aside for the distributor; each recipient gets
      * `amount * allocation / 1,000,000` (rounded down) of the rest: pushed with a gas stipend, or credited if the
      * push fails (blocklisted, reverting or gas-burning recipient, paused token) or if the split is pull-only.
+     * The incentive paid is never more than its rate of what leaves the split: the smaller of what was set aside
+     * and `shares * rate / (1,000,000 - rate)`, rounded down, where `shares` is the sum of the recipients' shares;
+     * what it leaves is distributed next time. When every share rounds down to zero (dust), nothing is distributed
+     * and the call reverts with {CofferSplitDustOnly}, so a keeper wastes no gas and takes no incentive.
      * @param config The split's current configuration (its hash must match).
      * @param token The token, address(0) for ETH.
      * @param distributor Receives the incentive; address(0) for the caller.
@@ -126,23 +136,30 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
             available = balance - owedBefore;
         }
         if (available > MAX_DISTRIBUTION) available = MAX_DISTRIBUTION;
-        uint256 incentive = (available * config.distributionIncentive) / ALLOCATION_SCALE;
-        amount = available - incentive;
+        uint256 incentive;
+        (amount, incentive) = _divide(config, token, available);
         if (distributor == address(0)) distributor = msg.sender;
         emit Distributed(token, distributor, amount, incentive);
 
+        // The incentive first: what it moved is then known to the shares' pushes, and only `credited` (which
+        // includes an incentive that could not be paid) is left to settle after them.
         uint256 credited;
+        if (incentive != 0) {
+            if (_pushIncentive(token, distributor, incentive, balance)) {
+                balance -= incentive;
+            } else {
+                credited = incentive;
+            }
+        }
         if (config.pullOnly) {
-            credited = _creditAll(config.recipients, token, amount);
+            credited += _creditAll(config.recipients, token, amount);
         } else if (token == NATIVE_TOKEN) {
-            credited = _pushAllNative(config.recipients, amount);
+            credited += _pushAllNative(config.recipients, amount);
         } else {
-            credited = _pushAllToken(config.recipients, token, amount);
+            credited += _pushAllToken(config.recipients, token, amount, balance);
         }
         // Checked: also bounds every credit added above, each of which is at most `owed + credited`.
         if (credited != 0) _owed[token] = owedBefore + credited;
-
-        if (incentive != 0) _pushOrCredit(token, distributor, incentive);
     }
 
     /**
@@ -169,7 +186,29 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
             (bool sent, ) = to.call{value: amount}("");
             if (!sent) revert CofferSplitNativeTransferFailed(to, amount);
         } else {
-            IERC20(token).safeTransfer(to, amount);
+            // A transfer that reverts reverts the withdrawal (the credit stays); one that returns false is judged by
+            // the balance that moved (see `_judgeFalseReturn`), so a credit in a token that moves the funds and then
+            // returns false is still withdrawable.
+            uint256 balanceBefore = IERC20(token).balanceOf(address(this));
+            bool sent;
+            // As SafeERC20's `safeTransfer` (all gas, a revert bubbled up, at most 32 bytes of return data copied),
+            // but a false return is judged instead of refused.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                let data := mload(0x40)
+                mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
+                mstore(add(data, 0x04), to)
+                mstore(add(data, 0x24), amount)
+                if iszero(call(gas(), token, 0, data, 0x44, 0x00, 0x20)) {
+                    returndatacopy(data, 0x00, returndatasize())
+                    revert(data, returndatasize())
+                }
+                // The token has code (its `balanceOf` answered), so an empty return means success.
+                sent := or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1)))
+            }
+            if (!sent && !_movedDespiteFailure(token, to, amount, balanceBefore)) {
+                revert SafeERC20.SafeERC20FailedOperation(token);
+            }
         }
     }
 
@@ -273,7 +312,8 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     /**
      * @notice What the next distribution of `token` would divide (incentive included): the balance beyond what is
-     * owed, capped at {MAX_DISTRIBUTION}. Reverts while a distribution or withdrawal of this split is running.
+     * owed, capped at {MAX_DISTRIBUTION}. Reverts while a distribution or withdrawal of this split is running. A
+     * non-zero amount may still be dust that `distribute` refuses ({CofferSplitDustOnly}): every share rounds to 0.
      * @param token The token, address(0) for ETH.
      * @return available The amount, in token units; zero when there is nothing to distribute.
      */
@@ -293,6 +333,35 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         if (token == NATIVE_TOKEN) return address(this).balance;
         if (token.code.length == 0) revert CofferSplitNotAToken(token);
         return IERC20(token).balanceOf(address(this));
+    }
+
+    /**
+     * @dev What a distribution of `available` divides among the recipients (`amount`) and pays its distributor
+     * (`incentive`); reverts with {CofferSplitDustOnly} when every share would be zero. See `distribute`.
+     */
+    function _divide(
+        SplitConfig calldata config,
+        address token,
+        uint256 available
+    ) private pure returns (uint256 amount, uint256 incentive) {
+        uint256 rate = config.distributionIncentive;
+        incentive = (available * rate) / ALLOCATION_SCALE;
+        amount = available - incentive;
+        // The incentive never exceeds its rate of what leaves the split, shares actually paid or credited included:
+        // incentive = min(available * rate / 1e6, shares * rate / (1e6 - rate)), where `shares` is the sum of the
+        // recipients' rounded-down shares of `amount`. Rounding loses less than one unit per recipient, so
+        // `shares >= amount - (n - 1)`; the shares are summed only when that bound cannot settle the minimum (a
+        // rounding at the margin) or when `amount` is so small that all shares might be zero (below n units, and
+        // n <= MAX_PULL_RECIPIENTS), and a distribution in which no share reaches a unit reverts.
+        if (
+            amount < MAX_PULL_RECIPIENTS ||
+            (rate != 0 && ((amount - config.recipients.length + 1) * rate) / (ALLOCATION_SCALE - rate) < incentive)
+        ) {
+            uint256 shares = _sharesTotal(config.recipients, amount);
+            if (shares == 0) revert CofferSplitDustOnly(token, available);
+            uint256 earned = (shares * rate) / (ALLOCATION_SCALE - rate);
+            if (earned < incentive) incentive = earned;
+        }
     }
 
     /**
@@ -348,39 +417,125 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
      * @dev Push mode, ERC-20: transfers each recipient its share with a gas cap, checking the return data as
      * SafeERC20 does (true, or nothing from a contract); credits the share where that fails. Returns the sum
      * credited. A starved push (the transaction left it less than its stipend) reverts instead of crediting.
-     * The hot loop of a push distribution, in assembly: a high-level call cannot cap gas without copying unbounded
-     * return data, so this copies only its first 32 bytes and a token cannot grief with a huge return. The token
-     * has code (checked by `_balanceOf`), so an empty return means success, as in SafeERC20. Arithmetic bounds as in
-     * `_creditAll`.
+     * A push that returned false (or malformed data) without reverting is judged by the balance that moved, since
+     * some tokens (Tether Gold) move the funds and then return false: the split's balance is read and compared with
+     * what it would be had this push moved nothing, `balanceBefore` (before the loop) less what the earlier pushes
+     * moved (their shares, less those credited). Unchanged: the share is credited. Lower by exactly the share: it
+     * was paid, and nothing is recorded (as for a push that returned true). Anything else reverts with
+     * {CofferSplitUnexpectedBalance}. A push that reverted moved nothing and is credited without a look.
+     * The hot loop (`_pushFrom`) stops at such a push and returns its entry; `_judge` settles it (summing the earlier
+     * shares on that path only, once over the whole distribution: `seen` is how far they are summed) and the loop
+     * resumes after it. So the hot loop is what it was before false returns were judged, and costs the same.
+     * `balanceBefore` is the balance before the shares' pushes (the incentive, pushed first, excluded if paid): at
+     * least `amount`, the sum of all shares.
      */
     function _pushAllToken(
         uint256[] calldata recipients,
         address token,
-        uint256 amount
+        uint256 amount,
+        uint256 balanceBefore
     ) private returns (uint256 credited) {
+        uint256 from;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            from := recipients.offset
+        }
+        // The entries before `seen` (a calldata offset) are summed in `seenTotal`, on the failure path only.
+        uint256 seen = from;
+        uint256 seenTotal;
+        while (true) {
+            uint256 stopped;
+            (credited, stopped) = _pushFrom(recipients, token, amount, from, credited);
+            if (stopped == 0) return credited;
+            (credited, seenTotal) = _judge(token, amount, balanceBefore, stopped, credited, seen, seenTotal);
+            seen = stopped;
+            from = stopped + 32;
+            uint256 end;
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                end := add(recipients.offset, shl(5, recipients.length))
+            }
+            if (from == end) return credited;
+        }
+    }
+
+    /**
+     * @dev After the push of the entry at calldata offset `stopped` returned false without reverting: adds the shares
+     * from `seen` up to it to `seenTotal`, compares the split's balance with what it would be had this push moved
+     * nothing (`balanceBefore` less the earlier shares not credited), and credits the share unless it moved.
+     * Returns the new `credited` and `seenTotal` (the shares before `stopped`).
+     */
+    function _judge(
+        address token,
+        uint256 amount,
+        uint256 balanceBefore,
+        uint256 stopped,
+        uint256 credited,
+        uint256 seen,
+        uint256 seenTotal
+    ) private returns (uint256, uint256) {
+        uint256 word;
+        uint256 scale = ALLOCATION_SCALE;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            word := calldataload(stopped)
+            for {} lt(seen, stopped) {
+                seen := add(seen, 0x20)
+            } {
+                seenTotal := add(seenTotal, div(mul(amount, shr(160, calldataload(seen))), scale))
+            }
+        }
+        uint256 share = (amount * (word >> 160)) / ALLOCATION_SCALE;
+        address account = address(uint160(word));
+        if (_movedDespiteFailure(token, account, share, balanceBefore - (seenTotal - credited))) {
+            return (credited, seenTotal);
+        }
+        uint256 slot = _creditSlot(token, account);
+        _store(slot, _load(slot) + share);
+        emit PayoutCredited(account, token, share);
+        return (credited + share, seenTotal);
+    }
+
+    /**
+     * @dev The push loop, from the entry at calldata offset `from`: returns the sum credited (`creditedBefore` plus
+     * this call's credits) and, if a push returned false without reverting, that entry's offset (`stopped`, zero
+     * when the loop ran to the end). In assembly: a high-level call cannot cap gas without copying unbounded return
+     * data, so this copies only its first 32 bytes and a token cannot grief with a huge return. The token has code
+     * (checked by `_balanceOf`), so an empty return means success, as in SafeERC20. Arithmetic bounds as in
+     * `_creditAll`.
+     */
+    // solhint-disable-next-line function-max-lines
+    function _pushFrom(
+        uint256[] calldata recipients,
+        address token,
+        uint256 amount,
+        uint256 from,
+        uint256 creditedBefore
+    ) private returns (uint256 credited, uint256 stopped) {
         uint256 scale = ALLOCATION_SCALE;
         uint256 base = _creditsBase(token);
         bytes32 creditedTopic = PayoutCredited.selector;
         bytes4 starved = CofferSplitPushStarved.selector;
-        // Gas-capped transfers in the hot loop: see @dev.
+        credited = creditedBefore;
+        // Gas-capped transfers in the hot loop: see `_pushAllToken`.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let data := mload(0x40) // transfer(address,uint256) calldata, in free memory
             mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
             let dataAccount := add(data, 0x04)
             let dataShare := add(data, 0x24)
-            // A validated configuration has at least one recipient: loop with the test at the end.
-            let entry := recipients.offset
-            let end := add(entry, shl(5, recipients.length))
+            // At least one entry is left: loop with the test at the end.
+            let entry := from
+            let end := add(recipients.offset, shl(5, recipients.length))
             for {} 1 {} {
                 let word := calldataload(entry)
                 let share := div(mul(amount, shr(160, word)), scale)
                 let account := and(word, 0xffffffffffffffffffffffffffffffffffffffff)
                 mstore(dataAccount, account)
                 mstore(dataShare, share)
-                let ok := call(TOKEN_PUSH_GAS, token, 0, data, 0x44, 0x00, 0x20)
+                let called := call(TOKEN_PUSH_GAS, token, 0, data, 0x44, 0x00, 0x20)
                 // Success: at least 32 bytes returned and the first word is 1 (true), or nothing returned.
-                ok := and(ok, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+                let ok := and(called, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
                 // A zero share (only in a dust distribution) is pushed like any other but never credited.
                 if iszero(or(ok, iszero(share))) {
                     // Failed with less than 1/63 of the stipend left: the call was starved, not refused.
@@ -388,6 +543,11 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
                         mstore(0x00, starved)
                         mstore(0x04, account)
                         revert(0x00, 0x24)
+                    }
+                    // Returned false without reverting: stop here, to be judged by the balance.
+                    if called {
+                        stopped := entry
+                        break
                     }
                     let slot := add(base, account)
                     sstore(slot, add(sload(slot), share))
@@ -443,11 +603,16 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Pays the distributor's incentive with a gas cap, or credits it if that fails.
-    function _pushOrCredit(address token, address to, uint256 amount) private {
-        bool sent;
+    /**
+     * @dev Pays the distributor's incentive with a gas cap (before the shares), or credits it if that fails, leaving
+     * `owed` to the caller. Returns true if it was paid. A token push that returned false (or malformed data) without
+     * reverting is judged by the balance that moved ({_movedDespiteFailure}): had nothing moved, the split would
+     * still hold `balance`, its balance before the distribution.
+     */
+    function _pushIncentive(address token, address to, uint256 amount, uint256 balance) private returns (bool sent) {
+        bool called;
         uint256 pushGas = token == NATIVE_TOKEN ? ETH_PUSH_GAS : TOKEN_PUSH_GAS;
-        // As in `_pushAllToken` and `_pushAllNative`: a gas-capped call that copies at most 32 bytes of return data.
+        // As in `_pushFrom` and `_pushAllNative`: a gas-capped call that copies at most 32 bytes of return data.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             switch token
@@ -459,15 +624,51 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
                 mstore(data, 0xa9059cbb00000000000000000000000000000000000000000000000000000000)
                 mstore(add(data, 0x04), to)
                 mstore(add(data, 0x24), amount)
-                sent := call(pushGas, token, 0, data, 0x44, 0x00, 0x20)
-                sent := and(sent, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
+                called := call(pushGas, token, 0, data, 0x44, 0x00, 0x20)
+                sent := and(called, or(iszero(returndatasize()), and(gt(returndatasize(), 0x1f), eq(mload(0x00), 1))))
             }
         }
-        if (!sent) {
-            uint256 slot = _creditSlot(token, to);
-            _store(slot, _load(slot) + amount);
-            _owed[token] += amount;
-            emit PayoutCredited(to, token, amount);
+        if (sent || (called && _movedDespiteFailure(token, to, amount, balance))) return true;
+        uint256 slot = _creditSlot(token, to);
+        _store(slot, _load(slot) + amount);
+        emit PayoutCredited(to, token, amount);
+    }
+
+    /**
+     * @dev After a token transfer of `amount` to `account` that returned false (or malformed data) without
+     * reverting: true if the split's balance fell by exactly `amount` from `unmoved`, what it would hold had nothing
+     * moved (the token paid and only lied about it), false if it is still `unmoved` (nothing moved); any other
+     * balance reverts with {CofferSplitUnexpectedBalance}. Called only on that failure path.
+     */
+    function _movedDespiteFailure(
+        address token,
+        address account,
+        uint256 amount,
+        uint256 unmoved
+    ) private view returns (bool) {
+        uint256 actual = IERC20(token).balanceOf(address(this));
+        if (actual == unmoved) return false;
+        if (actual > unmoved || unmoved - actual != amount) {
+            revert CofferSplitUnexpectedBalance(token, account, amount, unmoved, actual);
+        }
+        return true;
+    }
+
+    /**
+     * @dev The sum of the recipients' shares of `amount`: each `amount * allocation / 1,000,000`, rounded down, as
+     * the distribution loops compute them (same bounds). Only for dust, margins and failure paths.
+     */
+    function _sharesTotal(uint256[] calldata recipients, uint256 amount) private pure returns (uint256 total) {
+        uint256 scale = ALLOCATION_SCALE;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let entry := recipients.offset
+            let end := add(entry, shl(5, recipients.length))
+            for {} lt(entry, end) {
+                entry := add(entry, 0x20)
+            } {
+                total := add(total, div(mul(amount, shr(160, calldataload(entry))), scale))
+            }
         }
     }
 

@@ -27,7 +27,9 @@ interface ICofferSplit {
         /// the recipient's address in the low 160 bits and its allocation, in millionths (non-zero; all sum to
         /// 1,000,000), in the high 96 bits.
         uint256[] recipients;
-        /// @notice Part of each distribution paid to its distributor, in millionths, at most 50,000 (5%).
+        /// @notice Part of each distribution paid to its distributor, in millionths, at most 50,000 (5%); never more
+        /// than that part of what the distribution pays out (incentive plus the shares that reach recipients, see
+        /// `distribute`).
         uint32 distributionIncentive;
         /// @notice True: every share is credited, withdrawn by its recipient (cheapest for large groups).
         /// False: shares are pushed, and credited only where a push fails.
@@ -40,7 +42,10 @@ interface ICofferSplit {
      * @param distributor Who received the incentive (the caller unless it named someone else).
      * @param amount The amount divided among the recipients, in token units; each share is
      * `amount * allocation / 1,000,000` rounded down, and what rounding leaves stays in the split.
-     * @param incentive The amount paid (or, if the push failed, credited) to the distributor, in token units.
+     * @param incentive The amount paid (or, if the push failed, credited) to the distributor, in token units:
+     * `min(available * rate / 1e6, shares * rate / (1e6 - rate))`, where `available` is `amount + incentive` less
+     * what the incentive's rounding kept back, `rate` the configured incentive and `shares` the sum of the
+     * recipients' rounded-down shares; so `incentive * (1e6 - rate) <= shares * rate`.
      */
     event Distributed(address indexed token, address indexed distributor, uint256 amount, uint256 incentive);
 
@@ -156,6 +161,32 @@ interface ICofferSplit {
      * @param owed What it owes (credited, not yet withdrawn), in token units.
      */
     error CofferSplitNothingToDistribute(address token, uint256 balance, uint256 owed);
+
+    /**
+     * @notice What the split holds beyond what it owes is so small that every recipient's share rounds down to
+     * zero: nothing would reach the recipients, so nothing is distributed (and no incentive paid). It stays in the
+     * split and is divided once more arrives.
+     * @param token The token, address(0) for ETH.
+     * @param available The amount the distribution would have divided (incentive included), in token units.
+     */
+    error CofferSplitDustOnly(address token, uint256 available);
+
+    /**
+     * @notice A transfer returned false (or malformed data) without reverting, and the split's balance then moved
+     * by neither nothing nor the amount: the token is not one whose result the split can tell, and nothing is done.
+     * @param token The token.
+     * @param account The account the transfer was to.
+     * @param amount The amount of the transfer, in token units.
+     * @param expected The split's balance had nothing moved, in token units.
+     * @param actual The split's balance after the transfer, in token units.
+     */
+    error CofferSplitUnexpectedBalance(
+        address token,
+        address account,
+        uint256 amount,
+        uint256 expected,
+        uint256 actual
+    );
 
     /**
      * @notice The token address has no code.

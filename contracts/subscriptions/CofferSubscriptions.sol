@@ -56,7 +56,9 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     /**
      * @notice Publishes a plan; the caller is its merchant. A price change is a new plan that subscribers accept by
-     * subscribing to it.
+     * subscribing to it. Plans cannot be changed afterwards (only retired). The grace must be shorter than the
+     * period, or the plan is refused with {CofferSubscriptionsGraceNotShorterThanPeriod}: then a subscriber whose
+     * charge failed lapses rather than pay the next period instead of the failed one.
      * @param params The plan.
      * @return planId The new plan's id.
      */
@@ -68,6 +70,8 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
             params.feeBps > MAX_BPS ||
             (params.feeBps != 0 && params.feeReceiver == address(0))
         ) revert CofferSubscriptionsInvalidPlan(params);
+        if (params.grace >= params.period)
+            revert CofferSubscriptionsGraceNotShorterThanPeriod(params.grace, params.period);
         planId = ++_planCount;
         Plan memory plan = Plan({
             token: params.token,

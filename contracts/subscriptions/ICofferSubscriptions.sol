@@ -18,7 +18,8 @@ interface ICofferSubscriptions {
         uint32 period;
         /// @notice Free time before the first charge, in seconds (0: charged at once on subscribing).
         uint32 trial;
-        /// @notice Seconds after a first failed charge during which a retry can still succeed.
+        /// @notice Seconds after a first failed charge during which a retry can still succeed; shorter than
+        /// `period` (see {CofferSubscriptionsGraceNotShorterThanPeriod}).
         uint32 grace;
         /// @notice Part of each charge paid to `feeReceiver`, in basis points (at most 10,000).
         uint16 feeBps;
@@ -236,6 +237,15 @@ interface ICofferSubscriptions {
     error CofferSubscriptionsPlanRetired(uint256 planId);
     /// @notice The plan's parameters are invalid (period under an hour, zero amount, fee without receiver...).
     error CofferSubscriptionsInvalidPlan(PlanParams params);
+    /**
+     * @notice The plan's grace is not shorter than its period. A grace of a period or more would let a subscriber
+     * whose charge fails at one period's start pay the next period within the grace instead, skipping a period
+     * for every failure and never lapsing (missed periods are not caught up); with a shorter grace, the next
+     * period's charge finds the grace over and the subscription lapses.
+     * @param grace The grace asked, in seconds.
+     * @param period The plan's period, in seconds.
+     */
+    error CofferSubscriptionsGraceNotShorterThanPeriod(uint32 grace, uint32 period);
     /// @notice The subscription does not exist.
     error CofferSubscriptionsNotFound(uint256 subscriptionId);
     /// @notice The subscription cannot be charged in its status.

@@ -17,6 +17,14 @@ export const CofferSplitAbi = [
   },
   {
     inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "uint256", name: "available", type: "uint256" },
+    ],
+    name: "CofferSplitDustOnly",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "uint256", name: "incentive", type: "uint256" },
       { internalType: "uint256", name: "max", type: "uint256" },
     ],
@@ -91,6 +99,17 @@ export const CofferSplitAbi = [
       { internalType: "address", name: "expected", type: "address" },
     ],
     name: "CofferSplitUnauthorizedCaller",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "account", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "expected", type: "uint256" },
+      { internalType: "uint256", name: "actual", type: "uint256" },
+    ],
+    name: "CofferSplitUnexpectedBalance",
     type: "error",
   },
   { inputs: [], name: "CofferSplitZeroAddress", type: "error" },

@@ -10,6 +10,14 @@ export const CofferSubscriptionsAbi = [
   },
   {
     inputs: [
+      { internalType: "uint32", name: "grace", type: "uint32" },
+      { internalType: "uint32", name: "period", type: "uint32" },
+    ],
+    name: "CofferSubscriptionsGraceNotShorterThanPeriod",
+    type: "error",
+  },
+  {
+    inputs: [
       {
         components: [
           { internalType: "address", name: "payee", type: "address" },

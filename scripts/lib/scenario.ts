@@ -293,7 +293,7 @@ async function play(
       amount: officePlan.amount,
       period: DAY,
       trial: 0,
-      grace: 3 * DAY,
+      grace: 12 * HOUR, // shorter than the period, as the contract requires
       feeBps: 0,
       feeReceiver: ethers.ZeroAddress,
     });
@@ -307,7 +307,7 @@ async function play(
       amount: espressoPlan.amount,
       period: DAY,
       trial: 0,
-      grace: 2 * DAY,
+      grace: 12 * HOUR,
       feeBps: 0,
       feeReceiver: ethers.ZeroAddress,
     });

@@ -29,6 +29,8 @@ import {
 } from "./common";
 import { parseAddress, parseCount, UsageError, type CliIo } from "./io";
 
+/** The grace of a plan when `--grace` is not given, unless half the period is shorter: 3 days, in seconds. */
+const DEFAULT_GRACE = 3n * 86_400n;
 const STATUS = ["none", "active", "past due", "paused", "cancelled", "lapsed"] as const;
 const FAILURE = ["allowance too low", "balance too low", "transfer failed", "wrong amount delivered"] as const;
 
@@ -108,7 +110,11 @@ export function subscriptionsCommand(io: CliIo): Command {
     .requiredOption("--period <duration>", "the billing period (e.g. 30d, 1w, 3600)")
     .option("--payee <address>", "who is paid (default: you)")
     .option("--trial <duration>", "a free trial before the first charge", "0")
-    .option("--grace <duration>", "how long a failed charge may be retried before the subscription lapses", "3d")
+    .option(
+      "--grace <duration>",
+      "how long a failed charge may be retried before the subscription lapses; shorter than the period " +
+        "(default: 3d, or half the period when that is shorter)",
+    )
     .option("--fee <percent>", "a fee taken from each charge, in percent", "0")
     .option("--fee-receiver <address>", "who receives the fee (required with a fee)")
     .action(
@@ -119,20 +125,31 @@ export function subscriptionsCommand(io: CliIo): Command {
           period: string;
           payee?: string;
           trial: string;
-          grace: string;
+          grace?: string;
           fee: string;
           feeReceiver?: string;
         },
       ) => {
         await withSession(io, options, true, async (session) => {
           const token = await resolveToken(session, options.token);
+          const period = parseDuration(options.period, "--period");
+          // The contract refuses a grace of a period or more (a subscriber could skip every other period).
+          const grace =
+            options.grace === undefined
+              ? period / 2n < DEFAULT_GRACE
+                ? period / 2n
+                : DEFAULT_GRACE
+              : parseDuration(options.grace, "--grace");
+          if (grace >= period) {
+            throw new UsageError(`--grace ${options.grace ?? ""} must be shorter than --period ${options.period}`);
+          }
           const params: subscriptions.PlanParams = {
             payee: options.payee === undefined ? session.account : parseAddress(options.payee, "--payee"),
             token: token.address,
             amount: parseAmount(options.amount, token),
-            period: Number(parseDuration(options.period, "--period")),
+            period: Number(period),
             trial: Number(parseDuration(options.trial, "--trial")),
-            grace: Number(parseDuration(options.grace, "--grace")),
+            grace: Number(grace),
             feeBps: parseBps(options.fee, "--fee"),
             feeReceiver:
               options.feeReceiver === undefined

@@ -30,7 +30,7 @@ describe("cli: coffer subs (child processes against a local chain)", function ()
   it("plan-create publishes a 5 tUSDC hourly plan (merchant)", async function () {
     const out = ok<{ planId: string; plan: Record<string, unknown> }>(
       await f.run(
-        ["subs", "plan-create", "--token", "TestUSDC", "--amount", "5", "--period", "1h", "--grace", "1d", "--json"],
+        ["subs", "plan-create", "--token", "TestUSDC", "--amount", "5", "--period", "1h", "--grace", "45m", "--json"],
         MERCHANT,
       ),
     );
@@ -39,7 +39,7 @@ describe("cli: coffer subs (child processes against a local chain)", function ()
     expect(plan.amount).to.equal(5_000_000n);
     expect(plan.period).to.equal(3_600n);
     expect(plan.payee).to.equal(f.address(MERCHANT));
-    expect(out.plan).to.include({ amount: "5000000", period: "3600", grace: "86400", merchant: f.address(MERCHANT) });
+    expect(out.plan).to.include({ amount: "5000000", period: "3600", grace: "2700", merchant: f.address(MERCHANT) });
   });
 
   it("subscribe signs a permit for 12 periods and charges the first at once; --no-permit approves", async function () {
@@ -98,5 +98,31 @@ describe("cli: coffer subs (child processes against a local chain)", function ()
     const error = refused(await f.run(["subs", "cancel", bobSub, "--json"], BOB), "CofferSubscriptionsInvalidStatus");
     expect(error.args).to.deep.equal({ subscriptionId: bobSub, status: "4" });
     expect(error.message).to.contain(`Subscriptions: invalid status (subscriptionId ${bobSub}, status 4)`);
+  });
+
+  it("plan-create defaults the grace to half a short period, and refuses a grace of a period or more (exit 2, nothing sent)", async function () {
+    const out = ok<{ plan: Record<string, unknown> }>(
+      await f.run(
+        ["subs", "plan-create", "--token", "TestUSDC", "--amount", "1", "--period", "1d", "--json"],
+        MERCHANT,
+      ),
+    );
+    expect(out.plan).to.include({ period: "86400", grace: "43200" });
+    const monthly = ok<{ plan: Record<string, unknown> }>(
+      await f.run(
+        ["subs", "plan-create", "--token", "TestUSDC", "--amount", "1", "--period", "30d", "--json"],
+        MERCHANT,
+      ),
+    );
+    expect(monthly.plan).to.include({ grace: "259200" });
+    const nonce = () => f.local.chain.provider.send("eth_getTransactionCount", [f.address(MERCHANT), "latest"]);
+    const sent = await nonce();
+    const usage = await f.run(
+      ["subs", "plan-create", "--token", "TestUSDC", "--amount", "1", "--period", "1d", "--grace", "1d", "--json"],
+      MERCHANT,
+    );
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.contain("--grace 1d must be shorter than --period 1d");
+    expect(await nonce()).to.equal(sent);
   });
 });

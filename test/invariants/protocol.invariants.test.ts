@@ -6,6 +6,7 @@ import { deployCoffer } from "../../deploy/deploy";
 import { getPaymentId, type Payment } from "../../sdk/escrow";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
+import { splitOf } from "../splits/fixture";
 import type {
   BlocklistToken,
   CofferEscrow,
@@ -21,8 +22,6 @@ const RUNS = Number(process.env.INVARIANT_RUNS ?? 120);
 const UNIT = 1_000_000n;
 const FEE_BPS = 100n;
 const DAY = 86_400;
-/** Split allocations and incentives are in millionths. */
-const SCALE = 1_000_000n;
 /** The push split pays its distributor 1%; the pull-only split pays nothing. */
 const PUSH_INCENTIVE = 10_000n;
 
@@ -288,7 +287,7 @@ async function world() {
     amount: 20n * UNIT,
     period: DAY,
     trial: 0,
-    grace: 2 * DAY,
+    grace: DAY / 2,
     feeBps: 0,
     feeReceiver: ethers.ZeroAddress,
   });
@@ -298,7 +297,7 @@ async function world() {
     amount: 20n * UNIT,
     period: DAY,
     trial: 0,
-    grace: 2 * DAY,
+    grace: DAY / 2,
     feeBps: 0,
     feeReceiver: ethers.ZeroAddress,
   });
@@ -815,8 +814,10 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
         const distributor = splitAccounts[action.distributor]!;
         const owedSum = [...owed.values()].reduce((a, b) => a + b, 0n);
         const available = balances.get(split.address)! - owedSum;
-        // Anyone may distribute whatever the split holds beyond what it owes: no block or pause stops it.
-        const ok = await attempt(available > 0n, "distribute", async () =>
+        const { amount, incentive, shares, dust } = splitOf(split.config, available);
+        // Anyone may distribute whatever the split holds beyond what it owes, unless every share rounds down to zero
+        // (dust): no block or pause stops it.
+        const ok = await attempt(available > 0n && !dust, "distribute", async () =>
           (
             await w.splits[action.split]!.contract.connect(w.keeper).distribute(
               split.config,
@@ -826,12 +827,11 @@ async function runScenario(w: World, actions: Action[]): Promise<void> {
           ).wait(),
         );
         if (ok) {
-          const incentive = (available * BigInt(split.config.distributionIncentive)) / SCALE;
-          const amount = available - incentive;
+          expect(amount, "amount divided").to.be.greaterThan(0n);
           const credit = (to: string, value: bigint) => owed.set(to, (owed.get(to) ?? 0n) + value);
           for (const entry of split.config.recipients) {
             const to = ethers.getAddress(ethers.toBeHex(entry & ((1n << 160n) - 1n), 20));
-            const share = (amount * (entry >> 160n)) / SCALE;
+            const share = shares.get(to)!;
             if (share === 0n) continue;
             if (!split.config.pullOnly && canMove(split.address, to)) move(split.address, to, share);
             else credit(to, share);

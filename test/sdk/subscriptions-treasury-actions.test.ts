@@ -59,7 +59,7 @@ describe("sdk: subscriptions and treasury actions, success and error paths", fun
       amount: 2_000_000n,
       period: 3_600,
       trial: 0,
-      grace: 86_400,
+      grace: 1_800,
       feeBps: 0,
       feeReceiver: ethers.ZeroAddress,
       ...overrides,

@@ -38,7 +38,7 @@ describe("sdk: subscriptions and treasury actions against a local chain", functi
         amount: 5_000_000n,
         period: 3_600,
         trial: 0,
-        grace: 86_400,
+        grace: 1_800,
         feeBps: 0,
         feeReceiver: ethers.ZeroAddress,
       });

@@ -109,13 +109,28 @@ export function sharesOf(config: SplitConfig, amount: bigint): Map<string, bigin
   return new Map(config.recipients.map((entry) => [accountOf(entry), (amount * allocationOf(entry)) / SCALE]));
 }
 
-/** What a distribution of `available` does: incentive, amount divided, and what rounding leaves. */
+/**
+ * What a distribution of `available` does: the amount divided, each share, their sum (`distributed`), the incentive
+ * and what stays in the split (`remainder`, the incentive's rounding included). The incentive is its rate of
+ * `available`, rounded down, but never more than `distributed * rate / (1,000,000 - rate)`: at most its rate of
+ * what leaves the split. `dust`: no share reaches one unit, and the distribution reverts (CofferSplitDustOnly).
+ */
 export function splitOf(config: SplitConfig, available: bigint) {
-  const incentive = (available * BigInt(config.distributionIncentive)) / SCALE;
-  const amount = available - incentive;
+  const rate = BigInt(config.distributionIncentive);
+  const nominal = (available * rate) / SCALE;
+  const amount = available - nominal;
   const shares = sharesOf(config, amount);
-  const paid = [...shares.values()].reduce((a, b) => a + b, 0n);
-  return { incentive, amount, shares, remainder: amount - paid };
+  const distributed = [...shares.values()].reduce((a, b) => a + b, 0n);
+  const earned = (distributed * rate) / (SCALE - rate);
+  const incentive = earned < nominal ? earned : nominal;
+  return {
+    incentive,
+    amount,
+    shares,
+    distributed,
+    remainder: available - incentive - distributed,
+    dust: distributed === 0n,
+  };
 }
 
 /**

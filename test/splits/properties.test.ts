@@ -56,9 +56,28 @@ describe("CofferSplit properties", function () {
         const address = await split.getAddress();
         await token.mint(address, deposit);
         const keeperBefore = await token.balanceOf(f.keeper.address);
-        await split.connect(f.keeper).distribute(config, tokenAddress, ethers.ZeroAddress);
+        const { incentive, shares, distributed, dust } = splitOf(config, deposit);
+        if (dust) {
+          // No share reaches a unit: nothing is distributed and no incentive paid.
+          await expect(split.connect(f.keeper).distribute(config, tokenAddress, ethers.ZeroAddress))
+            .to.be.revertedWithCustomError(split, "CofferSplitDustOnly")
+            .withArgs(tokenAddress, deposit);
+          return;
+        }
+        await expect(split.connect(f.keeper).distribute(config, tokenAddress, ethers.ZeroAddress))
+          .to.emit(split, "Distributed")
+          .withArgs(
+            tokenAddress,
+            f.keeper.address,
+            deposit - (deposit * BigInt(generated.incentive)) / SCALE,
+            incentive,
+          );
+        // The incentive is at most its rate of what left the split (incentive + shares), and at most its rate of
+        // what the split held.
+        const rate = BigInt(generated.incentive);
+        expect(incentive * (SCALE - rate)).to.be.at.most(distributed * rate);
+        expect(incentive * SCALE).to.be.at.most(deposit * rate);
 
-        const { incentive, shares } = splitOf(config, deposit);
         let paid = 0n;
         let credited = 0n;
         for (const account of accounts) {
@@ -75,7 +94,8 @@ describe("CofferSplit properties", function () {
         const remainder = (await token.balanceOf(address)) - (await split.owed(tokenAddress));
         expect(await split.owed(tokenAddress)).to.equal(credited);
         expect(paid + credited + incentive + remainder).to.equal(deposit);
-        expect(remainder).to.be.lessThan(BigInt(accounts.length));
+        // Rounding keeps less than a unit per recipient, plus what the incentive's bound kept back.
+        expect(remainder).to.be.lessThan(BigInt(accounts.length) + (deposit * rate) / SCALE - incentive);
         expect(remainder).to.be.at.least(0n);
       }),
       { numRuns: 40 },
@@ -110,8 +130,15 @@ describe("CofferSplit properties", function () {
             } else if (step.kind === "distribute") {
               const available = (await token.balanceOf(address)) - (await split.owed(tokenAddress));
               if (available === 0n) continue;
+              const outcome = splitOf(config, available);
+              if (outcome.dust) {
+                await expect(split.connect(f.keeper).distribute(config, tokenAddress, ethers.ZeroAddress))
+                  .to.be.revertedWithCustomError(split, "CofferSplitDustOnly")
+                  .withArgs(tokenAddress, available);
+                continue;
+              }
               await split.connect(f.keeper).distribute(config, tokenAddress, ethers.ZeroAddress);
-              for (const [account, share] of splitOf(config, available).shares) {
+              for (const [account, share] of outcome.shares) {
                 entitled.set(account, entitled.get(account)! + share);
               }
             } else if (step.kind === "withdraw") {

@@ -141,7 +141,7 @@ describe("CofferSubscriptions charging", function () {
 
     it("works with the shortest period (one hour) and a very long one (ten years)", async function () {
       const f = await loadSubscriptions();
-      const hourly = await subscribe(f, f.subscribers[0]!, await createPlan(f, { period: HOUR }));
+      const hourly = await subscribe(f, f.subscribers[0]!, await createPlan(f, { period: HOUR, grace: HOUR / 2 }));
       const decade = await subscribe(f, f.subscribers[1]!, await createPlan(f, { period: 10 * 365 * DAY }));
       await time.increaseTo(await periodStart(f, hourly, 1n));
       await expect(f.subscriptions.charge(hourly)).to.emit(f.subscriptions, "SubscriptionCharged");

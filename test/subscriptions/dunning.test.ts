@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { DAY, Reason, Status, createPlan, loadSubscriptions, subscribe, type SubscriptionsFixture } from "./fixture";
+import {
+  DAY,
+  Reason,
+  Status,
+  createPlan,
+  loadSubscriptions,
+  planParams,
+  subscribe,
+  type SubscriptionsFixture,
+} from "./fixture";
 
 /** Two subscribers on a 30-day plan with 3 days of grace, moved to the start of period 1. */
 async function dueSubscriptions(f: SubscriptionsFixture) {
@@ -113,6 +122,50 @@ describe("CofferSubscriptions failed charges, grace and lapse", function () {
       await time.increase(86_400);
       await f.subscriptions.charge(aliceId);
       expect((await f.subscriptions.getSubscription(aliceId)).pastDueSince).to.equal(firstFailure);
+    });
+  });
+
+  describe("given a subscriber who lets every other charge fail (revoking its allowance before each odd period)", function () {
+    /**
+     * Runs `periods` periods of a daily plan with `grace`, a keeper charging at each period's start: the subscriber
+     * revokes its allowance before odd periods and restores it before even ones. Returns the periods charged and
+     * the final status.
+     */
+    async function alternate(f: SubscriptionsFixture, grace: number, periods: number) {
+      const planId = await createPlan(f, { period: DAY, grace });
+      const alice = f.subscribers[0]!;
+      const id = await subscribe(f, alice, planId);
+      const spender = await f.subscriptions.getAddress();
+      const [, start] = await f.subscriptions.isDue(id);
+      const charged = [0];
+      for (let k = 1; k <= periods; k++) {
+        await f.usdc.connect(alice).approve(spender, k % 2 === 1 ? 0n : 10n ** 30n);
+        await time.increaseTo(start + BigInt((k - 1) * DAY));
+        const receipt = await (await f.subscriptions.connect(f.keeper).charge(id)).wait();
+        for (const log of receipt!.logs) {
+          const event = f.subscriptions.interface.parseLog(log);
+          if (event?.name === "SubscriptionCharged") charged.push(Number(event.args.periodIndex));
+        }
+        if ((await f.subscriptions.getSubscription(id)).status === Status.Lapsed) break;
+      }
+      return { charged, status: (await f.subscriptions.getSubscription(id)).status };
+    }
+
+    it("refuses a plan whose grace (30 hours) is longer than its period (a day), which let such a subscriber pay half the periods and never lapse", async function () {
+      const f = await loadSubscriptions();
+      await expect(
+        f.subscriptions.connect(f.merchant).createPlan(await planParams(f, { period: DAY, grace: 30 * 3600 })),
+      )
+        .to.be.revertedWithCustomError(f.subscriptions, "CofferSubscriptionsGraceNotShorterThanPeriod")
+        .withArgs(30 * 3600, DAY);
+    });
+
+    it("with the longest grace allowed (a period less a second), lapses at the first period after a failed one: no period is skipped while subscribed", async function () {
+      const f = await loadSubscriptions();
+      const { charged, status } = await alternate(f, DAY - 1, 8);
+      expect(status).to.equal(Status.Lapsed);
+      // Period 0 on subscribing; period 1 failed; at period 2 the grace was over: lapsed, nothing more charged.
+      expect(charged).to.deep.equal([0]);
     });
   });
 });

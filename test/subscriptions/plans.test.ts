@@ -29,7 +29,7 @@ describe("CofferSubscriptions plans", function () {
     it("accepts any period from an hour to decades", async function () {
       const f = await loadSubscriptions();
       for (const period of [HOUR, 10 * 365 * 86_400, 2 ** 32 - 1]) {
-        await expect(f.subscriptions.connect(f.merchant).createPlan(await planParams(f, { period }))).to.emit(
+        await expect(f.subscriptions.connect(f.merchant).createPlan(await planParams(f, { period, grace: 0 }))).to.emit(
           f.subscriptions,
           "PlanCreated",
         );
@@ -51,6 +51,30 @@ describe("CofferSubscriptions plans", function () {
           ).to.be.revertedWithCustomError(f.subscriptions, "CofferSubscriptionsInvalidPlan");
         }
       });
+    });
+  });
+
+  describe("when the grace is not shorter than the period", function () {
+    it("reverts with CofferSubscriptionsGraceNotShorterThanPeriod carrying the grace and the period", async function () {
+      const f = await loadSubscriptions();
+      for (const [grace, period] of [
+        [HOUR, HOUR],
+        [30 * HOUR, 24 * HOUR],
+        [2 ** 32 - 1, 30 * 86_400],
+      ]) {
+        await expect(f.subscriptions.connect(f.merchant).createPlan(await planParams(f, { grace, period })))
+          .to.be.revertedWithCustomError(f.subscriptions, "CofferSubscriptionsGraceNotShorterThanPeriod")
+          .withArgs(grace, period);
+      }
+    });
+
+    it("accepts a grace one second shorter than the period, and none at all", async function () {
+      const f = await loadSubscriptions();
+      for (const grace of [HOUR - 1, 0]) {
+        await expect(
+          f.subscriptions.connect(f.merchant).createPlan(await planParams(f, { grace, period: HOUR })),
+        ).to.emit(f.subscriptions, "PlanCreated");
+      }
     });
   });
 

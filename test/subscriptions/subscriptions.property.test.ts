@@ -31,8 +31,8 @@ const GAS_LIMIT = 2_000_000;
 const DRAIN_LEAVES = 5_000_000n; // below either plan's amount
 const REFILL = 50_000_000n;
 
-/** Plan A: 10 USDC a day, no fee, no trial, grace longer than a period (30 h). */
-const PLAN_A = { amount: 10_000_000n, feeBps: 0n, period: BigInt(DAY), grace: BigInt(30 * HOUR), trial: 0n };
+/** Plan A: 10 USDC a day, no fee, no trial, the longest grace allowed (a period less a second). */
+const PLAN_A = { amount: 10_000_000n, feeBps: 0n, period: BigInt(DAY), grace: BigInt(DAY - 1), trial: 0n };
 /** Plan B: 7.777777 USDC a week, 2.5% fee (rounded down), a 2-day trial, one day of grace. */
 const PLAN_B = {
   amount: 7_777_777n,
