@@ -181,7 +181,7 @@ export async function createEventGenerator(
     amount: 10n * UNIT,
     period: PERIOD,
     trial: 0,
-    grace: PERIOD,
+    grace: PERIOD / 2,
     feeBps: 100,
     feeReceiver: sender(FEE_RECEIVER).address,
   };

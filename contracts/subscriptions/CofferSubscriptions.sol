@@ -176,7 +176,8 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     /**
      * @notice Moves one charge's two legs from the subscriber; called by this contract only, so that both legs
-     * succeed or revert together under a gas cap.
+     * succeed or revert together under a gas cap. A leg of zero (the payee's at a 100% fee, the fee at 0) is
+     * skipped: a token that reverts on zero transfers would otherwise fail every charge.
      * @param token The token.
      * @param from The subscriber.
      * @param payee The payee.
@@ -193,7 +194,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         uint256 fee
     ) external {
         if (msg.sender != address(this)) revert CofferSubscriptionsOnlySelf();
-        _pullExact(token, from, payee, net);
+        if (net != 0) _pullExact(token, from, payee, net);
         if (fee != 0) _pullExact(token, from, feeReceiver, fee);
     }
 

@@ -43,7 +43,7 @@ export interface TurnContext {
 
 /** One token kind of the shelf. */
 export interface ShelfEntry {
-  /** Short stable id, used by `PENDING` and test names. */
+  /** Short stable id, used in test names. */
   id: string;
   /** What it is and which real token it imitates. */
   label: string;
@@ -271,27 +271,6 @@ export const SHELF: ShelfEntry[] = [
     supported: true,
   },
 ];
-
-/**
- * Shelf entries whose run of a module's flow fails today because of a bug in that module, which another change is
- * fixing: `<module>:<flow>:<entry id>`. The main suites leave them out; `pending-fixes.test.ts` runs exactly these,
- * written as they should behave.
- */
-export const PENDING = new Set<string>([
-  // Split distribute decides by the return value: a share that moved and returned false is credited too (item 3).
-  "splits:push:false-after-transfer-later",
-  "splits:push:false-after-transfer",
-  // The same for the distributor's incentive, in pull-only mode too (`_pushOrCredit`).
-  "splits:pull-only:false-after-transfer-later",
-  "splits:pull-only:false-after-transfer",
-  // Subscriptions' `collect` pulls the payee's zero net leg of a plan whose fee is 100%: the first charge fails with
-  // the token's error (item 8 names the escrow; the subscription module has the same zero leg).
-  "subscriptions:full-fee:revert-on-zero",
-]);
-
-/** Whether a (module, flow, entry) run belongs to the pending fixes rather than to the main suites. */
-export const isPending = (module: string, flow: string, entry: ShelfEntry): boolean =>
-  PENDING.has(`${module}:${flow}:${entry.id}`);
 
 /** A deployed shelf token. */
 export interface Deployed {

@@ -52,8 +52,11 @@ async function income(run: SplitRun, amount: bigint): Promise<void> {
   await (await run.d.token.getFunction("mint")(await run.split.getAddress(), amount)).wait();
 }
 
-/** The keeper distributes whatever is available, with the incentive to itself. */
-async function distribute(run: SplitRun, label: string): Promise<boolean> {
+/**
+ * The keeper distributes whatever is available, with the incentive to itself; `mustWork` as in `runStep` (by
+ * default, whenever the token is supported and not turned).
+ */
+async function distribute(run: SplitRun, label: string, mustWork?: boolean): Promise<boolean> {
   const token = run.d.address;
   const available = await run.split.distributable(token);
   const { incentive, shares } = splitOf(run.config, available);
@@ -68,6 +71,7 @@ async function distribute(run: SplitRun, label: string): Promise<boolean> {
         ? split.distribute.staticCall(run.config, token, ethers.ZeroAddress)
         : split.distribute(run.config, token, ethers.ZeroAddress),
     moves,
+    mustWork,
   );
 }
 
@@ -109,11 +113,17 @@ async function twoIncomes(run: SplitRun): Promise<void> {
 export const SPLIT_FLOWS: Record<string, (entry: ShelfEntry) => Promise<void>> = {
   push: async (entry) => twoIncomes(await startSplitRun(entry, false)),
   "pull-only": async (entry) => twoIncomes(await startSplitRun(entry, true)),
-  /** Income so small that every share rounds down to 0: zero shares are never sent or credited. */
+  /**
+   * Income so small that every share rounds down to 0: the distribution is refused (`CofferSplitDustOnly`), so no
+   * incentive is paid for moving nothing; the dust stays and is divided with the next income.
+   */
   dust: async (entry) => {
     const run = await startSplitRun(entry, false);
     await income(run, 1n);
-    await distribute(run, "distribute 1 unit");
+    const worked = await distribute(run, "distribute 1 unit", false);
+    expect(worked, "a distribution of dust only must be refused").to.equal(false);
+    await income(run, 10n * run.d.unit);
+    await distribute(run, "distribute the dust with the next income");
     await drain(run);
   },
 };
