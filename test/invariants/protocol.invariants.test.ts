@@ -2,19 +2,10 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { deployCoffer } from "../../deploy/deploy";
 import { getPaymentId, type Payment } from "../../sdk/escrow";
-import { devPrivateKey } from "../../scripts/lib/local-chain";
-import { execSafeCall } from "../../scripts/lib/safe-exec";
+import { deployProtocol } from "../helpers/protocol-fixture";
 import { splitOf } from "../splits/fixture";
-import type {
-  BlocklistToken,
-  CofferEscrow,
-  CofferSplit,
-  CofferSplitFactory,
-  CofferSubscriptions,
-  CofferTreasuryModule,
-} from "../../typechain-types";
+import type { BlocklistToken, CofferSplit, CofferTreasuryModule } from "../../typechain-types";
 
 /** Seed and number of runs: reproducible, and overridable to explore further. */
 const SEED = Number(process.env.INVARIANT_SEED ?? 2026);
@@ -194,8 +185,16 @@ interface ModelPayment {
 }
 
 async function world() {
-  const signers = await hre.ethers.getSigners();
-  const [deployer, owner1, owner2, owner3, operator, arbiter, keeper, feeReceiver, treasuryOperator] = signers;
+  const {
+    escrow,
+    subscriptions,
+    treasury: module,
+    splitFactory: factory,
+    treasurySafe: safe,
+    asTreasurySafe,
+    signers,
+  } = await deployProtocol();
+  const [, , , , operator, arbiter, keeper, feeReceiver, treasuryOperator] = signers;
   const payers = signers.slice(9, 12);
   const payees = signers.slice(12, 14);
   const vendor = signers[14]!;
@@ -204,30 +203,9 @@ async function world() {
   // and one never blocked; a fourth account only distributes (and earns the push split's incentive).
   const recipients = [payees[1]!, signers[16]!, signers[17]!];
   const distributor = signers[18]!;
-  const { manifest } = await deployCoffer({
-    signer: deployer!,
-    network: "hardhat",
-    local: true,
-    readArtifact: (name) => hre.artifacts.readArtifact(name),
-    deploymentsDir: hre.config.paths.cache,
-    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
-  });
-  const escrow = (await hre.ethers.getContractAt(
-    "CofferEscrow",
-    manifest.contracts["CofferEscrow"]!.address,
-  )) as unknown as CofferEscrow;
-  const subscriptions = (await hre.ethers.getContractAt(
-    "CofferSubscriptions",
-    manifest.contracts["CofferSubscriptions"]!.address,
-  )) as unknown as CofferSubscriptions;
-  const module = (await hre.ethers.getContractAt(
-    "CofferTreasuryModule",
-    manifest.contracts["CofferTreasuryModule"]!.address,
-  )) as unknown as CofferTreasuryModule;
   // A fresh USDC-like token with a blocklist and a pause, for this suite only.
   const token = (await hre.ethers.deployContract("BlocklistToken")) as unknown as BlocklistToken;
   const tokenAddress = await token.getAddress();
-  const safe = manifest.treasurySafe!.address;
 
   for (const account of [...payers, operator!]) {
     await token.mint(account.address, 10_000n * UNIT);
@@ -235,8 +213,7 @@ async function world() {
     await token.connect(account).approve(await subscriptions.getAddress(), ethers.MaxUint256);
   }
   await token.mint(safe, 5_000n * UNIT);
-  const asSafe = (to: string, data: string) =>
-    execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], keeper!, { to, data });
+  const asSafe = (to: string, data: string) => asTreasurySafe(to, data, keeper!);
   // The Safe is shared with the other suites (deterministic addresses): one of them may have enabled the module.
   const modules = new ethers.Interface([
     "function enableModule(address)",
@@ -302,10 +279,6 @@ async function world() {
     feeReceiver: ethers.ZeroAddress,
   });
   // Two splits of the token among the recipients (50%, 30%, 20%): one pushes (1% incentive), one only credits.
-  const factory = (await hre.ethers.getContractAt(
-    "CofferSplitFactory",
-    manifest.contracts["CofferSplitFactory"]!.address,
-  )) as unknown as CofferSplitFactory;
   const allocations = [500_000n, 300_000n, 200_000n];
   const entries = recipients
     .map((r, i) => (allocations[i]! << 160n) | BigInt(r.address))

@@ -1,10 +1,8 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { deployCoffer } from "../../deploy/deploy";
-import { devPrivateKey } from "../../scripts/lib/local-chain";
-import { execSafeCall } from "../../scripts/lib/safe-exec";
-import type { CofferSplit, CofferSplitFactory, MockERC20 } from "../../typechain-types";
+import type { CofferSplit } from "../../typechain-types";
+import { deployProtocol } from "../helpers/protocol-fixture";
 
 /** Allocations and the incentive are in millionths. */
 export const SCALE = 1_000_000n;
@@ -139,31 +137,20 @@ export function splitOf(config: SplitConfig, available: bigint) {
  * assert on balance changes or on fresh recipients.
  */
 export async function splitsFixture() {
-  const [deployer, owner1, owner2, owner3, keeper, alice, bob, carol, dave, stranger] = await hre.ethers.getSigners();
-  const { manifest } = await deployCoffer({
-    signer: deployer!,
-    network: "hardhat",
-    local: true,
-    readArtifact: (name) => hre.artifacts.readArtifact(name),
-    deploymentsDir: hre.config.paths.cache,
-    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
-  });
-  const factory = (await hre.ethers.getContractAt(
-    "CofferSplitFactory",
-    manifest.contracts["CofferSplitFactory"]!.address,
-  )) as unknown as CofferSplitFactory;
-  const usdc = (await hre.ethers.getContractAt(
-    "MockERC20",
-    manifest.contracts["TestUSDC"]!.address,
-  )) as unknown as MockERC20;
-  const dai = (await hre.ethers.getContractAt(
-    "MockERC20",
-    manifest.contracts["TestDAI"]!.address,
-  )) as unknown as MockERC20;
-  const safe = manifest.treasurySafe!.address;
+  const {
+    manifest,
+    splitFactory: factory,
+    usdc,
+    dai,
+    treasurySafe: safe,
+    asTreasurySafe,
+    deployer,
+    owners,
+    signers,
+  } = await deployProtocol();
+  const [, , , , keeper, alice, bob, carol, dave, stranger] = signers;
   /** Executes a call from the treasury Safe with two owners' signatures, sent by the keeper. */
-  const asSafe = (to: string, data: string) =>
-    execSafeCall(safe, [devPrivateKey(1), devPrivateKey(2)], keeper!, { to, data });
+  const asSafe = (to: string, data: string) => asTreasurySafe(to, data, keeper!);
   return {
     manifest,
     factory,
@@ -173,8 +160,8 @@ export async function splitsFixture() {
     dai,
     safe,
     asSafe,
-    deployer: deployer!,
-    owners: [owner1!, owner2!, owner3!],
+    deployer,
+    owners,
     keeper: keeper!,
     alice: alice!,
     bob: bob!,

@@ -1,8 +1,6 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import hre from "hardhat";
-import { deployCoffer } from "../../deploy/deploy";
-import type { CofferSubscriptions, MockERC20 } from "../../typechain-types";
+import { deployProtocol } from "../helpers/protocol-fixture";
 import type { ICofferSubscriptions } from "../../typechain-types/contracts/subscriptions/CofferSubscriptions";
 
 export const HOUR = 3_600;
@@ -15,24 +13,8 @@ export const Reason = { AllowanceTooLow: 0n, BalanceTooLow: 1n, TransferFailed: 
 
 /** Coffer deployed on the in-process chain; subscribers funded in USDC-like tokens with allowances. */
 export async function subscriptionsFixture() {
-  const [deployer, owner1, owner2, owner3, merchant, payee, feeReceiver, keeper, stranger, ...subscribers] =
-    await hre.ethers.getSigners();
-  const { manifest } = await deployCoffer({
-    signer: deployer!,
-    network: "hardhat",
-    local: true,
-    readArtifact: (name) => hre.artifacts.readArtifact(name),
-    deploymentsDir: hre.config.paths.cache,
-    treasuryOwners: [owner1!.address, owner2!.address, owner3!.address],
-  });
-  const subscriptions = (await hre.ethers.getContractAt(
-    "CofferSubscriptions",
-    manifest.contracts["CofferSubscriptions"]!.address,
-  )) as unknown as CofferSubscriptions;
-  const usdc = (await hre.ethers.getContractAt(
-    "MockERC20",
-    manifest.contracts["TestUSDC"]!.address,
-  )) as unknown as MockERC20;
+  const { subscriptions, usdc, treasurySafe, signers } = await deployProtocol();
+  const [, , , , merchant, payee, feeReceiver, keeper, stranger, ...subscribers] = signers;
   for (const account of subscribers.slice(0, 6)) {
     await usdc.mint(account.address, 1_000_000n * 10n ** 6n);
     await usdc.connect(account).approve(await subscriptions.getAddress(), ethers.MaxUint256);
@@ -46,7 +28,7 @@ export async function subscriptionsFixture() {
     keeper: keeper!,
     stranger: stranger!,
     subscribers: subscribers.slice(0, 6),
-    treasurySafe: manifest.treasurySafe!.address,
+    treasurySafe,
   };
 }
 
