@@ -958,10 +958,11 @@ describe("protocol invariants (model-based, across escrow, subscriptions and the
     await hre.network.provider.send("evm_revert", [outside]);
   });
 
-  it(`hold over ${RUNS} random sequences of actions (seed ${SEED})`, async function () {
+  /** Runs `RUNS` seeded sequences of 10 to `maxLength` actions, each from a snapshot of the same world. */
+  async function holdOver(actionsOf: typeof actionArbitrary, maxLength: number) {
     const w = await world();
     await fc.assert(
-      fc.asyncProperty(fc.array(actionArbitrary, { minLength: 10, maxLength: 34 }), async (actions) => {
+      fc.asyncProperty(fc.array(actionsOf, { minLength: 10, maxLength }), async (actions) => {
         const snapshot = await hre.network.provider.send("evm_snapshot", []);
         try {
           await runScenario(w, actions);
@@ -971,20 +972,13 @@ describe("protocol invariants (model-based, across escrow, subscriptions and the
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: false, verbose: 1 },
     );
+  }
+
+  it(`hold over ${RUNS} random sequences of actions (seed ${SEED})`, async function () {
+    await holdOver(actionArbitrary, 34);
   });
 
   it(`hold for the treasury queue over ${RUNS} random sequences of its policy changes, queueing and executions`, async function () {
-    const w = await world();
-    await fc.assert(
-      fc.asyncProperty(fc.array(treasuryArbitrary, { minLength: 10, maxLength: 30 }), async (actions) => {
-        const snapshot = await hre.network.provider.send("evm_snapshot", []);
-        try {
-          await runScenario(w, actions);
-        } finally {
-          await hre.network.provider.send("evm_revert", [snapshot]);
-        }
-      }),
-      { seed: SEED, numRuns: RUNS, endOnFailure: false, verbose: 1 },
-    );
+    await holdOver(treasuryArbitrary, 30);
   });
 });
