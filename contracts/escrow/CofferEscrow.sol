@@ -25,42 +25,34 @@ import {ICofferEscrow} from "./ICofferEscrow.sol";
 contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice Token address that stands for native ETH.
+    /// @inheritdoc ICofferEscrow
     address public constant NATIVE_TOKEN = address(0);
-    /// @notice Basis points in one whole.
+    /// @inheritdoc ICofferEscrow
     uint16 public constant MAX_BPS = 10_000;
-    /// @notice Gas forwarded with an ETH payout; a receiver that needs more is credited instead.
+    /// @inheritdoc ICofferEscrow
     uint256 public constant ETH_PAYOUT_GAS = 50_000;
-    /// @notice Gas the compliance guard may use per check.
+    /// @inheritdoc ICofferEscrow
     uint256 public constant GUARD_GAS = 100_000;
 
-    /// @notice EIP-712 type of a payment; its struct hash, in this contract's domain, is the payment id.
+    /// @inheritdoc ICofferEscrow
     bytes32 public constant PAYMENT_TYPEHASH = keccak256(
         "Payment(address operator,address payer,address payee,address token,uint120 maxAmount,"
         "uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
         "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
     );
-    /**
-     * @notice EIP-712 type the payer signs to let the payment's operator hold the payment in escrow
-     * ({authorize}, {authorizeWithPermit}): up to `payment.maxAmount`, captured later at a fee within the payment's
-     * bounds. A signature of this type is refused by {charge}.
-     */
+    /// @inheritdoc ICofferEscrow
     bytes32 public constant AUTHORIZE_PAYMENT_TYPEHASH = keccak256(
         "AuthorizePayment(Payment payment)Payment(address operator,address payer,address payee,address token,"
         "uint120 maxAmount,uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
         "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
     );
-    /**
-     * @notice EIP-712 type the payer signs to let the payment's operator pay the payee at once ({charge},
-     * {chargeWithPermit}): up to `payment.maxAmount`, at a fee within the payment's bounds, with no escrow and no
-     * dispute. A signature of this type is refused by {authorize}.
-     */
+    /// @inheritdoc ICofferEscrow
     bytes32 public constant CHARGE_PAYMENT_TYPEHASH = keccak256(
         "ChargePayment(Payment payment)Payment(address operator,address payer,address payee,address token,"
         "uint120 maxAmount,uint48 preApprovalExpiry,uint48 authorizationExpiry,uint48 refundExpiry,uint16 minFeeBps,"
         "uint16 maxFeeBps,address feeReceiver,address arbiter,bytes32 referenceId,uint256 salt)"
     );
-    /// @notice EIP-712 type of an invoice signed by its payee.
+    /// @inheritdoc ICofferEscrow
     bytes32 public constant INVOICE_TYPEHASH = keccak256(
         "Invoice(address payee,address payer,address token,uint256 amount,uint48 expiry,bytes32 referenceId,"
         "uint256 salt)"
@@ -83,17 +75,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     // ─── Payments ────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Moves `amount` from the payer into escrow for `payment`. Sent by the payer itself, or by the payment's
-     * operator with the payer's EIP-712 `AuthorizePayment` signature (a relayed, gasless payment; tokens only);
-     * anyone else reverts with `CofferEscrowUnauthorizedCaller`. Pulls the payer's allowance, or takes `msg.value`
-     * for ETH (sent by the payer only).
-     * @param payment The payment.
-     * @param amount Amount to hold, at least 1 and at most `payment.maxAmount`, in token units.
-     * @param payerSignature The payer's signature (ECDSA or ERC-1271) of `getPayerApprovalDigest(payment, false)`;
-     * empty when the payer sends the call.
-     * @return paymentId The payment id.
-     */
+    /// @inheritdoc ICofferEscrow
     function authorize(
         Payment calldata payment,
         uint256 amount,
@@ -105,17 +87,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _collect(payment.token, payment.payer, address(this), amount);
     }
 
-    /**
-     * @notice {authorize} with an EIP-2612 permit for exactly `amount`. A permit already used (front-run) is
-     * ignored: the payment goes through on the allowance it set. Sent by the payer, or by the operator with the
-     * payer's `AuthorizePayment` signature.
-     * @param payment The payment.
-     * @param amount Amount to hold, at least 1 and at most `payment.maxAmount`, in token units.
-     * @param payerSignature The payer's signature of `getPayerApprovalDigest(payment, false)`; empty when the payer
-     * sends the call.
-     * @param permit The payer's permit for this contract.
-     * @return paymentId The payment id.
-     */
+    /// @inheritdoc ICofferEscrow
     function authorizeWithPermit(
         Payment calldata payment,
         uint256 amount,
@@ -129,18 +101,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _collect(payment.token, payment.payer, address(this), amount);
     }
 
-    /**
-     * @notice Authorizes and captures at once (instant checkout): `amount - fee` goes straight from the payer to
-     * the payee, `fee = floor(amount * feeBps / 10,000)` to the fee receiver; a leg of zero is skipped. Sent by the
-     * payer itself, or by the payment's operator with the payer's EIP-712 `ChargePayment` signature (tokens only);
-     * anyone else reverts with `CofferEscrowUnauthorizedCaller`.
-     * @param payment The payment.
-     * @param amount Amount paid, fee included, at least 1 and at most `payment.maxAmount`, in token units.
-     * @param feeBps Fee in basis points, within the payment's bounds.
-     * @param payerSignature The payer's signature (ECDSA or ERC-1271) of `getPayerApprovalDigest(payment, true)`;
-     * empty when the payer sends the call.
-     * @return paymentId The payment id.
-     */
+    /// @inheritdoc ICofferEscrow
     function charge(
         Payment calldata payment,
         uint256 amount,
@@ -152,17 +113,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _chargeTo(paymentId, payment, amount, fee);
     }
 
-    /**
-     * @notice {charge} with an EIP-2612 permit for exactly `amount`; a front-run permit is ignored. Sent by the
-     * payer, or by the operator with the payer's `ChargePayment` signature.
-     * @param payment The payment.
-     * @param amount Amount paid, fee included, at least 1 and at most `payment.maxAmount`, in token units.
-     * @param feeBps Fee in basis points, within the payment's bounds.
-     * @param payerSignature The payer's signature of `getPayerApprovalDigest(payment, true)`; empty when the payer
-     * sends the call.
-     * @param permit The payer's permit for this contract.
-     * @return paymentId The payment id.
-     */
+    /// @inheritdoc ICofferEscrow
     function chargeWithPermit(
         Payment calldata payment,
         uint256 amount,
@@ -176,20 +127,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _chargeTo(paymentId, payment, amount, fee);
     }
 
-    /**
-     * @notice Captures part or all of what is held: `amount - fee` to the payee, `fee` to the fee receiver.
-     * Operator only, before the authorization expiry, never while disputed. Repeatable up to what is held.
-     * @dev The fee is the fee on what was held before the capture minus the fee on what is held after it, each
-     * rounded down at this capture's rate: `fee = held * feeBps / 10,000 - (held - amount) * feeBps / 10,000`
-     * (integer divisions). At one rate, the fees of any sequence of captures of a payment add up to exactly
-     * `floor(captured in total * feeBps / 10,000)` when everything held is captured, however it is split (100
-     * captures of 1 unit pay what one capture of 100 pays), and one capture's fee never exceeds its amount. Each
-     * capture's rate is checked against the payment's bounds; the fee rounds in the operator's favour by at most one
-     * unit per capture compared with `amount * feeBps / 10,000`.
-     * @param payment The payment.
-     * @param amount Amount captured, fee included, at least 1 and at most what is held, in token units.
-     * @param feeBps Fee in basis points, within the payment's bounds.
-     */
+    /// @inheritdoc ICofferEscrow
     function capture(Payment calldata payment, uint256 amount, uint16 feeBps) external nonReentrant {
         bytes32 paymentId = getPaymentId(payment);
         _requireCaller(payment.operator);
@@ -211,10 +149,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _payOut(payment.token, payment.feeReceiver, fee);
     }
 
-    /**
-     * @notice Returns everything still held to the payer. Operator only, at any time, never while disputed.
-     * @param payment The payment.
-     */
+    /// @inheritdoc ICofferEscrow
     function void(Payment calldata payment) external nonReentrant {
         bytes32 paymentId = getPaymentId(payment);
         _requireCaller(payment.operator);
@@ -223,11 +158,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _payOut(payment.token, payment.payer, amount);
     }
 
-    /**
-     * @notice Takes back everything still held once the authorization has expired. Payer only, never while
-     * disputed.
-     * @param payment The payment.
-     */
+    /// @inheritdoc ICofferEscrow
     function reclaim(Payment calldata payment) external nonReentrant {
         bytes32 paymentId = getPaymentId(payment);
         _requireCaller(payment.payer);
@@ -239,12 +170,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _payOut(payment.token, payment.payer, amount);
     }
 
-    /**
-     * @notice Returns up to what was captured to the payer, funded by the caller (the operator or the payee),
-     * before the refund expiry. For ETH, send `amount` as value.
-     * @param payment The payment.
-     * @param amount Amount refunded, in token units.
-     */
+    /// @inheritdoc ICofferEscrow
     function refund(Payment calldata payment, uint256 amount) external payable nonReentrant {
         bytes32 paymentId = getPaymentId(payment);
         if (msg.sender != payment.operator && msg.sender != payment.payee) {
@@ -267,11 +193,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         }
     }
 
-    /**
-     * @notice Freezes what is held until the arbiter resolves the dispute. Payer only, while funds are held and
-     * before the authorization expiry; only payments with an arbiter can be disputed.
-     * @param payment The payment.
-     */
+    /// @inheritdoc ICofferEscrow
     function dispute(Payment calldata payment) external nonReentrant {
         bytes32 paymentId = getPaymentId(payment);
         _requireCaller(payment.payer);
@@ -283,12 +205,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         emit PaymentDisputed(paymentId, state.capturable);
     }
 
-    /**
-     * @notice Settles a dispute by dividing the frozen funds: `payerAmount` back to the payer, the rest to the
-     * payee, without fee. Arbiter only. Payouts that cannot be pushed are credited.
-     * @param payment The payment.
-     * @param payerAmount Amount returned to the payer, at most what is frozen.
-     */
+    /// @inheritdoc ICofferEscrow
     function resolve(Payment calldata payment, uint256 payerAmount) external nonReentrant {
         bytes32 paymentId = getPaymentId(payment);
         _requireCaller(payment.arbiter);
@@ -305,13 +222,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     // ─── Invoices ────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Pays a payee-signed invoice, exactly its amount, once, before its expiry. The caller pays (with an
-     * allowance, or `msg.value` for ETH) and must be the invoice's payer when one is named.
-     * @param invoice The invoice.
-     * @param payeeSignature The payee's EIP-712 signature of the invoice (ECDSA or ERC-1271).
-     * @return invoiceId The invoice id.
-     */
+    /// @inheritdoc ICofferEscrow
     function payInvoice(
         Invoice calldata invoice,
         bytes calldata payeeSignature
@@ -320,14 +231,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
         _collect(invoice.token, msg.sender, invoice.payee, invoice.amount);
     }
 
-    /**
-     * @notice {payInvoice} with the caller's EIP-2612 permit for exactly the invoice amount; a front-run permit
-     * is ignored.
-     * @param invoice The invoice.
-     * @param payeeSignature The payee's EIP-712 signature of the invoice.
-     * @param permit The caller's permit for this contract.
-     * @return invoiceId The invoice id.
-     */
+    /// @inheritdoc ICofferEscrow
     function payInvoiceWithPermit(
         Invoice calldata invoice,
         bytes calldata payeeSignature,
@@ -340,15 +244,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     // ─── Credits ─────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Withdraws what was credited to the caller in `token` (a payout that could not be pushed), to `to`,
-     * which may differ from the caller (a blocklisted account sends elsewhere). A token transfer counts by the
-     * escrow's balance: one that moved exactly the credit succeeds whatever the token returned (Tether Gold returns
-     * false); one that moved nothing reverts with `CofferEscrowTokenTransferFailed` (or the token's own error)
-     * and the credit stays; one that moved another amount reverts with `CofferEscrowTokenDeliveredWrongAmount`.
-     * @param token The token, address(0) for ETH.
-     * @param to Receiver of the funds.
-     */
+    /// @inheritdoc ICofferEscrow
     function withdraw(address token, address to) external nonReentrant {
         if (to == address(0)) revert CofferEscrowZeroAddress();
         uint256 amount = _credits[msg.sender][token];
@@ -367,10 +263,7 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     // ─── Admin ───────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Sets (or with address(0) removes) the compliance guard. Owner only; the guard must have code.
-     * @param guard The new guard.
-     */
+    /// @inheritdoc ICofferEscrow
     function setComplianceGuard(IComplianceGuard guard) external onlyOwner {
         if (address(guard) != address(0) && address(guard).code.length == 0) {
             revert CofferEscrowGuardHasNoCode(address(guard));
@@ -382,68 +275,37 @@ contract CofferEscrow is ICofferEscrow, EIP712, Ownable2Step, ReentrancyGuardTra
 
     // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice The id of a payment: its EIP-712 hash in this contract's domain (chain id and address included).
-     * @param payment The payment.
-     * @return The payment id, carried by every event of the payment.
-     */
+    /// @inheritdoc ICofferEscrow
     function getPaymentId(Payment calldata payment) public view returns (bytes32) {
         return _hashTypedDataV4(_paymentHash(payment));
     }
 
-    /**
-     * @notice The EIP-712 digest a payer signs to let the payment's operator act for it: `AuthorizePayment` (hold
-     * in escrow, for {authorize} and {authorizeWithPermit}) or `ChargePayment` (pay at once, for {charge} and
-     * {chargeWithPermit}), each nesting the whole `Payment`, in this contract's domain.
-     * @param payment The payment.
-     * @param isCharge True for the `ChargePayment` digest, false for the `AuthorizePayment` digest.
-     * @return The digest the payer's signature must recover to (or that its ERC-1271 wallet must accept).
-     */
+    /// @inheritdoc ICofferEscrow
     function getPayerApprovalDigest(Payment calldata payment, bool isCharge) external view returns (bytes32) {
         return _approvalDigest(isCharge ? CHARGE_PAYMENT_TYPEHASH : AUTHORIZE_PAYMENT_TYPEHASH, _paymentHash(payment));
     }
 
-    /**
-     * @notice The id of an invoice: its EIP-712 hash in this contract's domain, which the payee signs.
-     * @param invoice The invoice.
-     * @return The invoice id.
-     */
+    /// @inheritdoc ICofferEscrow
     function getInvoiceId(Invoice calldata invoice) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(INVOICE_TYPEHASH, invoice)));
     }
 
-    /**
-     * @notice The state of a payment.
-     * @param paymentId The payment id.
-     * @return The amounts held and refundable, and the status.
-     */
+    /// @inheritdoc ICofferEscrow
     function getPaymentState(bytes32 paymentId) external view returns (PaymentState memory) {
         return _payments[paymentId];
     }
 
-    /**
-     * @notice Whether an invoice was paid.
-     * @param invoiceId The invoice id.
-     * @return True once paid.
-     */
+    /// @inheritdoc ICofferEscrow
     function isInvoicePaid(bytes32 invoiceId) external view returns (bool) {
         return _paidInvoices[invoiceId];
     }
 
-    /**
-     * @notice What `account` can withdraw in `token`.
-     * @param account The account.
-     * @param token The token, address(0) for ETH.
-     * @return The amount credited, in token units.
-     */
+    /// @inheritdoc ICofferEscrow
     function creditOf(address account, address token) external view returns (uint256) {
         return _credits[account][token];
     }
 
-    /**
-     * @notice The compliance guard, address(0) for none.
-     * @return The guard.
-     */
+    /// @inheritdoc ICofferEscrow
     function complianceGuard() external view returns (IComplianceGuard) {
         return _guard;
     }
