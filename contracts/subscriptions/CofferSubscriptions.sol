@@ -21,19 +21,19 @@ import {ICofferSubscriptions} from "./ICofferSubscriptions.sol";
 contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice Token address that stands for native ETH (charged from deposits).
+    /// @inheritdoc ICofferSubscriptions
     address public constant NATIVE_TOKEN = address(0);
-    /// @notice Basis points in one whole.
+    /// @inheritdoc ICofferSubscriptions
     uint16 public constant MAX_BPS = 10_000;
-    /// @notice Shortest period, in seconds.
+    /// @inheritdoc ICofferSubscriptions
     uint32 public constant MIN_PERIOD = 1 hours;
-    /// @notice Gas a token pull may use per charge, so that one hostile token cannot starve a batch.
+    /// @inheritdoc ICofferSubscriptions
     uint256 public constant COLLECT_GAS = 300_000;
-    /// @notice Gas that finding out why a pull failed may use (the token's `allowance` and `balanceOf`).
+    /// @inheritdoc ICofferSubscriptions
     uint256 public constant DIAGNOSE_GAS = 50_000;
-    /// @notice Most bytes of a token's revert data kept in `SubscriptionChargeFailed`.
+    /// @inheritdoc ICofferSubscriptions
     uint256 public constant MAX_REVERT_DATA = 256;
-    /// @notice Gas forwarded with an ETH payout; a receiver that needs more is credited instead.
+    /// @inheritdoc ICofferSubscriptions
     uint256 public constant ETH_PAYOUT_GAS = 50_000;
 
     /// @dev Plan id → plan (ids start at 1).
@@ -49,19 +49,9 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
     /// @dev Last subscription id given.
     uint256 private _subscriptionCount;
 
-    /// @notice The token delivered another amount than asked (used inside `collect`).
-    error CofferSubscriptionsTokenDeliveredWrongAmount(address token, uint256 expected, uint256 delivered);
-
     // ─── Plans ───────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Publishes a plan; the caller is its merchant. A price change is a new plan that subscribers accept by
-     * subscribing to it. Plans cannot be changed afterwards (only retired). The grace must be shorter than the
-     * period, or the plan is refused with {CofferSubscriptionsGraceNotShorterThanPeriod}: then a subscriber whose
-     * charge failed lapses rather than pay the next period instead of the failed one.
-     * @param params The plan.
-     * @return planId The new plan's id.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function createPlan(PlanParams calldata params) external returns (uint256 planId) {
         if (
             params.payee == address(0) ||
@@ -89,10 +79,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         emit PlanCreated(planId, msg.sender, plan);
     }
 
-    /**
-     * @notice Retires a plan: nobody can subscribe to it any more; existing subscriptions go on. Merchant only.
-     * @param planId The plan.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function retirePlan(uint256 planId) external {
         Plan storage plan = _plans[planId];
         if (plan.merchant == address(0)) revert CofferSubscriptionsPlanNotFound(planId);
@@ -103,27 +90,12 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     // ─── Subscribing ─────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Subscribes the caller to a plan. Without a trial the first period is charged at once and must
-     * succeed. For an ETH plan, `msg.value` is added to the caller's deposit first.
-     * @param planId The plan.
-     * @return subscriptionId The new subscription's id.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function subscribe(uint256 planId) external payable nonReentrant returns (uint256 subscriptionId) {
         return _subscribe(planId);
     }
 
-    /**
-     * @notice {subscribe} after an EIP-2612 permit of `value` (typically several periods' worth) for this contract.
-     * A permit already used (front-run) is ignored: the subscription goes through on the allowance it set.
-     * @param planId The plan.
-     * @param value Allowance granted by the permit, in token units.
-     * @param deadline Permit deadline, unix seconds.
-     * @param v Permit signature.
-     * @param r Permit signature.
-     * @param s Permit signature.
-     * @return subscriptionId The new subscription's id.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function subscribeWithPermit(
         uint256 planId,
         uint256 value,
@@ -138,12 +110,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     // ─── Charging ────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Charges the current period of a due subscription. Anyone may call. A failed payment is recorded
-     * (event, past due) and returns false; a past-due subscription beyond its grace period lapses.
-     * @param subscriptionId The subscription.
-     * @return charged True when the period was paid.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function charge(uint256 subscriptionId) external nonReentrant returns (bool charged) {
         (bool due, uint256 dueAt) = _due(subscriptionId);
         if (!due) {
@@ -155,12 +122,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         (charged, , ) = _charge(subscriptionId);
     }
 
-    /**
-     * @notice Charges every due subscription of a list; never reverts for one subscription's failure. Those not
-     * due or not chargeable are skipped with an event.
-     * @param subscriptionIds The subscriptions.
-     * @return charged How many were paid.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function chargeMany(uint256[] calldata subscriptionIds) external nonReentrant returns (uint256 charged) {
         for (uint256 i; i < subscriptionIds.length; ++i) {
             uint256 subscriptionId = subscriptionIds[i];
@@ -174,17 +136,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         }
     }
 
-    /**
-     * @notice Moves one charge's two legs from the subscriber; called by this contract only, so that both legs
-     * succeed or revert together under a gas cap. A leg of zero (the payee's at a 100% fee, the fee at 0) is
-     * skipped: a token that reverts on zero transfers would otherwise fail every charge.
-     * @param token The token.
-     * @param from The subscriber.
-     * @param payee The payee.
-     * @param net Amount for the payee.
-     * @param feeReceiver The fee receiver.
-     * @param fee Amount for the fee receiver.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function collect(
         address token,
         address from,
@@ -200,10 +152,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     // ─── Managing a subscription ─────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Cancels a subscription for good. The subscriber or the plan's merchant only.
-     * @param subscriptionId The subscription.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function cancel(uint256 subscriptionId) external nonReentrant {
         Subscription storage subscription = _subscriptions[subscriptionId];
         SubscriptionStatus status = subscription.status;
@@ -218,10 +167,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         emit SubscriptionCancelled(subscriptionId, msg.sender);
     }
 
-    /**
-     * @notice Pauses charging. Subscriber only, while active or past due.
-     * @param subscriptionId The subscription.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function pause(uint256 subscriptionId) external nonReentrant {
         Subscription storage subscription = _subscriberOnly(subscriptionId);
         SubscriptionStatus status = subscription.status;
@@ -233,10 +179,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         emit SubscriptionPaused(subscriptionId);
     }
 
-    /**
-     * @notice Resumes charging on the same grid: the current period is due if it was not paid. Subscriber only.
-     * @param subscriptionId The subscription.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function resume(uint256 subscriptionId) external nonReentrant {
         Subscription storage subscription = _subscriberOnly(subscriptionId);
         if (subscription.status != SubscriptionStatus.Paused) {
@@ -248,10 +191,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     // ─── ETH deposits and credits ────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Adds ETH to `subscriber`'s deposit, from which its ETH plans are charged.
-     * @param subscriber Whose deposit grows.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function deposit(address subscriber) external payable nonReentrant {
         if (subscriber == address(0)) revert CofferSubscriptionsZeroAddress();
         if (msg.value == 0) revert CofferSubscriptionsInvalidValue(0);
@@ -259,11 +199,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         emit Deposited(subscriber, msg.value);
     }
 
-    /**
-     * @notice Takes ETH out of the caller's deposit.
-     * @param amount Amount, in wei, at most the deposit.
-     * @param to Where it goes.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function withdrawDeposit(uint256 amount, address to) external nonReentrant {
         if (to == address(0)) revert CofferSubscriptionsZeroAddress();
         uint256 available = _deposits[msg.sender];
@@ -273,10 +209,7 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
         _sendOrRevert(to, amount);
     }
 
-    /**
-     * @notice Withdraws ETH payouts credited to the caller (a payee or fee receiver that refused a push).
-     * @param to Where they go.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function withdrawCredit(address to) external nonReentrant {
         if (to == address(0)) revert CofferSubscriptionsZeroAddress();
         uint256 amount = _credits[msg.sender];
@@ -288,62 +221,34 @@ contract CofferSubscriptions is ICofferSubscriptions, ReentrancyGuardTransient {
 
     // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice A plan.
-     * @param planId The plan.
-     * @return The plan (a zero merchant when it does not exist).
-     */
+    /// @inheritdoc ICofferSubscriptions
     function getPlan(uint256 planId) external view returns (Plan memory) {
         return _plans[planId];
     }
 
-    /**
-     * @notice A subscription.
-     * @param subscriptionId The subscription.
-     * @return The subscription (status None when it does not exist).
-     */
+    /// @inheritdoc ICofferSubscriptions
     function getSubscription(uint256 subscriptionId) external view returns (Subscription memory) {
         return _subscriptions[subscriptionId];
     }
 
-    /**
-     * @notice Whether a subscription can be charged now, and when its next charge is due.
-     * @param subscriptionId The subscription.
-     * @return due True when `charge` would act now: collect, or lapse a past-due subscription beyond its grace.
-     * @return dueAt Start of the next chargeable period, unix seconds (0 when it can never be charged).
-     */
+    /// @inheritdoc ICofferSubscriptions
     function isDue(uint256 subscriptionId) external view returns (bool due, uint256 dueAt) {
         return _due(subscriptionId);
     }
 
-    /**
-     * @notice Why a charge of `amount` of `token` from `subscriber` would fail: its allowance to this contract or
-     * its balance is too low, or else the token itself refuses. Reverts when the token's views misbehave.
-     * @param token The token.
-     * @param subscriber The subscriber.
-     * @param amount The amount of one charge, in token units.
-     * @return The failure reason.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function diagnoseCharge(address token, address subscriber, uint256 amount) external view returns (FailureReason) {
         if (IERC20(token).allowance(subscriber, address(this)) < amount) return FailureReason.AllowanceTooLow;
         if (IERC20(token).balanceOf(subscriber) < amount) return FailureReason.BalanceTooLow;
         return FailureReason.TransferFailed;
     }
 
-    /**
-     * @notice ETH deposited for `subscriber`'s ETH plans.
-     * @param subscriber The subscriber.
-     * @return The deposit, in wei.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function depositOf(address subscriber) external view returns (uint256) {
         return _deposits[subscriber];
     }
 
-    /**
-     * @notice ETH payouts credited to `account`.
-     * @param account The payee or fee receiver.
-     * @return The credit, in wei.
-     */
+    /// @inheritdoc ICofferSubscriptions
     function creditOf(address account) external view returns (uint256) {
         return _credits[account];
     }
