@@ -21,15 +21,13 @@ import {ICofferTreasuryModule} from "./ICofferTreasuryModule.sol";
 contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice Token address that stands for native ETH.
+    /// @inheritdoc ICofferTreasuryModule
     address public constant NATIVE_TOKEN = address(0);
-    /// @notice How long after its earliest execution time a queued transfer can still be executed, in seconds.
+    /// @inheritdoc ICofferTreasuryModule
     uint256 public constant EXECUTION_WINDOW = 14 days;
-    /// @notice Shortest queue delay a Safe may set, in seconds: long enough for owners to see a queued transfer
-    /// (the indexer, an alert) and gather the signatures to cancel it; never one block.
+    /// @inheritdoc ICofferTreasuryModule
     uint32 public constant MIN_QUEUE_DELAY = 1 hours;
-    /// @notice Longest queue delay a Safe may set, in seconds: a queued transfer stays executable for
-    /// EXECUTION_WINDOW after its earliest time, and a longer wait only strands the operator's payments.
+    /// @inheritdoc ICofferTreasuryModule
     uint32 public constant MAX_QUEUE_DELAY = 30 days;
 
     /// @dev Safe → module-wide settings.
@@ -52,12 +50,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
 
     // ─── Policy (called by the Safe itself) ──────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Enables or disables an operator of the calling Safe, and restricts it to allowed recipients or not.
-     * @param operator The operator (a hot wallet).
-     * @param enabled Whether it may act.
-     * @param restricted Whether it may pay only recipients allowed with {setRecipient}.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setOperator(address operator, bool enabled, bool restricted) external {
         if (operator == address(0)) revert CofferTreasuryZeroAddress();
         Operator storage standing = _operators[msg.sender][operator];
@@ -66,70 +59,37 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
         emit OperatorSet(msg.sender, operator, enabled, restricted);
     }
 
-    /**
-     * @notice Pauses or unpauses one operator of the calling Safe.
-     * @param operator The operator.
-     * @param paused Whether it is paused.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setOperatorPaused(address operator, bool paused) external {
         _operators[msg.sender][operator].paused = paused;
         emit OperatorPaused(msg.sender, operator, paused);
     }
 
-    /**
-     * @notice Allows or disallows a recipient for a restricted operator of the calling Safe.
-     * @param operator The operator.
-     * @param recipient The recipient.
-     * @param allowed Whether it may be paid.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setRecipient(address operator, address recipient, bool allowed) external {
         _recipients[msg.sender][operator][recipient] = allowed;
         emit RecipientSet(msg.sender, operator, recipient, allowed);
     }
 
-    /**
-     * @notice Sets an operator's budget of a token for the calling Safe. What was spent in the current period
-     * still counts, also when the period length changes: it carries into the current period of the new length
-     * (what was spent in a period already over counts nothing), so changing the period never grants spending.
-     * @param operator The operator.
-     * @param token The token, address(0) for ETH.
-     * @param amount Most per period, in token units (0 removes the budget).
-     * @param period Period length in seconds (at least 1).
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setBudget(address operator, address token, uint96 amount, uint32 period) external {
         _setAllowance(_budgets[msg.sender][operator][token], amount, period);
         emit BudgetSet(msg.sender, operator, token, amount, period);
     }
 
-    /**
-     * @notice Sets the most an operator may queue of a token per period for the calling Safe, apart from its
-     * budget. Queueing counts against it at once; cancelling a queued transfer does not give the allowance back.
-     * What was queued in the current period carries over when the period length changes, as for budgets.
-     * @param operator The operator.
-     * @param token The token, address(0) for ETH.
-     * @param amount Most that may be queued per period, in token units (0: nothing; the default).
-     * @param period Period length in seconds (at least 1).
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setQueueLimit(address operator, address token, uint96 amount, uint32 period) external {
         _setAllowance(_queueLimits[msg.sender][operator][token], amount, period);
         emit QueueLimitSet(msg.sender, operator, token, amount, period);
     }
 
-    /**
-     * @notice Pauses or unpauses everything for the calling Safe; the queue delay is left as it is.
-     * @param paused Whether budget transfers, queueing, queued executions and sweeps are stopped.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setPaused(bool paused) external {
         _settings[msg.sender].paused = paused;
         emit PausedSet(msg.sender, paused);
     }
 
-    /**
-     * @notice Sets the calling Safe's queue delay. Until a Safe sets one, nothing can be queued. Raising it also
-     * delays transfers already queued (to their queuing time + the new delay); lowering it speeds none up.
-     * @param delay Seconds between queueing a transfer and its earliest execution, within
-     * [MIN_QUEUE_DELAY, MAX_QUEUE_DELAY].
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setQueueDelay(uint32 delay) external {
         if (delay < MIN_QUEUE_DELAY || delay > MAX_QUEUE_DELAY) {
             revert CofferTreasuryInvalidDelay(delay, MIN_QUEUE_DELAY, MAX_QUEUE_DELAY);
@@ -138,21 +98,13 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
         emit QueueDelaySet(msg.sender, delay);
     }
 
-    /**
-     * @notice Sets where the calling Safe's excess of a token above `cap` may be swept by anyone.
-     * @param token The token, address(0) for ETH.
-     * @param cold Where excess goes (address(0) removes the rule).
-     * @param cap What stays in the Safe, in token units.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function setSweepRule(address token, address cold, uint96 cap) external {
         _sweepRules[msg.sender][token] = SweepRule(cold, cap);
         emit SweepRuleSet(msg.sender, token, cold, cap);
     }
 
-    /**
-     * @notice Cancels a transfer queued on the calling Safe.
-     * @param queued The transfer, as emitted when it was queued.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function cancelQueued(QueuedTransfer calldata queued) external {
         bytes32 transferId = getTransferId(queued);
         QueuedStatus status = _queue[transferId];
@@ -164,13 +116,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
 
     // ─── Operators ───────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Pays `amount` of a token from the Safe within the caller's budget for this period.
-     * @param safe The Safe paying (it must have enabled this module).
-     * @param token The token, address(0) for ETH.
-     * @param to The recipient.
-     * @param amount Amount, in token units.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function transfer(address safe, address token, address to, uint256 amount) external nonReentrant {
         _requireActiveOperator(safe, msg.sender, to);
         if (amount == 0) revert CofferTreasuryInvalidValue(0);
@@ -180,16 +126,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
         _pay(safe, token, to, amount);
     }
 
-    /**
-     * @notice Queues a transfer (typically beyond the budget) that anyone can execute after the Safe's delay, unless
-     * the Safe cancels it first. The amount counts against the caller's queue limit for the token at once (a
-     * cancelled transfer's amount stays counted); queueing is refused while the Safe has set no delay.
-     * @param safe The Safe that will pay.
-     * @param token The token, address(0) for ETH.
-     * @param to The recipient.
-     * @param amount Amount, in token units.
-     * @return transferId Hash of the queued transfer.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function queueTransfer(
         address safe,
         address token,
@@ -218,12 +155,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
 
     // ─── Anyone ──────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Executes a queued transfer from max(eta, queuedAt + the Safe's current delay) for EXECUTION_WINDOW
-     * seconds, when everything queueing checked still holds: the operator enabled and not paused, the Safe not
-     * paused and with a delay set, the recipient still allowed for a restricted operator.
-     * @param queued The transfer, as emitted when it was queued.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function executeQueued(QueuedTransfer calldata queued) external nonReentrant {
         bytes32 transferId = getTransferId(queued);
         QueuedStatus status = _queue[transferId];
@@ -238,12 +170,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
         _pay(queued.safe, queued.token, queued.to, queued.amount);
     }
 
-    /**
-     * @notice Moves what exceeds the Safe's cap of a token to its cold address.
-     * @param safe The (hot) Safe.
-     * @param token The token, address(0) for ETH.
-     * @return amount Amount swept.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function sweep(address safe, address token) external nonReentrant returns (uint256 amount) {
         if (_settings[safe].paused) revert CofferTreasuryPaused(safe);
         SweepRule memory rule = _sweepRules[safe][token];
@@ -256,14 +183,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
 
     // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice An operator's budget of a token from a Safe, and what is left of it in the current period.
-     * @param safe The Safe.
-     * @param operator The operator.
-     * @param token The token, address(0) for ETH.
-     * @return budget The budget as stored.
-     * @return remaining What may still be spent in the current period, in token units.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getBudget(
         address safe,
         address operator,
@@ -273,14 +193,7 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
         remaining = _remaining(budget);
     }
 
-    /**
-     * @notice An operator's queue limit of a token from a Safe, and what it may still queue in the current period.
-     * @param safe The Safe.
-     * @param operator The operator.
-     * @param token The token, address(0) for ETH.
-     * @return limit The limit as stored (`spent`: queued in period `periodIndex`).
-     * @return remaining What may still be queued in the current period, in token units.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getQueueLimit(
         address safe,
         address operator,
@@ -290,74 +203,39 @@ contract CofferTreasuryModule is ICofferTreasuryModule, ReentrancyGuardTransient
         remaining = _remaining(limit);
     }
 
-    /**
-     * @notice When a queued transfer can be executed under the Safe's current delay (whether it is still queued
-     * or not): from max(eta, queuedAt + delay), until that time + EXECUTION_WINDOW. Reverts with
-     * CofferTreasuryNoDelay while the Safe has set no delay.
-     * @param queued The transfer, as emitted when it was queued.
-     * @return earliest Earliest execution time, unix seconds.
-     * @return deadline First time it can no longer be executed, unix seconds.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getExecutionWindow(
         QueuedTransfer calldata queued
     ) external view returns (uint256 earliest, uint256 deadline) {
         return _executionWindow(queued, _settings[queued.safe].delay);
     }
 
-    /**
-     * @notice An operator's standing with a Safe.
-     * @param safe The Safe.
-     * @param operator The operator.
-     * @return The standing.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getOperator(address safe, address operator) external view returns (Operator memory) {
         return _operators[safe][operator];
     }
 
-    /**
-     * @notice Whether a recipient is allowed for a restricted operator.
-     * @param safe The Safe.
-     * @param operator The operator.
-     * @param recipient The recipient.
-     * @return True when allowed.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function isRecipientAllowed(address safe, address operator, address recipient) external view returns (bool) {
         return _recipients[safe][operator][recipient];
     }
 
-    /**
-     * @notice A Safe's module-wide settings.
-     * @param safe The Safe.
-     * @return The settings.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getSafeSettings(address safe) external view returns (SafeSettings memory) {
         return _settings[safe];
     }
 
-    /**
-     * @notice A Safe's sweep rule for a token.
-     * @param safe The Safe.
-     * @param token The token, address(0) for ETH.
-     * @return The rule.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getSweepRule(address safe, address token) external view returns (SweepRule memory) {
         return _sweepRules[safe][token];
     }
 
-    /**
-     * @notice Where a queued transfer stands.
-     * @param transferId Hash of the transfer.
-     * @return The status (None when never queued).
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getQueuedStatus(bytes32 transferId) external view returns (QueuedStatus) {
         return _queue[transferId];
     }
 
-    /**
-     * @notice The id of a queued transfer: the hash of its struct.
-     * @param queued The transfer.
-     * @return The id.
-     */
+    /// @inheritdoc ICofferTreasuryModule
     function getTransferId(QueuedTransfer calldata queued) public pure returns (bytes32) {
         return keccak256(abi.encode(queued));
     }
