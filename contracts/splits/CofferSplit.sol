@@ -40,31 +40,24 @@ import {SplitConfigLib} from "./SplitConfigLib.sol";
 contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    /// @notice Token address that stands for native ETH.
+    /// @inheritdoc ICofferSplit
     address public constant NATIVE_TOKEN = address(0);
-    /// @notice Allocations and the incentive are in millionths: allocations sum to this.
+    /// @inheritdoc ICofferSplit
     uint256 public constant ALLOCATION_SCALE = SplitConfigLib.ALLOCATION_SCALE;
-    /// @notice Largest distribution incentive, in millionths (5%).
+    /// @inheritdoc ICofferSplit
     uint256 public constant MAX_DISTRIBUTION_INCENTIVE = SplitConfigLib.MAX_DISTRIBUTION_INCENTIVE;
-    /// @notice Most recipients of a push-mode split (a worst-case distribution fits one transaction).
+    /// @inheritdoc ICofferSplit
     uint256 public constant MAX_PUSH_RECIPIENTS = SplitConfigLib.MAX_PUSH_RECIPIENTS;
-    /// @notice Most recipients of a pull-only split.
+    /// @inheritdoc ICofferSplit
     uint256 public constant MAX_PULL_RECIPIENTS = SplitConfigLib.MAX_PULL_RECIPIENTS;
-    /**
-     * @notice Gas forwarded with each ERC-20 push, enough for a transfer to a new holder of a blocklist-checking
-     * proxy token such as USDC (about 35,000); a token that needs more is credited instead.
-     */
+    /// @inheritdoc ICofferSplit
     uint256 public constant TOKEN_PUSH_GAS = 50_000;
-    /**
-     * @notice Gas forwarded with each ETH push (plus the EVM's 2,300 stipend), enough for a Safe (about 7,000) or
-     * another split (about 3,000); a receiver that needs more is credited instead.
-     */
+    /// @inheritdoc ICofferSplit
     uint256 public constant ETH_PUSH_GAS = 20_000;
-    /// @notice Largest amount divided by one distribution, so that `amount * allocation` cannot overflow; any
-    /// excess is divided by the next one.
+    /// @inheritdoc ICofferSplit
     uint256 public constant MAX_DISTRIBUTION = type(uint256).max / SplitConfigLib.ALLOCATION_SCALE;
 
-    /// @notice The factory that creates the clones and alone may initialize them.
+    /// @inheritdoc ICofferSplit
     address public immutable FACTORY;
 
     /// @dev Slot 0: hash of the current configuration ({SplitConfigLib-hash}); zero until initialized.
@@ -89,14 +82,10 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         FACTORY = msg.sender;
     }
 
-    /// @notice Accepts ETH (from senders that forward more than 2,300 gas; see the contract's notes).
+    /// @inheritdoc ICofferSplit
     receive() external payable {}
 
-    /**
-     * @notice Sets the configuration hash and the controller of a new clone. Factory only, once.
-     * @param initialConfigHash The hash of the initial configuration, already validated by the factory.
-     * @param initialController The controller, address(0) for an immutable split.
-     */
+    /// @inheritdoc ICofferSplit
     function initialize(bytes32 initialConfigHash, address initialController) external {
         if (msg.sender != FACTORY || _configHash != bytes32(0)) revert CofferSplitAlreadyInitialized();
         _configHash = initialConfigHash;
@@ -105,20 +94,7 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     // ─── Distribution ────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Divides what the split holds in `token`, beyond what it already owes, among the recipients. Anyone
-     * may call. `distributionIncentive` millionths of it are set aside for the distributor; each recipient gets
-     * `amount * allocation / 1,000,000` (rounded down) of the rest: pushed with a gas stipend, or credited if the
-     * push fails (blocklisted, reverting or gas-burning recipient, paused token) or if the split is pull-only.
-     * The incentive paid is never more than its rate of what leaves the split: the smaller of what was set aside
-     * and `shares * rate / (1,000,000 - rate)`, rounded down, where `shares` is the sum of the recipients' shares;
-     * what it leaves is distributed next time. When every share rounds down to zero (dust), nothing is distributed
-     * and the call reverts with {CofferSplitDustOnly}, so a keeper wastes no gas and takes no incentive.
-     * @param config The split's current configuration (its hash must match).
-     * @param token The token, address(0) for ETH.
-     * @param distributor Receives the incentive; address(0) for the caller.
-     * @return amount The amount divided among the recipients (after the incentive), in token units.
-     */
+    /// @inheritdoc ICofferSplit
     function distribute(
         SplitConfig calldata config,
         address token,
@@ -162,13 +138,7 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         if (credited != 0) _owed[token] = owedBefore + credited;
     }
 
-    /**
-     * @notice Withdraws everything credited to the caller in `token`, to `to`. For ETH, `to` gets all the
-     * remaining gas and must accept the payment, or the withdrawal reverts.
-     * @param token The token, address(0) for ETH.
-     * @param to The receiver, which may differ from the caller (a blocklisted recipient sends elsewhere).
-     * @return amount The amount withdrawn, in token units.
-     */
+    /// @inheritdoc ICofferSplit
     function withdraw(address token, address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert CofferSplitZeroAddress();
         uint256 slot = _creditSlot(token, msg.sender);
@@ -214,12 +184,7 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     // ─── Control ─────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice Replaces the configuration. Controller only. The split cannot be its own recipient. Credits already
-     * owed are kept; what the split holds beyond them is divided by the next distribution under the new
-     * configuration (distribute first, in the same Safe transaction, to settle it under the old one).
-     * @param config The new configuration, validated as at creation.
-     */
+    /// @inheritdoc ICofferSplit
     function updateSplit(SplitConfig calldata config) external nonReentrant {
         _requireController();
         SplitConfigLib.validate(config);
@@ -231,18 +196,14 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         emit SplitUpdated(newHash, config);
     }
 
-    /**
-     * @notice Offers control to `newController`, who must accept it; address(0) withdraws a pending offer.
-     * Controller only. Until accepted, the current controller keeps control.
-     * @param newController The account offered control.
-     */
+    /// @inheritdoc ICofferSplit
     function transferControl(address newController) external {
         _requireController();
         _pendingController = newController;
         emit ControlTransferStarted(msg.sender, newController);
     }
 
-    /// @notice Accepts control offered by {transferControl}. Pending controller only.
+    /// @inheritdoc ICofferSplit
     function acceptControl() external {
         address pending = _pendingController;
         // The caller is never address(0), so nobody passes when no control is offered.
@@ -253,7 +214,7 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
         emit ControlTransferred(previous, pending);
     }
 
-    /// @notice Gives up control for ever: the split becomes immutable. Controller only.
+    /// @inheritdoc ICofferSplit
     function renounceControl() external {
         _requireController();
         delete _controller;
@@ -263,60 +224,34 @@ contract CofferSplit is ICofferSplit, ReentrancyGuardTransient {
 
     // ─── Views ───────────────────────────────────────────────────────────────────────────────────────────
 
-    /**
-     * @notice The hash of the current configuration.
-     * @return The hash ({SplitConfigLib-hash}); zero for the implementation itself.
-     */
+    /// @inheritdoc ICofferSplit
     function configHash() external view returns (bytes32) {
         return _configHash;
     }
 
-    /**
-     * @notice The controller.
-     * @return The controller, address(0) for an immutable split.
-     */
+    /// @inheritdoc ICofferSplit
     function controller() external view returns (address) {
         return _controller;
     }
 
-    /**
-     * @notice The account offered control.
-     * @return The pending controller, address(0) for none.
-     */
+    /// @inheritdoc ICofferSplit
     function pendingController() external view returns (address) {
         return _pendingController;
     }
 
-    /**
-     * @notice What `account` can withdraw in `token`.
-     * Reverts while a distribution or withdrawal of this split is running.
-     * @param account The account.
-     * @param token The token, address(0) for ETH.
-     * @return The amount credited, in token units.
-     */
+    /// @inheritdoc ICofferSplit
     function creditOf(address account, address token) external view returns (uint256) {
         _requireSettled();
         return _load(_creditSlot(token, account));
     }
 
-    /**
-     * @notice What the split owes in `token`: the sum of all credits not yet withdrawn. Reverts while a distribution
-     * or withdrawal of this split is running.
-     * @param token The token, address(0) for ETH.
-     * @return The amount owed, in token units.
-     */
+    /// @inheritdoc ICofferSplit
     function owed(address token) external view returns (uint256) {
         _requireSettled();
         return _owed[token];
     }
 
-    /**
-     * @notice What the next distribution of `token` would divide (incentive included): the balance beyond what is
-     * owed, capped at {MAX_DISTRIBUTION}. Reverts while a distribution or withdrawal of this split is running. A
-     * non-zero amount may still be dust that `distribute` refuses ({CofferSplitDustOnly}): every share rounds to 0.
-     * @param token The token, address(0) for ETH.
-     * @return available The amount, in token units; zero when there is nothing to distribute.
-     */
+    /// @inheritdoc ICofferSplit
     function distributable(address token) external view returns (uint256 available) {
         _requireSettled();
         uint256 balance = _balanceOf(token);
