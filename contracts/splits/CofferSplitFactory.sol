@@ -17,7 +17,7 @@ import {SplitConfigLib} from "./SplitConfigLib.sol";
  * returns it. No admin.
  */
 contract CofferSplitFactory is ICofferSplitFactory {
-    /// @notice The implementation every split delegates to.
+    /// @inheritdoc ICofferSplitFactory
     address public immutable SPLIT_IMPLEMENTATION;
 
     /// @notice Deploys the factory and the split implementation.
@@ -25,14 +25,7 @@ contract CofferSplitFactory is ICofferSplitFactory {
         SPLIT_IMPLEMENTATION = address(new CofferSplit());
     }
 
-    /**
-     * @notice Creates the split of `config` and `controller`, or returns it if it already exists (then nothing is
-     * emitted, and a mutable split's configuration may since have been updated by its controller). Anyone may
-     * call: the result depends only on the arguments.
-     * @param config The initial configuration; reverts with the split's validation errors if invalid.
-     * @param controller The controller (typically a Safe), address(0) for an immutable split.
-     * @return split The split's address, equal to {predictSplitAddress}.
-     */
+    /// @inheritdoc ICofferSplitFactory
     function createSplit(
         ICofferSplit.SplitConfig calldata config,
         address controller
@@ -47,13 +40,7 @@ contract CofferSplitFactory is ICofferSplitFactory {
         emit SplitCreated(split, controller, configHash, config);
     }
 
-    /**
-     * @notice The address of the split of `config` and `controller`, created or not. Funds sent there before it is
-     * created are distributed once it is. Reverts for an invalid configuration, which could never be created.
-     * @param config The initial configuration.
-     * @param controller The controller, address(0) for an immutable split.
-     * @return split The address.
-     */
+    /// @inheritdoc ICofferSplitFactory
     function predictSplitAddress(
         ICofferSplit.SplitConfig calldata config,
         address controller
@@ -62,11 +49,7 @@ contract CofferSplitFactory is ICofferSplitFactory {
         return Clones.predictDeterministicAddress(SPLIT_IMPLEMENTATION, _salt(SplitConfigLib.hash(config), controller));
     }
 
-    /**
-     * @notice The hash of a configuration, as a split stores it.
-     * @param config The configuration (not validated).
-     * @return The hash.
-     */
+    /// @inheritdoc ICofferSplitFactory
     function hashConfig(ICofferSplit.SplitConfig calldata config) external pure returns (bytes32) {
         return SplitConfigLib.hash(config);
     }

@@ -25,8 +25,29 @@ interface ICofferSplitFactory {
     );
 
     /**
+     * @notice The implementation every split delegates to, created by the factory's constructor (so its address,
+     * too, is the same on every chain) and trusting only this factory to initialize clones.
+     * @return The implementation's address.
+     */
+    function SPLIT_IMPLEMENTATION() external view returns (address);
+
+    /**
      * @notice Creates the split of `config` and `controller`, or returns it if it already exists (then nothing is
-     * emitted, and a mutable split's configuration may since have been updated by its controller).
+     * emitted, and a mutable split's configuration may since have been updated by its controller). Anyone may
+     * call: the result depends only on the arguments.
+     * @dev The split is a minimal clone (ERC-1167) of {SPLIT_IMPLEMENTATION} at a CREATE2 address whose salt is
+     * `keccak256(abi.encode(hashConfig(config), controller))`, initialized in the same transaction.
+     *
+     * Requirements:
+     * - `config` is valid: 1 to the mode's maximum recipients ({ICofferSplit-CofferSplitNoRecipients},
+     *   {ICofferSplit-CofferSplitTooManyRecipients}), an incentive of at most 50,000 millionths
+     *   ({ICofferSplit-CofferSplitIncentiveTooHigh}), recipients sorted strictly ascending and non-zero
+     *   ({ICofferSplit-CofferSplitZeroRecipient}, {ICofferSplit-CofferSplitDuplicateRecipient},
+     *   {ICofferSplit-CofferSplitRecipientsNotSorted}), each with a non-zero allocation
+     *   ({ICofferSplit-CofferSplitZeroAllocation}), allocations summing to 1,000,000
+     *   ({ICofferSplit-CofferSplitInvalidTotalAllocation}).
+     *
+     * Emits a {SplitCreated} event when the split is created (none when it already existed).
      * @param config The initial configuration; reverts with the split's validation errors if invalid.
      * @param controller The controller (typically a Safe), address(0) for an immutable split.
      * @return split The split's address, equal to {predictSplitAddress}.
@@ -36,6 +57,8 @@ interface ICofferSplitFactory {
     /**
      * @notice The address of the split of `config` and `controller`, created or not. Funds sent there before it is
      * created are distributed once it is. Reverts for an invalid configuration, which could never be created.
+     * @dev Requirements:
+     * - `config` is valid, as for {createSplit} (the same errors).
      * @param config The initial configuration.
      * @param controller The controller, address(0) for an immutable split.
      * @return split The address.
@@ -46,7 +69,7 @@ interface ICofferSplitFactory {
     ) external view returns (address split);
 
     /**
-     * @notice The hash of a configuration, as a split stores it.
+     * @notice The hash of a configuration, as a split stores it: `keccak256(abi.encode(config))`.
      * @param config The configuration (not validated).
      * @return The hash.
      */
