@@ -1,70 +1,41 @@
 import { ethers } from "ethers";
-import * as safeDeployments from "@safe-global/safe-deployments";
+import {
+  canonicalSafeContract,
+  canonicalSafeContracts,
+  protocolKitContractNetworks,
+  SAFE_VERSION,
+  type SafeContractName,
+} from "../sdk/src/safe/contracts";
 import { SAFE_SINGLETON_FACTORY, create2Calldata, findDeploymentBlock, hasCode } from "./create2";
 import type { SafeContractRecord, TreasurySafeRecord } from "./manifest";
 
-/** The Safe release Coffer builds on. */
-export const SAFE_VERSION = "1.4.1";
+export { canonicalSafeContract, canonicalSafeContracts, protocolKitContractNetworks, SAFE_VERSION, type SafeContractName };
+
+const ARTIFACT_FOLDER = "@safe-global/safe-contracts/build/artifacts/contracts";
 
 interface SafeArtifact {
   readonly abi: ethers.InterfaceAbi;
   readonly bytecode: string;
 }
 
-const ARTIFACT_FOLDER = "@safe-global/safe-contracts/build/artifacts/contracts";
-
-/** The Safe contracts installed on a local chain: name → artifact path and the canonical deployment's lookup. */
-const SAFE_CONTRACTS = {
-  Safe: { artifact: "Safe.sol/Safe.json", lookup: safeDeployments.getSafeSingletonDeployment },
-  SafeL2: { artifact: "SafeL2.sol/SafeL2.json", lookup: safeDeployments.getSafeL2SingletonDeployment },
-  SafeProxyFactory: {
-    artifact: "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
-    lookup: safeDeployments.getProxyFactoryDeployment,
-  },
-  MultiSend: { artifact: "libraries/MultiSend.sol/MultiSend.json", lookup: safeDeployments.getMultiSendDeployment },
-  MultiSendCallOnly: {
-    artifact: "libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
-    lookup: safeDeployments.getMultiSendCallOnlyDeployment,
-  },
-  CompatibilityFallbackHandler: {
-    artifact: "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
-    lookup: safeDeployments.getCompatibilityFallbackHandlerDeployment,
-  },
-  SignMessageLib: {
-    artifact: "libraries/SignMessageLib.sol/SignMessageLib.json",
-    lookup: safeDeployments.getSignMessageLibDeployment,
-  },
-  CreateCall: { artifact: "libraries/CreateCall.sol/CreateCall.json", lookup: safeDeployments.getCreateCallDeployment },
-  SimulateTxAccessor: {
-    artifact: "accessors/SimulateTxAccessor.sol/SimulateTxAccessor.json",
-    lookup: safeDeployments.getSimulateTxAccessorDeployment,
-  },
-} as const;
-
-export type SafeContractName = keyof typeof SAFE_CONTRACTS;
+/** Each Safe contract's build artifact (their runtime code equals the canonical deployments'). */
+const SAFE_ARTIFACTS: Readonly<Record<SafeContractName, string>> = {
+  Safe: "Safe.sol/Safe.json",
+  SafeL2: "SafeL2.sol/SafeL2.json",
+  SafeProxyFactory: "proxies/SafeProxyFactory.sol/SafeProxyFactory.json",
+  MultiSend: "libraries/MultiSend.sol/MultiSend.json",
+  MultiSendCallOnly: "libraries/MultiSendCallOnly.sol/MultiSendCallOnly.json",
+  CompatibilityFallbackHandler: "handler/CompatibilityFallbackHandler.sol/CompatibilityFallbackHandler.json",
+  SignMessageLib: "libraries/SignMessageLib.sol/SignMessageLib.json",
+  CreateCall: "libraries/CreateCall.sol/CreateCall.json",
+  SimulateTxAccessor: "accessors/SimulateTxAccessor.sol/SimulateTxAccessor.json",
+};
 
 /** The build artifact of a Safe v1.4.1 contract (or of the proxy that SafeProxyFactory creates). */
 export function safeArtifact(name: SafeContractName | "SafeProxy"): SafeArtifact {
-  const file = name === "SafeProxy" ? "proxies/SafeProxy.sol/SafeProxy.json" : SAFE_CONTRACTS[name].artifact;
+  const file = name === "SafeProxy" ? "proxies/SafeProxy.sol/SafeProxy.json" : SAFE_ARTIFACTS[name];
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(`${ARTIFACT_FOLDER}/${file}`) as SafeArtifact;
-}
-
-/** Canonical address and runtime code hash of a Safe v1.4.1 contract, from `@safe-global/safe-deployments`. */
-export function canonicalSafeContract(name: SafeContractName): SafeContractRecord {
-  const deployment = SAFE_CONTRACTS[name].lookup({ version: SAFE_VERSION });
-  const canonical = deployment?.deployments.canonical;
-  if (canonical === undefined) throw new Error(`safe-deployments has no canonical ${name} ${SAFE_VERSION}`);
-  return { address: ethers.getAddress(canonical.address), codeHash: canonical.codeHash };
-}
-
-/** Every Safe contract's canonical address and code hash. */
-export function canonicalSafeContracts(): Record<SafeContractName, SafeContractRecord> {
-  const names = Object.keys(SAFE_CONTRACTS) as SafeContractName[];
-  return Object.fromEntries(names.map((name) => [name, canonicalSafeContract(name)])) as Record<
-    SafeContractName,
-    SafeContractRecord
-  >;
 }
 
 /**
@@ -175,22 +146,5 @@ export async function ensureTreasurySafe(
     saltNonce: settings.saltNonce.toString(),
     deploymentBlock,
     transactionHash,
-  };
-}
-
-/** The `contractNetworks` entry that `@safe-global/protocol-kit` needs for a chain it does not know (local chains). */
-export function protocolKitContractNetworks(chainId: number): Record<string, Record<string, string>> {
-  const safe = canonicalSafeContracts();
-  return {
-    [String(chainId)]: {
-      safeSingletonAddress: safe.SafeL2.address,
-      safeProxyFactoryAddress: safe.SafeProxyFactory.address,
-      multiSendAddress: safe.MultiSend.address,
-      multiSendCallOnlyAddress: safe.MultiSendCallOnly.address,
-      fallbackHandlerAddress: safe.CompatibilityFallbackHandler.address,
-      signMessageLibAddress: safe.SignMessageLib.address,
-      createCallAddress: safe.CreateCall.address,
-      simulateTxAccessorAddress: safe.SimulateTxAccessor.address,
-    },
   };
 }

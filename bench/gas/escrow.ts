@@ -1,7 +1,7 @@
 import { ethers } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentManifest } from "../../deploy/manifest";
-import { getInvoiceId, signInvoice, type Invoice, type Payment } from "../../sdk/escrow";
+import { getInvoiceId, signInvoice, type Invoice, type Payment } from "../../sdk/src/escrow";
 import { measure, type Measurements } from "./measure";
 
 /** A fixed point in time (2033-05-18) after the chain's clock, from which payments' expiries are set. */

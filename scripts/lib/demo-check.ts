@@ -4,7 +4,7 @@
  */
 import { ethers } from "ethers";
 import { z } from "zod";
-import { createIndexerClient, type IndexerClient } from "../../sdk/indexer";
+import { createIndexerClient, type IndexerClient } from "../../sdk/src/indexer";
 import {
   CofferEscrow__factory,
   CofferSubscriptions__factory,

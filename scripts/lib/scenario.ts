@@ -10,19 +10,19 @@
  * story's clock starts on Monday 2030-03-04 (UTC); on a chain already past it, at the next midnight.
  */
 import { ethers } from "ethers";
-import { createCofferClient, type CofferClient } from "../../sdk/client";
-import * as escrow from "../../sdk/escrow";
+import { createCofferClient, type CofferClient } from "../../sdk/src/client";
+import * as escrow from "../../sdk/src/escrow";
 import {
   connectSafe,
   executeSafeTransaction,
   proposeSafeTransaction,
   signSafeTransaction,
   type SafeConnection,
-} from "../../sdk/safe";
-import * as subscriptions from "../../sdk/subscriptions";
-import * as treasury from "../../sdk/treasury";
-import { getDeployment } from "../../sdk/deployments";
-import * as splits from "../../sdk/splits";
+} from "../../sdk/src/safe";
+import * as subscriptions from "../../sdk/src/subscriptions";
+import * as treasury from "../../sdk/src/treasury";
+import { getDeployment } from "../../sdk/src/deployments";
+import * as splits from "../../sdk/src/splits";
 import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey } from "./local-chain";
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { main } from "../../sdk/cli";
+import { main } from "../../cli";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "coffer.js");
 

@@ -14,7 +14,7 @@ import {
   SignatureServiceClient,
   type SafeConnection,
   type SafeTransactionFile,
-} from "../../sdk/safe";
+} from "../../sdk/src/safe";
 import { newAddress, rejection, startSafeFixture, type SafeFixture } from "../sdk/safe/fixture";
 import { cliEnv, runCli, runCliInProcess, startServe, type ServeProcess } from "./helpers";
 

@@ -13,7 +13,7 @@ import {
   IndexerResponseError,
   IndexerUnavailableError,
   type IndexerClient,
-} from "../../sdk/indexer";
+} from "../../sdk/src/indexer";
 import { MockERC20__factory } from "../../typechain-types";
 import { z } from "zod";
 import { startDeployedLocalChain } from "../helpers/local-chain";

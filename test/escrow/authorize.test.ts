@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import { getPayerApprovalDigest, getPaymentId } from "../../sdk/escrow";
+import { getPayerApprovalDigest, getPaymentId } from "../../sdk/src/escrow";
 import { ASSETS, HOUR, authorize, balanceOf, loadEscrow, makePayment, units, valueFor } from "./fixture";
 
 describe("CofferEscrow.authorize", function () {

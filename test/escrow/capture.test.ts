@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import { getPaymentId } from "../../sdk/escrow";
+import { getPaymentId } from "../../sdk/src/escrow";
 import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, units } from "./fixture";
 
 describe("CofferEscrow.capture", function () {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { getPaymentId } from "../../sdk/escrow";
+import { getPaymentId } from "../../sdk/src/escrow";
 import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, signPaymentApproval, units, valueFor } from "./fixture";
 
 describe("CofferEscrow.charge", function () {

@@ -4,7 +4,7 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { getInvoiceId, getPaymentId, type Payment } from "../../sdk/escrow";
+import { getInvoiceId, getPaymentId, type Payment } from "../../sdk/src/escrow";
 import type { MockComplianceGuard, RevertingReceiver } from "../../typechain-types";
 import { signPermit } from "../mocks/permit";
 import {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import { getPaymentId } from "../../sdk/escrow";
+import { getPaymentId } from "../../sdk/src/escrow";
 import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, units } from "./fixture";
 
 describe("CofferEscrow.dispute and CofferEscrow.resolve", function () {

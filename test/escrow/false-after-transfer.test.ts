@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import hre from "hardhat";
-import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Payment } from "../../sdk/src/escrow";
 import type { BlockableFalseAfterTransferToken, FalseAfterTransferToken } from "../../typechain-types";
 import { loadEscrow, makePayment, signInvoice, type Asset, type EscrowFixture } from "./fixture";
 import { deployMock, fund, makeInvoice } from "./security-helpers";

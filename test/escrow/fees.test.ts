@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fc from "fast-check";
 import { ethers } from "ethers";
-import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Payment } from "../../sdk/src/escrow";
 import type { RevertOnZeroTransferToken } from "../../typechain-types";
 import {
   ASSETS,

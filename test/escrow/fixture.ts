@@ -2,7 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
 import hre from "hardhat";
 import type { DeploymentManifest } from "../../deploy/manifest";
-import { type Invoice, type Payment, signInvoice, signPaymentApproval } from "../../sdk/escrow";
+import { type Invoice, type Payment, signInvoice, signPaymentApproval } from "../../sdk/src/escrow";
 import { deployProtocol } from "../helpers/protocol-fixture";
 
 /** The kinds of asset every escrow behaviour runs for. */

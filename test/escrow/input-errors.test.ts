@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import { getInvoiceId, getPaymentId } from "../../sdk/escrow";
+import { getInvoiceId, getPaymentId } from "../../sdk/src/escrow";
 import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, signInvoice, tokenOf, units } from "./fixture";
 
 /** Bad input the other suites do not send: each reverts with its custom error and moves nothing. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
-import { getInvoiceId, verifyInvoice, type Invoice } from "../../sdk/escrow";
+import { getInvoiceId, verifyInvoice, type Invoice } from "../../sdk/src/escrow";
 import { ASSETS, balanceOf, loadEscrow, signInvoice, tokenOf, units, type Asset, type EscrowFixture } from "./fixture";
 
 async function makeInvoice(f: EscrowFixture, asset: Asset, overrides: Partial<Invoice> = {}): Promise<Invoice> {

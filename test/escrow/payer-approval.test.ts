@@ -4,7 +4,7 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { getPayerApprovalDigest, getPaymentId, type PayerAction, type Payment } from "../../sdk/escrow";
+import { getPayerApprovalDigest, getPaymentId, type PayerAction, type Payment } from "../../sdk/src/escrow";
 import { signPermit } from "../mocks/permit";
 import { ASSETS, loadEscrow, makePayment, signPaymentApproval, units, type EscrowFixture } from "./fixture";
 

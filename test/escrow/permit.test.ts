@@ -3,7 +3,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Payment } from "../../sdk/src/escrow";
 import type { MockERC20, NoReturnToken } from "../../typechain-types";
 import { signPermit } from "../mocks/permit";
 import {

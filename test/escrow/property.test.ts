@@ -4,7 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import fc from "fast-check";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { getPaymentId, type Invoice, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Invoice, type Payment } from "../../sdk/src/escrow";
 import type { BlocklistToken, RevertingReceiver } from "../../typechain-types";
 import { HOUR, balanceOf, escrowFixture, signInvoice } from "./fixture";
 

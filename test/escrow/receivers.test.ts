@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
 import { ethers } from "ethers";
-import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Payment } from "../../sdk/src/escrow";
 import type { GasBurningReceiver, ReentrantReceiver, RevertingReceiver } from "../../typechain-types";
 import { ASSETS, authorize, balanceOf, loadEscrow, makePayment, units, type EscrowFixture } from "./fixture";
 import { deployMock, freshAddress } from "./security-helpers";

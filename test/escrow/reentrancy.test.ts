@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Payment } from "../../sdk/src/escrow";
 import type { CallTarget, ReentrantReceiver, ReentrantToken } from "../../typechain-types";
 import { ASSETS, HOUR, authorize, balanceOf, escrowFixture, makePayment, signInvoice, units } from "./fixture";
 import { makeInvoice } from "./security-helpers";

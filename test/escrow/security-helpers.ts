@@ -5,7 +5,7 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import type { Invoice } from "../../sdk/escrow";
+import type { Invoice } from "../../sdk/src/escrow";
 import { tokenOf, units, type Asset, type EscrowFixture } from "./fixture";
 
 /**

@@ -4,7 +4,7 @@ import { ethers } from "ethers";
 import hre from "hardhat";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { getInvoiceId, getPayerApprovalDigest, getPaymentId, type Invoice, type Payment } from "../../sdk/escrow";
+import { getInvoiceId, getPayerApprovalDigest, getPaymentId, type Invoice, type Payment } from "../../sdk/src/escrow";
 import { CofferEscrow__factory, MockERC20__factory, type CofferEscrow } from "../../typechain-types";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { signPermit } from "../mocks/permit";

@@ -4,7 +4,7 @@ import { deployCoffer } from "../../deploy/deploy";
 import type { DeploymentManifest } from "../../deploy/manifest";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import { createCofferClient } from "../../sdk/client";
+import { createCofferClient } from "../../sdk/src/client";
 import type { MockERC20 } from "../../typechain-types";
 
 /** Signer indexes of the treasury Safe's owners (2 of 3), the same in every suite. */

@@ -1,7 +1,7 @@
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
-import { signPermit } from "../../sdk/permit";
+import { signPermit } from "../../sdk/src/tokens";
 import { DAY, Status, createPlan, loadSubscriptions, type SubscriptionsFixture } from "../subscriptions/fixture";
 import { balanceIn, deployEntry, fundAll, runStep, type Deployed, type Ledger, type ShelfEntry } from "./shelf";
 

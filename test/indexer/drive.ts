@@ -21,7 +21,7 @@ import type { ICofferEscrow } from "../../typechain-types/contracts/escrow/Coffe
 import { readManifest, type DeploymentManifest } from "../../deploy/manifest";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
-import * as sdkEscrow from "../../sdk/escrow";
+import * as sdkEscrow from "../../sdk/src/escrow";
 
 export interface DriveResult {
   readonly accounts: Record<string, string>;

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { getPaymentId, type Payment } from "../../sdk/escrow";
+import { getPaymentId, type Payment } from "../../sdk/src/escrow";
 import { deployProtocol } from "../helpers/protocol-fixture";
 import { splitOf } from "../splits/fixture";
 import type { BlocklistToken, CofferSplit, CofferTreasuryModule } from "../../typechain-types";

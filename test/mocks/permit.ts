@@ -1,6 +1,6 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Signature } from "ethers";
-import { signPermit as signPermitOf } from "../../sdk/permit";
+import { signPermit as signPermitOf } from "../../sdk/src/tokens";
 import type { BlocklistToken, MockERC20, ReentrantToken } from "../../typechain-types";
 
 /** The shelf's tokens with EIP-2612 `permit`. */

@@ -4,7 +4,7 @@ import {
   CofferDeploymentNotFoundError,
   getContractAddress,
   getDeployment,
-} from "../../sdk";
+} from "../../sdk/src";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 
 describe("sdk: deployments", function () {

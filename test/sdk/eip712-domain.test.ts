@@ -9,7 +9,7 @@ import {
   getPaymentId,
   signPaymentApproval,
   type PayerAction,
-} from "../../sdk/escrow";
+} from "../../sdk/src/escrow";
 import { ASSETS, loadEscrow, makePayment } from "../escrow/fixture";
 import { makeInvoice } from "../escrow/security-helpers";
 

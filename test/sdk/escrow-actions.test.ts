@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "ethers";
-import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk";
-import * as escrow from "../../sdk/escrow";
-import { signPermit } from "../../sdk/permit";
+import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk/src";
+import * as escrow from "../../sdk/src/escrow";
+import { signPermit } from "../../sdk/src/tokens";
 import { BlocklistToken__factory, MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";

@@ -6,8 +6,8 @@ import {
   CofferDeploymentNotFoundError,
   CofferRpcError,
   type CofferClient,
-} from "../../sdk";
-import * as escrow from "../../sdk/escrow";
+} from "../../sdk/src";
+import * as escrow from "../../sdk/src/escrow";
 import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "ethers";
-import { createCofferClient, CofferContractError, CofferError, toCofferError, type CofferClient } from "../../sdk";
-import * as splits from "../../sdk/splits";
+import { createCofferClient, CofferContractError, CofferError, toCofferError, type CofferClient } from "../../sdk/src";
+import * as splits from "../../sdk/src/splits";
 import { MockERC20__factory, RevertingReceiver__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";

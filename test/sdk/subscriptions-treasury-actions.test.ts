@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ethers } from "ethers";
-import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk";
-import * as subscriptions from "../../sdk/subscriptions";
-import * as treasury from "../../sdk/treasury";
-import { signPermit } from "../../sdk/permit";
+import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk/src";
+import * as subscriptions from "../../sdk/src/subscriptions";
+import * as treasury from "../../sdk/src/treasury";
+import { signPermit } from "../../sdk/src/tokens";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "ethers";
-import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk";
-import * as subscriptions from "../../sdk/subscriptions";
-import * as treasury from "../../sdk/treasury";
+import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk/src";
+import * as subscriptions from "../../sdk/src/subscriptions";
+import * as treasury from "../../sdk/src/treasury";
 import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";

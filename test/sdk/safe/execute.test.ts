@@ -4,7 +4,7 @@ import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "ethers";
 import { devPrivateKey } from "../../../scripts/lib/local-chain";
-import { createCofferClient } from "../../../sdk";
+import { createCofferClient } from "../../../sdk/src";
 import {
   DirectorySafeStore,
   ETH,
@@ -22,8 +22,8 @@ import {
   type SafeConnection,
   type SafeProposal,
   type SafeTransactionFile,
-} from "../../../sdk/safe";
-import * as treasury from "../../../sdk/treasury";
+} from "../../../sdk/src/safe";
+import * as treasury from "../../../sdk/src/treasury";
 import { newAddress, rejection, startSafeFixture, type SafeFixture } from "./fixture";
 
 describe("sdk/safe: executing a transaction", function () {

@@ -21,7 +21,7 @@ import {
   transferCall,
   writeSafeTransactionFile,
   type SafeTransactionFile,
-} from "../../../sdk/safe";
+} from "../../../sdk/src/safe";
 import { rejection } from "./fixture";
 
 const SAFE = ethers.getAddress("0x1000000000000000000000000000000000000001");

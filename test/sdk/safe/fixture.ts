@@ -1,6 +1,6 @@
 import { ethers } from "ethers";
 import { devPrivateKey } from "../../../scripts/lib/local-chain";
-import { connectSafe, type SafeConnection } from "../../../sdk/safe";
+import { connectSafe, type SafeConnection } from "../../../sdk/src/safe";
 import { MockERC20__factory, type MockERC20 } from "../../../typechain-types";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../../helpers/local-chain";
 

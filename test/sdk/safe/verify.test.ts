@@ -21,7 +21,7 @@ import {
   type SafeConnection,
   type SafeSignatureRecord,
   type SafeTransactionFile,
-} from "../../../sdk/safe";
+} from "../../../sdk/src/safe";
 import { newAddress, rejection, startSafeFixture, type SafeFixture } from "./fixture";
 
 describe("sdk/safe: verifying a transaction (hash, signatures, owners, nonce)", function () {

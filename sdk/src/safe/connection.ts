@@ -1,6 +1,6 @@
 import Safe from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
-import { protocolKitContractNetworks, safeArtifact } from "../../deploy/safe";
+import { protocolKitContractNetworks, safeAbi } from "./contracts";
 import { toCofferError } from "../errors";
 import { fetchChainId } from "../rpc";
 import { SafeNotFoundError, SafeSignerMissingError } from "./errors";
@@ -57,7 +57,7 @@ export async function connectChain(rpcUrl: string): Promise<SafeChain> {
     // Identical calls within 250 ms would otherwise share one answer: a fresh nonce or receipt must be read anew.
     cacheTimeout: -1,
   });
-  const abi = safeArtifact("SafeL2").abi;
+  const abi = safeAbi("SafeL2");
   return {
     rpcUrl,
     chainId,

@@ -1,7 +1,8 @@
 import { ethers } from "ethers";
 import type { CofferClient } from "./client";
-import { send, type CofferReceipt } from "./errors";
-import type { ICofferTreasuryModule } from "../typechain-types/contracts/treasury/CofferTreasuryModule";
+import { CofferError } from "./errors";
+import type { ICofferTreasuryModule } from "./generated/typechain/CofferTreasuryModule";
+import { sendCall, type CofferReceipt } from "./transactions";
 
 /** A queued transfer as emitted by `TransferQueued`: what executing or cancelling it takes. */
 export type QueuedTransfer = ICofferTreasuryModule.QueuedTransferStruct;
@@ -52,7 +53,7 @@ async function call(client: CofferClient, data: string): Promise<PolicyCall> {
 
 /** Pays from the Safe within the caller's budget (operator). */
 export const budgetTransfer = (client: CofferClient, safe: string, token: string, to: string, amount: bigint) =>
-  send(() => client.treasury.transfer(safe, token, to, amount));
+  sendCall(client, { contract: client.treasury, method: "transfer", args: [safe, token, to, amount] });
 
 /** Queues a transfer behind the Safe's delay (operator); returns the transfer to execute later. */
 export async function queueTransfer(
@@ -62,9 +63,9 @@ export async function queueTransfer(
   to: string,
   amount: bigint,
 ): Promise<CofferReceipt & { transferId: string; transfer: QueuedTransfer }> {
-  const result = await send(() => client.treasury.queueTransfer(safe, token, to, amount));
+  const result = await sendCall(client, { contract: client.treasury, method: "queueTransfer", args: [safe, token, to, amount] });
   const event = result.events.find((candidate) => candidate.name === "TransferQueued");
-  if (event === undefined) throw new Error(`No TransferQueued event in ${result.hash}`);
+  if (event === undefined) throw new CofferError(`No TransferQueued event in ${result.transactionHash}`);
   const transfer = event.args["transfer"] as ethers.Result;
   return { ...result, transferId: event.args["transferId"] as string, transfer: transfer.toObject() as QueuedTransfer };
 }
@@ -93,8 +94,8 @@ export async function getExecutionWindow(
 
 /** Executes a queued transfer after its delay (anyone). */
 export const executeQueued = (client: CofferClient, transfer: QueuedTransfer) =>
-  send(() => client.treasury.executeQueued(transfer));
+  sendCall(client, { contract: client.treasury, method: "executeQueued", args: [transfer] });
 
 /** Sweeps the Safe's excess of `token` above its cap to the cold address (anyone). */
 export const sweep = (client: CofferClient, safe: string, token: string) =>
-  send(() => client.treasury.sweep(safe, token));
+  sendCall(client, { contract: client.treasury, method: "sweep", args: [safe, token] });

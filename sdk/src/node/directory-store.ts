@@ -1,52 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "ethers";
-import { SafeNonceTakenError, SafeTransactionNotFoundError } from "./errors";
-import {
-  mergeSignatures,
-  readSafeTransactionFile,
-  writeSafeTransactionFile,
-  type SafeSignatureRecord,
-  type SafeTransactionFile,
-} from "./file";
-
-/**
- * Where signers share Safe transactions and their signatures: a directory ({@link DirectorySafeStore}), Coffer's
- * signature service ({@link SignatureServiceClient}), or the hosted Safe Transaction Service
- * ({@link SafeApiKitStore}). A store keeps what it is given; the actions verify everything they read from one.
- */
-export interface SafeTransactionStore {
-  /** A readable name for messages (a path or a URL). */
-  readonly location: string;
-  /**
-   * Adds a proposal, or merges its signatures into the stored transaction with the same safeTxHash.
-   * @throws SafeNonceTakenError when another transaction of the same Safe holds the nonce.
-   */
-  add(file: SafeTransactionFile): Promise<SafeTransactionFile>;
-  /** @throws SafeTransactionNotFoundError */
-  get(safeTxHash: string): Promise<SafeTransactionFile>;
-  /** The transactions the store holds for a Safe whose nonce is at least `minNonce` (by nonce). */
-  list(chainId: number, safeAddress: string, minNonce: number): Promise<SafeTransactionFile[]>;
-  /** Adds one signature (a signer already present keeps its signature). @throws SafeTransactionNotFoundError */
-  addSignature(safeTxHash: string, signature: SafeSignatureRecord): Promise<SafeTransactionFile>;
-}
-
-/** Runs `work` after every earlier call with the same key has finished (a per-key lock within this process). */
-class KeyedLock {
-  readonly #tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const current = previous.then(work, work);
-    const tail = current.catch(() => undefined);
-    this.#tails.set(key, tail);
-    try {
-      return await current;
-    } finally {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    }
-  }
-}
+import { SafeNonceTakenError, SafeTransactionNotFoundError } from "../safe/errors";
+import { mergeSignatures, type SafeSignatureRecord, type SafeTransactionFile } from "../safe/file";
+import type { SafeTransactionStore } from "../safe/store";
+import { readSafeTransactionFile, writeSafeTransactionFile } from "./safe-files";
 
 /**
  * A store in a directory: one `<safeTxHash>.json` per transaction (the `coffer-safe-tx/1` format), written
@@ -145,3 +103,21 @@ export class DirectorySafeStore implements SafeTransactionStore {
     });
   }
 }
+
+/** Runs `work` after every earlier call with the same key has finished (a per-key lock within this process). */
+class KeyedLock {
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const current = previous.then(work, work);
+    const tail = current.catch(() => undefined);
+    this.#tails.set(key, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+}
+

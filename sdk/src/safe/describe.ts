@@ -1,6 +1,6 @@
 import { decodeMultiSendData } from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
-import { canonicalSafeContract } from "../../deploy/safe";
+import { canonicalSafeContract } from "./contracts";
 import type { SafeTransactionFile } from "./file";
 
 /** What a call does, decoded from the signed data (never from the file's unsigned metadata). */

@@ -1,30 +1,28 @@
 import { ethers } from "ethers";
+import {
+  cofferEscrowAbi,
+  cofferSplitAbi,
+  cofferSplitFactoryAbi,
+  cofferSubscriptionsAbi,
+  cofferTreasuryModuleAbi,
+  ierc20ErrorsAbi,
+  safeErc20Abi,
+} from "./generated/abis";
 
 let decoder: ethers.Interface | undefined;
 
-/**
- * One interface that decodes any Coffer error or event, and those of the OpenZeppelin code Coffer uses. Built on
- * first use, so that code needing only the error classes (the CLI's start-up) does not load every typing.
- */
+/** One interface that decodes any Coffer error or event, and those of the OpenZeppelin code Coffer uses. */
 export function cofferInterface(): ethers.Interface {
   if (decoder !== undefined) return decoder;
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded here, on first use, each from its own file */
   const fragments = [
-    require("../typechain-types/factories/contracts/escrow/CofferEscrow__factory").CofferEscrow__factory,
-    require("../typechain-types/factories/contracts/subscriptions/CofferSubscriptions__factory")
-      .CofferSubscriptions__factory,
-    require("../typechain-types/factories/contracts/treasury/CofferTreasuryModule__factory")
-      .CofferTreasuryModule__factory,
-    require("../typechain-types/factories/contracts/splits/CofferSplitFactory__factory").CofferSplitFactory__factory,
-    require("../typechain-types/factories/contracts/splits/CofferSplit__factory").CofferSplit__factory,
-    require("../typechain-types/factories/@openzeppelin/contracts/interfaces/draft-IERC6093.sol/IERC20Errors__factory")
-      .IERC20Errors__factory,
-    require("../typechain-types/factories/@openzeppelin/contracts/token/ERC20/utils/SafeERC20__factory")
-      .SafeERC20__factory,
-  ]
-    .map((factory: { abi: readonly { type: string }[] }) => factory.abi)
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    .flatMap((abi) => abi.filter((item) => item.type === "error" || item.type === "event"));
+    cofferEscrowAbi,
+    cofferSubscriptionsAbi,
+    cofferTreasuryModuleAbi,
+    cofferSplitFactoryAbi,
+    cofferSplitAbi,
+    ierc20ErrorsAbi,
+    safeErc20Abi,
+  ].flatMap((abi) => (abi as readonly { type: string }[]).filter((item) => item.type === "error" || item.type === "event"));
   const unique = fragments.filter(
     (item, index) => fragments.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === index,
   );
@@ -68,6 +66,33 @@ export class CofferRevertError extends CofferError {
       options,
     );
     this.name = "CofferRevertError";
+  }
+}
+
+/**
+ * The SDK refused an input before anything was signed or sent: a builder's field out of its bounds, a missing
+ * signer. `field` names the offending input.
+ */
+export class CofferValidationError extends CofferError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = "CofferValidationError";
+  }
+}
+
+/** The account holds less of a token than a call needs; found before anything was approved or sent. */
+export class CofferInsufficientBalanceError extends CofferError {
+  constructor(
+    readonly token: string,
+    readonly account: string,
+    readonly balance: bigint,
+    readonly needed: bigint,
+  ) {
+    super(`${account} holds ${balance} of token ${token} but ${needed} is needed; nothing was approved or sent`);
+    this.name = "CofferInsufficientBalanceError";
   }
 }
 
@@ -164,26 +189,4 @@ export function decodeCofferEvents(receipt: ethers.TransactionReceipt): CofferEv
     });
   }
   return events;
-}
-
-/** A mined Coffer transaction: its receipt and its decoded events. */
-export interface CofferReceipt {
-  readonly hash: string;
-  readonly receipt: ethers.TransactionReceipt;
-  readonly events: CofferEvent[];
-}
-
-/**
- * Sends a contract call and waits for it; every failure (simulation, sending, mining) becomes a typed Coffer
- * error, and success returns the decoded Coffer events.
- */
-export async function send(call: () => Promise<ethers.ContractTransactionResponse>): Promise<CofferReceipt> {
-  try {
-    const response = await call();
-    const receipt = await response.wait();
-    if (receipt === null) throw new CofferError(`Transaction ${response.hash} was dropped`);
-    return { hash: receipt.hash, receipt, events: decodeCofferEvents(receipt) };
-  } catch (error) {
-    throw toCofferError(error);
-  }
 }

@@ -1,5 +1,3 @@
-import fs from "node:fs";
-import path from "node:path";
 import Safe, { EthSafeSignature, EthSafeTransaction } from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
 import { z } from "zod";
@@ -170,30 +168,6 @@ export function serializeSafeTransactionFile(file: SafeTransactionFile): string 
     ...(file.note === undefined ? {} : { note: file.note }),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
-}
-
-/** Reads and parses a transaction file. @throws SafeFileFormatError (also for unreadable files or bad JSON) */
-export function readSafeTransactionFile(file: string): SafeTransactionFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    throw new SafeFileFormatError(`cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`, file);
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new SafeFileFormatError(`invalid JSON (${(error as Error).message})`, file);
-  }
-  return parseSafeTransactionFile(document, file);
-}
-
-/** Writes a transaction file atomically (a temporary file renamed over the target). */
-export function writeSafeTransactionFile(file: string, transaction: SafeTransactionFile): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  fs.writeFileSync(temporary, serializeSafeTransactionFile(transaction));
-  fs.renameSync(temporary, file);
 }
 
 /** Signatures sorted by signer address, the order the Safe requires. */

@@ -1,8 +1,10 @@
 import { ethers } from "ethers";
 import type { CofferClient } from "./client";
-import { CofferContractError, CofferError, cofferInterface, send, toCofferError, type CofferReceipt } from "./errors";
-import type { CofferSplit } from "../typechain-types";
-import { CofferSplit__factory } from "../typechain-types/factories/contracts/splits/CofferSplit__factory";
+import { CofferContractError, CofferError, cofferInterface, toCofferError } from "./errors";
+import { cofferSplitAbi } from "./generated/abis";
+import type { CofferSplit } from "./generated/typechain";
+import { NATIVE_TOKEN } from "./tokens";
+import { sendCall, signerOf, type CofferReceipt } from "./transactions";
 
 /** Allocations and the distribution incentive are in millionths: allocations sum to this. */
 export const ALLOCATION_SCALE = 1_000_000n;
@@ -12,8 +14,6 @@ export const MAX_DISTRIBUTION_INCENTIVE = 50_000;
 export const MAX_PUSH_RECIPIENTS = 200;
 /** Most recipients of a pull-only split. */
 export const MAX_PULL_RECIPIENTS = 600;
-/** Token address that stands for native ETH in a split. */
-export const NATIVE_TOKEN = ethers.ZeroAddress;
 
 /**
  * A split configuration as the contracts take it (see `ICofferSplit.SplitConfig`): each entry of `recipients` is
@@ -153,7 +153,7 @@ export async function predictSplitAddress(
 
 /** The split contract at `split`, bound to the client's runner. */
 export const splitAt = (client: CofferClient, split: string): CofferSplit =>
-  CofferSplit__factory.connect(split, client.runner);
+  new ethers.Contract(split, cofferSplitAbi, client.runner) as unknown as CofferSplit;
 
 /**
  * Creates the split of `config` and `controller` (address(0): immutable), or finds it if it exists. The
@@ -165,7 +165,7 @@ export async function createSplit(
   controller: string = ethers.ZeroAddress,
 ): Promise<CofferReceipt & { split: string; created: boolean; configHash: string }> {
   const split = await predictSplitAddress(client, config, controller);
-  const result = await send(() => client.splitFactory.createSplit(config, controller));
+  const result = await sendCall(client, { contract: client.splitFactory, method: "createSplit", args: [config, controller] });
   const event = result.events.find((candidate) => candidate.name === "SplitCreated");
   return { ...result, split, created: event !== undefined, configHash: hashSplitConfig(config) };
 }
@@ -193,10 +193,10 @@ export async function distribute(
   token: string,
   distributor: string = ethers.ZeroAddress,
 ): Promise<CofferReceipt & DistributionOutcome> {
-  const result = await send(() => splitAt(client, split).distribute(config, token, distributor));
+  const result = await sendCall(client, { contract: splitAt(client, split), method: "distribute", args: [config, token, distributor] });
   const ours = result.events.filter((event) => event.address.toLowerCase() === split.toLowerCase());
   const distributed = ours.find((event) => event.name === "Distributed");
-  if (distributed === undefined) throw new Error(`No Distributed event in transaction ${result.hash}`);
+  if (distributed === undefined) throw new CofferError(`No Distributed event in transaction ${result.transactionHash}`);
   const amount = distributed.args["amount"] as bigint;
   const credited = new Set(
     ours.filter((event) => event.name === "PayoutCredited").map((event) => event.args["account"] as string),
@@ -222,10 +222,10 @@ export async function withdraw(
   token: string,
   to?: string,
 ): Promise<CofferReceipt & { amount: bigint; to: string }> {
-  const receiver = to ?? (await (client.runner as ethers.Signer).getAddress());
-  const result = await send(() => splitAt(client, split).withdraw(token, receiver));
+  const receiver = to ?? (await signerOf(client).getAddress());
+  const result = await sendCall(client, { contract: splitAt(client, split), method: "withdraw", args: [token, receiver] });
   const event = result.events.find((candidate) => candidate.name === "Withdrawn");
-  if (event === undefined) throw new Error(`No Withdrawn event in transaction ${result.hash}`);
+  if (event === undefined) throw new CofferError(`No Withdrawn event in transaction ${result.transactionHash}`);
   return { ...result, amount: event.args["amount"] as bigint, to: receiver };
 }
 
