@@ -11,6 +11,8 @@ export default tseslint.config(
       "typechain-types/",
       "coverage/",
       "dist/",
+      "sdk/dist/",
+      "sdk/src/generated/",
       "indexer/generated/",
       "indexer/.ponder/",
     ],

@@ -9,7 +9,13 @@ import {
 import { SAFE_SINGLETON_FACTORY, create2Calldata, findDeploymentBlock, hasCode } from "./create2";
 import type { SafeContractRecord, TreasurySafeRecord } from "./manifest";
 
-export { canonicalSafeContract, canonicalSafeContracts, protocolKitContractNetworks, SAFE_VERSION, type SafeContractName };
+export {
+  canonicalSafeContract,
+  canonicalSafeContracts,
+  protocolKitContractNetworks,
+  SAFE_VERSION,
+  type SafeContractName,
+};
 
 const ARTIFACT_FOLDER = "@safe-global/safe-contracts/build/artifacts/contracts";
 

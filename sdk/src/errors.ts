@@ -22,7 +22,9 @@ export function cofferInterface(): ethers.Interface {
     cofferSplitAbi,
     ierc20ErrorsAbi,
     safeErc20Abi,
-  ].flatMap((abi) => (abi as readonly { type: string }[]).filter((item) => item.type === "error" || item.type === "event"));
+  ].flatMap((abi) =>
+    (abi as readonly { type: string }[]).filter((item) => item.type === "error" || item.type === "event"),
+  );
   const unique = fragments.filter(
     (item, index) => fragments.findIndex((other) => JSON.stringify(other) === JSON.stringify(item)) === index,
   );

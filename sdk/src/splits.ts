@@ -165,7 +165,11 @@ export async function createSplit(
   controller: string = ethers.ZeroAddress,
 ): Promise<CofferReceipt & { split: string; created: boolean; configHash: string }> {
   const split = await predictSplitAddress(client, config, controller);
-  const result = await sendCall(client, { contract: client.splitFactory, method: "createSplit", args: [config, controller] });
+  const result = await sendCall(client, {
+    contract: client.splitFactory,
+    method: "createSplit",
+    args: [config, controller],
+  });
   const event = result.events.find((candidate) => candidate.name === "SplitCreated");
   return { ...result, split, created: event !== undefined, configHash: hashSplitConfig(config) };
 }
@@ -193,7 +197,11 @@ export async function distribute(
   token: string,
   distributor: string = ethers.ZeroAddress,
 ): Promise<CofferReceipt & DistributionOutcome> {
-  const result = await sendCall(client, { contract: splitAt(client, split), method: "distribute", args: [config, token, distributor] });
+  const result = await sendCall(client, {
+    contract: splitAt(client, split),
+    method: "distribute",
+    args: [config, token, distributor],
+  });
   const ours = result.events.filter((event) => event.address.toLowerCase() === split.toLowerCase());
   const distributed = ours.find((event) => event.name === "Distributed");
   if (distributed === undefined) throw new CofferError(`No Distributed event in transaction ${result.transactionHash}`);
@@ -223,7 +231,11 @@ export async function withdraw(
   to?: string,
 ): Promise<CofferReceipt & { amount: bigint; to: string }> {
   const receiver = to ?? (await signerOf(client).getAddress());
-  const result = await sendCall(client, { contract: splitAt(client, split), method: "withdraw", args: [token, receiver] });
+  const result = await sendCall(client, {
+    contract: splitAt(client, split),
+    method: "withdraw",
+    args: [token, receiver],
+  });
   const event = result.events.find((candidate) => candidate.name === "Withdrawn");
   if (event === undefined) throw new CofferError(`No Withdrawn event in transaction ${result.transactionHash}`);
   return { ...result, amount: event.args["amount"] as bigint, to: receiver };
@@ -331,3 +343,5 @@ export async function getSplit(client: CofferClient, split: string, fromBlock?: 
     throw toCofferError(error);
   }
 }
+
+export { NATIVE_TOKEN } from "./tokens";

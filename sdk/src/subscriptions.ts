@@ -26,7 +26,8 @@ export async function createPlan(
 }
 
 /** Retires a plan: no new subscribers (merchant). */
-export const retirePlan = (client: CofferClient, planId: bigint) => sendCall(client, { contract: client.subscriptions, method: "retirePlan", args: [planId] });
+export const retirePlan = (client: CofferClient, planId: bigint) =>
+  sendCall(client, { contract: client.subscriptions, method: "retirePlan", args: [planId] });
 
 /** Options of {@link subscribe}. */
 export interface SubscribeOptions {
@@ -72,21 +73,22 @@ async function approveForPlan(
   call: Parameters<typeof simulate>[1],
   options: SubscribeOptions,
 ): Promise<CofferReceipt | undefined> {
-  const plan = await getPlan(client, planId);
-  if (plan.token === NATIVE_TOKEN) return undefined;
   const periods = options.periods ?? 12;
   if (!Number.isSafeInteger(periods) || periods < 1) {
     throw new CofferValidationError("periods", `${periods} is not a whole number of periods`);
   }
-  const wanted = plan.amount * BigInt(periods);
-  const owner = await signerOf(client).getAddress();
-  const spender = await client.subscriptions.getAddress();
-  if ((await getAllowance(client, plan.token, owner, spender)) >= wanted) return undefined;
+  // Coffer's own refusals (no such plan, a retired plan) come first, whatever the allowance.
   try {
     await simulate(client, call);
   } catch (error) {
     if (!isPullFailure(error)) throw error;
   }
+  const plan = await getPlan(client, planId);
+  if (plan.token === NATIVE_TOKEN) return undefined;
+  const wanted = plan.amount * BigInt(periods);
+  const owner = await signerOf(client).getAddress();
+  const spender = await client.subscriptions.getAddress();
+  if ((await getAllowance(client, plan.token, owner, spender)) >= wanted) return undefined;
   const balance = await getBalance(client, plan.token, owner);
   if (plan.trial === 0 && balance < plan.amount) {
     throw new CofferInsufficientBalanceError(plan.token, owner, balance, plan.amount);
@@ -163,11 +165,13 @@ const UINT32 = 1n << 32n;
  */
 export function buildPlan(input: PlanInput): PlanParams {
   const period = parseDuration(input.period, "period");
-  if (period < 3_600n || period >= UINT32) throw new CofferValidationError("period", `${period} s is not between an hour and 2^32 s`);
+  if (period < 3_600n || period >= UINT32)
+    throw new CofferValidationError("period", `${period} s is not between an hour and 2^32 s`);
   const trial = parseDuration(input.trial ?? 0, "trial");
   if (trial >= UINT32) throw new CofferValidationError("trial", `${trial} s does not fit in uint32`);
   const grace = input.grace === undefined ? period / 10n : parseDuration(input.grace, "grace");
-  if (grace >= period) throw new CofferValidationError("grace", `${grace} s is not shorter than the period (${period} s)`);
+  if (grace >= period)
+    throw new CofferValidationError("grace", `${grace} s is not shorter than the period (${period} s)`);
   const fee = input.fee ?? { bps: 0, receiver: ethers.ZeroAddress };
   requireBps(fee.bps, "fee.bps");
   const feeReceiver = requireAddress(fee.receiver, "fee.receiver");
@@ -191,7 +195,14 @@ export function buildPlan(input: PlanInput): PlanParams {
 /** Where a subscription stands (`ICofferSubscriptions.SubscriptionStatus`). */
 export type SubscriptionStatus = "none" | "active" | "pastDue" | "paused" | "cancelled" | "lapsed";
 
-const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = ["none", "active", "pastDue", "paused", "cancelled", "lapsed"];
+const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = [
+  "none",
+  "active",
+  "pastDue",
+  "paused",
+  "cancelled",
+  "lapsed",
+];
 
 /** A plan, decoded. */
 export interface Plan {

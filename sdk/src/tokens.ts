@@ -35,7 +35,8 @@ export interface TokenInfo {
  */
 export async function getTokenInfo(client: CofferClient, token: string): Promise<TokenInfo> {
   if (token === NATIVE_TOKEN) return { address: NATIVE_TOKEN, symbol: "ETH", decimals: 18 };
-  if ((await client.provider.getCode(token)) === "0x") throw new CofferValidationError("token", `${token} is not a contract`);
+  if ((await client.provider.getCode(token)) === "0x")
+    throw new CofferValidationError("token", `${token} is not a contract`);
   const contract = erc20(token, client.provider);
   let decimals: number;
   try {
@@ -57,7 +58,12 @@ export async function getBalance(client: CofferClient, token: string, account: s
 }
 
 /** How much of `token` `spender` may pull from `owner` (unlimited for {@link NATIVE_TOKEN}, which is sent). */
-export async function getAllowance(client: CofferClient, token: string, owner: string, spender: string): Promise<bigint> {
+export async function getAllowance(
+  client: CofferClient,
+  token: string,
+  owner: string,
+  spender: string,
+): Promise<bigint> {
   if (token === NATIVE_TOKEN) return ethers.MaxUint256;
   return (await erc20(token, client.provider).getFunction("allowance")(owner, spender)) as bigint;
 }

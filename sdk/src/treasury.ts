@@ -63,7 +63,11 @@ export async function queueTransfer(
   to: string,
   amount: bigint,
 ): Promise<CofferReceipt & { transferId: string; transfer: QueuedTransfer }> {
-  const result = await sendCall(client, { contract: client.treasury, method: "queueTransfer", args: [safe, token, to, amount] });
+  const result = await sendCall(client, {
+    contract: client.treasury,
+    method: "queueTransfer",
+    args: [safe, token, to, amount],
+  });
   const event = result.events.find((candidate) => candidate.name === "TransferQueued");
   if (event === undefined) throw new CofferError(`No TransferQueued event in ${result.transactionHash}`);
   const transfer = event.args["transfer"] as ethers.Result;

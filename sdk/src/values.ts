@@ -21,7 +21,8 @@ export function parseDuration(value: Duration, field = "duration"): bigint {
     return seconds;
   }
   const match = /^([0-9]+)([smhdw]?)$/.exec(value.trim());
-  if (match === null) throw new CofferValidationError(field, `"${value}" is not a duration (e.g. 3600, 90m, 24h, 7d, 2w)`);
+  if (match === null)
+    throw new CofferValidationError(field, `"${value}" is not a duration (e.g. 3600, 90m, 24h, 7d, 2w)`);
   return BigInt(match[1] ?? "0") * (UNITS[match[2] ?? ""] ?? 1n);
 }
 

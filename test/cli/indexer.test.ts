@@ -14,6 +14,7 @@ import * as splits from "../../sdk/src/splits";
 import { MockERC20__factory } from "../../typechain-types";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { cliEnv, runCli, runCliInProcess } from "./helpers";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 /** Blocks behind the head that Ponder treats as final on a 31337 chain: mined so the scenario is backfilled. */
 const FINALITY = 32;
@@ -46,7 +47,7 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     const fay = new ethers.Wallet(devPrivateKey(SCENARIO_ACCOUNTS.customerFay), local.chain.provider);
     const time = BigInt((await local.chain.provider.getBlock("latest"))?.timestamp ?? 0);
     await escrow.authorize(
-      await createCofferClient({ runner: fay, deploymentsDir: local.deploymentsDir }),
+      await createCofferClient({ runner: fay, manifest: readDeploymentManifest(local.deploymentsDir, 31337) }),
       {
         operator: scenario.accounts.shop,
         payer: fay.address,
@@ -67,7 +68,10 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     );
     // And a pull-only split given 0.1 ETH and distributed: the partner is credited 60% of it, to withdraw.
     const keeper = new ethers.Wallet(devPrivateKey(SCENARIO_ACCOUNTS.keeper), local.chain.provider);
-    const keeperClient = await createCofferClient({ runner: keeper, deploymentsDir: local.deploymentsDir });
+    const keeperClient = await createCofferClient({
+      runner: keeper,
+      manifest: readDeploymentManifest(local.deploymentsDir, 31337),
+    });
     const config = splits.splitConfig(
       [
         { account: scenario.accounts.partner, allocation: 600_000n },
@@ -89,7 +93,10 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     });
     await indexer.waitForBlock(head, 120_000);
     client = createIndexerClient({ url: indexer.url });
-    coffer = await createCofferClient({ runner: local.chain.provider, deploymentsDir: local.deploymentsDir });
+    coffer = await createCofferClient({
+      runner: local.chain.provider,
+      manifest: readDeploymentManifest(local.deploymentsDir, 31337),
+    });
     env = cliEnv({ COFFER_INDEXER_URL: indexer.url, COFFER_DEPLOYMENTS_DIR: local.deploymentsDir });
   });
 

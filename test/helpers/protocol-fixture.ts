@@ -6,6 +6,7 @@ import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
 import { createCofferClient } from "../../sdk/src/client";
 import type { MockERC20 } from "../../typechain-types";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 /** Signer indexes of the treasury Safe's owners (2 of 3), the same in every suite. */
 const OWNER_INDEXES = [1, 2, 3] as const;
@@ -30,7 +31,10 @@ export async function deployProtocol() {
     deploymentsDir: hre.config.paths.cache,
     treasuryOwners: owners.map((owner) => owner.address),
   });
-  const client = await createCofferClient({ runner: deployer, deploymentsDir: hre.config.paths.cache });
+  const client = await createCofferClient({
+    runner: deployer,
+    manifest: readDeploymentManifest(hre.config.paths.cache, 31337),
+  });
   const tokenAt = async (name: string) =>
     (await hre.ethers.getContractAt("MockERC20", manifest.contracts[name]!.address)) as unknown as MockERC20;
   const treasurySafe = manifest.treasurySafe!.address;

@@ -1,6 +1,5 @@
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { Signature } from "ethers";
-import { signPermit as signPermitOf } from "../../sdk/src/tokens";
+import { signPermit as signPermitOf, type PermitSignature } from "../../sdk/src/tokens";
 import type { BlocklistToken, MockERC20, ReentrantToken } from "../../typechain-types";
 
 /** The shelf's tokens with EIP-2612 `permit`. */
@@ -16,6 +15,6 @@ export async function signPermit(
   spender: string,
   value: bigint,
   deadline: bigint,
-): Promise<Signature> {
+): Promise<PermitSignature> {
   return signPermitOf(owner, await token.getAddress(), spender, value, deadline);
 }

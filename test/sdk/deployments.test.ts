@@ -5,6 +5,7 @@ import {
   getContractAddress,
   getDeployment,
 } from "../../sdk/src";
+import { readDeploymentManifest } from "../../sdk/src/node";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 
 describe("sdk: deployments", function () {
@@ -17,15 +18,17 @@ describe("sdk: deployments", function () {
   });
 
   it("reads a chain's manifest and a contract's address by chain id", function () {
-    expect(getDeployment(31337, local.deploymentsDir)).to.deep.equal(local.first.manifest);
-    expect(getContractAddress(31337, "TestUSDC", local.deploymentsDir)).to.equal(
-      local.first.manifest.contracts["TestUSDC"]!.address,
-    );
+    const manifest = readDeploymentManifest(local.deploymentsDir, 31337);
+    expect(manifest).to.deep.equal(local.first.manifest);
+    expect(getContractAddress(manifest, "TestUSDC")).to.equal(local.first.manifest.contracts["TestUSDC"]!.address);
   });
 
   describe("when the chain has no deployment", function () {
     it("throws an error naming the chain and how to deploy", function () {
-      expect(() => getDeployment(999, local.deploymentsDir))
+      expect(() => readDeploymentManifest(local.deploymentsDir, 999))
+        .to.throw(CofferDeploymentNotFoundError, /not deployed on chain 999/)
+        .with.property("chainId", 999);
+      expect(() => getDeployment(999))
         .to.throw(CofferDeploymentNotFoundError, /not deployed on chain 999/)
         .with.property("chainId", 999);
     });
@@ -33,7 +36,7 @@ describe("sdk: deployments", function () {
 
   describe("when the manifest lacks the contract", function () {
     it("throws an error naming the contract and the chain", function () {
-      expect(() => getContractAddress(31337, "Nothing", local.deploymentsDir)).to.throw(
+      expect(() => getContractAddress(local.first.manifest, "Nothing")).to.throw(
         CofferContractNotDeployedError,
         "Coffer's Nothing is not deployed on chain 31337",
       );

@@ -6,6 +6,7 @@ import { signPermit } from "../../sdk/src/tokens";
 import { BlocklistToken__factory, MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 /**
  * Every escrow action of the SDK not covered by `escrow.test.ts` (void, reclaim, refund, dispute, resolve,
@@ -25,7 +26,7 @@ describe("sdk: escrow actions, success and error paths", function () {
 
   const wallet = (index: number) => new ethers.Wallet(devPrivateKey(index), local.chain.provider);
   const clientFor = (index: number) =>
-    createCofferClient({ runner: wallet(index), deploymentsDir: local.deploymentsDir });
+    createCofferClient({ runner: wallet(index), manifest: readDeploymentManifest(local.deploymentsDir, 31337) });
   const balance = (index: number) => usdc.balanceOf(wallet(index).address);
   const time = async () => BigInt((await local.chain.provider.getBlock("latest"))!.timestamp);
   /** The typed error `promise` rejects with; fails when it resolves or throws something else. */
@@ -193,7 +194,7 @@ describe("sdk: escrow actions, success and error paths", function () {
       token: usdcAddress,
       amount: 1_000_000n,
       expiry: (await time()) + 3_600n,
-      referenceId: ethers.id("INV-twice"),
+      reference: ethers.id("INV-twice"),
     });
     await escrow.payInvoice(payer, invoice, signature);
     await contractError(escrow.payInvoice(payer, invoice, signature), "CofferEscrowInvoiceAlreadyPaid");

@@ -4,13 +4,16 @@ import {
   createCofferClient,
   CofferContractError,
   CofferDeploymentNotFoundError,
+  CofferInsufficientBalanceError,
   CofferRpcError,
+  CofferValidationError,
   type CofferClient,
 } from "../../sdk/src";
 import * as escrow from "../../sdk/src/escrow";
 import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 describe("sdk: escrow actions against a local chain", function () {
   let local: DeployedLocalChain;
@@ -21,7 +24,7 @@ describe("sdk: escrow actions against a local chain", function () {
 
   const wallet = (index: number) => new ethers.Wallet(devPrivateKey(index), local.chain.provider);
   const clientFor = (index: number) =>
-    createCofferClient({ runner: wallet(index), deploymentsDir: local.deploymentsDir });
+    createCofferClient({ runner: wallet(index), manifest: readDeploymentManifest(local.deploymentsDir, 31337) });
 
   async function newPayment(overrides: Partial<escrow.Payment> = {}): Promise<escrow.Payment> {
     const now = BigInt((await local.chain.provider.getBlock("latest"))!.timestamp);
@@ -91,7 +94,7 @@ describe("sdk: escrow actions against a local chain", function () {
       token: usdc,
       amount: 12_500_000n,
       expiry: now + 86_400n,
-      referenceId: ethers.id("INV-2026-0042"),
+      reference: ethers.id("INV-2026-0042"),
     });
     expect(await payer.escrow.getInvoiceId(invoice)).to.equal(invoiceId);
     expect(escrow.verifyInvoice(invoice, signature, await escrow.domainOf(payer))).to.equal(true);
@@ -119,10 +122,20 @@ describe("sdk: escrow actions against a local chain", function () {
     it("decodes an OpenZeppelin error raised inside a token call", async function () {
       const payment = await newPayment({ payer: wallet(9).address });
       const stranger = await clientFor(9); // no tokens, no allowance
-      await expect(escrow.authorize(stranger, payment, 1n)).to.be.rejectedWith(
+      await expect(escrow.authorize(stranger, payment, 1n, { approve: false })).to.be.rejectedWith(
         CofferContractError,
         /ERC20InsufficientAllowance/,
       );
+    });
+
+    it("refuses a payer without the balance before approving anything", async function () {
+      const payment = await newPayment({ payer: wallet(9).address });
+      const stranger = await clientFor(9); // no tokens, no allowance
+      const nonce = await local.chain.provider.getTransactionCount(wallet(9).address);
+      await expect(escrow.authorize(stranger, payment, 1n))
+        .to.be.rejectedWith(CofferInsufficientBalanceError, /holds 0 of token .* but 1 is needed/)
+        .and.eventually.include({ balance: 0n, needed: 1n });
+      expect(await local.chain.provider.getTransactionCount(wallet(9).address)).to.equal(nonce);
     });
 
     it("reports an unreachable node as a CofferRpcError", async function () {
@@ -136,11 +149,21 @@ describe("sdk: escrow actions against a local chain", function () {
       dead.destroy();
     });
 
-    it("refuses a chain without a deployment with CofferDeploymentNotFoundError", async function () {
+    it("refuses a chain the SDK carries no deployment for, when no manifest is given", async function () {
       const elsewhere = new ethers.JsonRpcProvider(local.chain.url, 31337, { staticNetwork: true });
-      await expect(
-        createCofferClient({ runner: elsewhere, deploymentsDir: "/nonexistent-coffer-dir" }),
-      ).to.be.rejectedWith(CofferDeploymentNotFoundError, /not deployed on chain 31337/);
+      await expect(createCofferClient({ runner: elsewhere }))
+        .to.be.rejectedWith(CofferDeploymentNotFoundError, /not deployed on chain 31337/)
+        .and.eventually.have.property("chainId", 31337);
+      elsewhere.destroy();
+    });
+
+    it("refuses a manifest of another chain", async function () {
+      const elsewhere = new ethers.JsonRpcProvider(local.chain.url, 31337, { staticNetwork: true });
+      const manifest = { ...readDeploymentManifest(local.deploymentsDir, 31337), chainId: 8453 };
+      await expect(createCofferClient({ runner: elsewhere, manifest })).to.be.rejectedWith(
+        CofferValidationError,
+        "manifest: it is chain 8453's, but the node is chain 31337",
+      );
       elsewhere.destroy();
     });
   });

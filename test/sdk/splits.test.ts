@@ -5,6 +5,7 @@ import * as splits from "../../sdk/src/splits";
 import { MockERC20__factory, RevertingReceiver__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 describe("sdk: splits actions against a local chain", function () {
   let local: DeployedLocalChain;
@@ -15,7 +16,7 @@ describe("sdk: splits actions against a local chain", function () {
 
   const wallet = (index: number) => new ethers.Wallet(devPrivateKey(index), local.chain.provider);
   const clientFor = (index: number): Promise<CofferClient> =>
-    createCofferClient({ runner: wallet(index), deploymentsDir: local.deploymentsDir });
+    createCofferClient({ runner: wallet(index), manifest: readDeploymentManifest(local.deploymentsDir, 31337) });
   const fresh = () => ethers.Wallet.createRandom().address;
   /** Error thrown by `promise`, or a failure when it resolves. */
   const rejectionOf = async (promise: Promise<unknown>): Promise<CofferContractError> => {

@@ -8,6 +8,7 @@ import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 /**
  * Every subscriptions and treasury action of the SDK not covered by `subscriptions-treasury.test.ts`, each with its
@@ -19,7 +20,7 @@ describe("sdk: subscriptions and treasury actions, success and error paths", fun
   let usdcAddress: string;
   const wallet = (index: number) => new ethers.Wallet(devPrivateKey(index), local.chain.provider);
   const clientFor = (index: number): Promise<CofferClient> =>
-    createCofferClient({ runner: wallet(index), deploymentsDir: local.deploymentsDir });
+    createCofferClient({ runner: wallet(index), manifest: readDeploymentManifest(local.deploymentsDir, 31337) });
   const contractError = async (promise: Promise<unknown>, name: string): Promise<CofferContractError> => {
     const error = await promise.then(
       () => undefined,

@@ -7,13 +7,14 @@ import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { execSafeCall } from "../../scripts/lib/safe-exec";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { readDeploymentManifest } from "../../sdk/src/node";
 
 describe("sdk: subscriptions and treasury actions against a local chain", function () {
   let local: DeployedLocalChain;
   let usdc: string;
   const wallet = (index: number) => new ethers.Wallet(devPrivateKey(index), local.chain.provider);
   const clientFor = (index: number): Promise<CofferClient> =>
-    createCofferClient({ runner: wallet(index), deploymentsDir: local.deploymentsDir });
+    createCofferClient({ runner: wallet(index), manifest: readDeploymentManifest(local.deploymentsDir, 31337) });
 
   before(async function () {
     local = await startDeployedLocalChain();

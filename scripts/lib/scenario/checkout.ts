@@ -1,5 +1,5 @@
 /** One escrowed order at the shop's online checkout. */
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { label, short } from "./format";
 import type { ScenarioRole } from "./model";

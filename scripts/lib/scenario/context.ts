@@ -3,10 +3,10 @@
  * clock and log, and the records that end up in the {@link ScenarioResult}.
  */
 import { ethers } from "ethers";
-import { createCofferClient, type CofferClient } from "../../../sdk/client";
-import * as escrow from "../../../sdk/escrow";
-import { connectSafe, type SafeConnection } from "../../../sdk/safe";
-import { getDeployment } from "../../../sdk/deployments";
+import { createCofferClient, type CofferClient } from "../../../sdk/src/client";
+import * as escrow from "../../../sdk/src/escrow";
+import { connectSafe, type SafeConnection } from "../../../sdk/src/safe";
+import { readDeploymentManifest } from "../../../sdk/src/node";
 import { MockERC20__factory, type MockERC20 } from "../../../typechain-types";
 import { devPrivateKey } from "../local-chain";
 import {
@@ -78,7 +78,7 @@ export async function createContext(
   log: (line: string) => void,
 ): Promise<ScenarioContext> {
   const chainId = Number((await provider.getNetwork()).chainId);
-  const manifest = getDeployment(chainId, options.deploymentsDir);
+  const manifest = readDeploymentManifest(options.deploymentsDir, chainId);
   const contractAddress = (name: string): string => {
     const record = manifest.contracts[name];
     if (record === undefined) throw new Error(`The deployment of chain ${chainId} has no ${name}`);
@@ -96,7 +96,7 @@ export async function createContext(
   const client = async (role: ScenarioRole): Promise<CofferClient> => {
     let found = clients.get(role);
     if (found === undefined) {
-      found = await createCofferClient({ runner: wallet(role), deploymentsDir: options.deploymentsDir });
+      found = await createCofferClient({ runner: wallet(role), manifest });
       clients.set(role, found);
     }
     return found;

@@ -1,5 +1,5 @@
 /** Day 1, 11:30: a counter sale, charged at once (no escrow hold). */
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { dai } from "./format";
 import { paymentOf, recordPayment } from "./payments";

@@ -1,5 +1,5 @@
 /** Day 1, 14:00 and 16:00: Fay disputes her damaged tasting box; the arbiter splits it 40/20. */
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { usdc } from "./format";
 import { orderOf } from "./payments";

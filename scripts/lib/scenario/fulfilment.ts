@@ -1,5 +1,5 @@
 /** Day 1, 12:00–12:30: the shop ships three orders and captures them, and voids the one it cannot fill. */
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { eth } from "./format";
 import { orderOf } from "./payments";

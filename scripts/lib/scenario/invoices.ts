@@ -1,6 +1,6 @@
 /** Day 1, 09:10–09:25: customers pay the shop's signed invoices. */
 import { ethers } from "ethers";
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { eth, label, ref, short, usdc } from "./format";
 import { DAY, type ScenarioRole } from "./model";
@@ -20,7 +20,7 @@ async function payInvoice(
     token: tokenAddress,
     amount,
     expiry: BigInt(context.at(1, "00:00") + 14 * DAY),
-    referenceId: ref(reference),
+    reference: ref(reference),
     payer: restrictPayer ? accounts[payer] : ethers.ZeroAddress,
     salt,
   });

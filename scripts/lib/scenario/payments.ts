@@ -1,5 +1,5 @@
 /** The escrow payments of the story's orders and counter sales: their terms, and how the story records them. */
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { ref } from "./format";
 import { DAY, HOUR, type ScenarioRole } from "./model";

@@ -1,5 +1,5 @@
 /** Day 2, 12:30: the treasury pays the green-bean importer, approved by two of its three signers. */
-import { executeSafeTransaction, proposeSafeTransaction, signSafeTransaction } from "../../../sdk/safe";
+import { executeSafeTransaction, proposeSafeTransaction, signSafeTransaction } from "../../../sdk/src/safe";
 import type { ScenarioContext } from "./context";
 import { short, usdc } from "./format";
 import type { SafeExecution } from "./policy";

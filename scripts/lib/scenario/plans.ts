@@ -1,6 +1,6 @@
 /** Day 1, 08:45: the shop publishes its two daily subscription plans, paid to the revenue split. */
 import { ethers } from "ethers";
-import * as subscriptions from "../../../sdk/subscriptions";
+import * as subscriptions from "../../../sdk/src/subscriptions";
 import type { ScenarioContext } from "./context";
 import { eth, usdc } from "./format";
 import { DAY, HOUR } from "./model";

@@ -1,6 +1,6 @@
 /** Day 1, 08:30: the treasury's policy, approved by two of its three signers. */
-import { executeSafeTransaction, proposeSafeTransaction, signSafeTransaction } from "../../../sdk/safe";
-import * as treasury from "../../../sdk/treasury";
+import { executeSafeTransaction, proposeSafeTransaction, signSafeTransaction } from "../../../sdk/src/safe";
+import * as treasury from "../../../sdk/src/treasury";
 import type { ScenarioContext } from "./context";
 import { short, usdc } from "./format";
 import { HOUR, TREASURY_QUEUE_DELAY } from "./model";

@@ -1,5 +1,5 @@
 /** Day 1, 15:00: Dana returns the mugs of ORDER-2002; the shop refunds them from its own wallet. */
-import * as escrow from "../../../sdk/escrow";
+import * as escrow from "../../../sdk/src/escrow";
 import type { ScenarioContext } from "./context";
 import { usdc } from "./format";
 import { orderOf } from "./payments";

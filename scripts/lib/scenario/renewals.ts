@@ -1,5 +1,5 @@
 /** Day 2, 10:00–11:05: the keeper renews the subscriptions; Eli's renewal fails and recovers. */
-import * as subscriptions from "../../../sdk/subscriptions";
+import * as subscriptions from "../../../sdk/src/subscriptions";
 import type { ScenarioContext } from "./context";
 import { usdc } from "./format";
 import type { Plans } from "./plans";

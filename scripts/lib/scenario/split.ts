@@ -1,5 +1,5 @@
 /** The revenue split: created on day 1 at 08:40, paid out on day 2 at 12:00. */
-import * as splits from "../../../sdk/splits";
+import * as splits from "../../../sdk/src/splits";
 import type { ScenarioContext } from "./context";
 
 /** The shop's revenue split as created. */

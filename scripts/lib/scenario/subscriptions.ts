@@ -1,5 +1,5 @@
 /** Day 1, 09:40–09:50: three customers subscribe; each first day is charged at once. */
-import * as subscriptions from "../../../sdk/subscriptions";
+import * as subscriptions from "../../../sdk/src/subscriptions";
 import type { ScenarioContext } from "./context";
 import { eth, usdc } from "./format";
 import type { Plans } from "./plans";

@@ -1,5 +1,5 @@
 /** Day 2, 13:00: the keeper sweeps the treasury's TestUSDC above its cap to cold storage. */
-import * as treasury from "../../../sdk/treasury";
+import * as treasury from "../../../sdk/src/treasury";
 import type { ScenarioContext } from "./context";
 import { SWEEP_CAP } from "./policy";
 
@@ -19,5 +19,5 @@ export async function sweepToColdStorage(context: ScenarioContext): Promise<Swee
     `The keeper sweeps ${show(tokens.TestUSDC, sweptAmount)} from the treasury Safe to cold storage ` +
       `(${show(tokens.TestUSDC, SWEEP_CAP)} stays hot)`,
   );
-  return { amount: sweptAmount, transactionHash: swept.hash };
+  return { amount: sweptAmount, transactionHash: swept.transactionHash };
 }

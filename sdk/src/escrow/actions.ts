@@ -46,7 +46,11 @@ async function openPayment(
 ): Promise<PullReceipt & { paymentId: string }> {
   const signature = options.payerSignature ?? "0x";
   const call = options.permit
-    ? { contract: client.escrow, method: `${method}WithPermit`, args: [payment, amount, ...feeArgs, signature, options.permit] }
+    ? {
+        contract: client.escrow,
+        method: `${method}WithPermit`,
+        args: [payment, amount, ...feeArgs, signature, options.permit],
+      }
     : {
         contract: client.escrow,
         method,

@@ -60,7 +60,8 @@ export function buildPayment(input: PaymentInput): Payment {
   const fee = input.fee ?? { minBps: 0, maxBps: 0, receiver: ethers.ZeroAddress };
   requireBps(fee.minBps, "fee.minBps");
   requireBps(fee.maxBps, "fee.maxBps");
-  if (fee.minBps > fee.maxBps) throw new CofferValidationError("fee.minBps", `${fee.minBps} is above fee.maxBps ${fee.maxBps}`);
+  if (fee.minBps > fee.maxBps)
+    throw new CofferValidationError("fee.minBps", `${fee.minBps} is above fee.maxBps ${fee.maxBps}`);
   const feeReceiver = requireAddress(fee.receiver, "fee.receiver");
   if (fee.maxBps > 0 && feeReceiver === ethers.ZeroAddress) {
     throw new CofferValidationError("fee.receiver", "a payment with a fee needs a fee receiver");
@@ -101,6 +102,8 @@ export interface InvoiceInput {
   readonly payer?: string;
   /** How long the invoice may be paid. Default `"7d"`. */
   readonly payWithin?: Duration;
+  /** The expiry itself, in unix seconds (exclusive), instead of `payWithin`. */
+  readonly expiry?: bigint;
   /** Default a random 128-bit salt. */
   readonly salt?: bigint;
   /** Unix seconds the expiry counts from. Default this machine's clock. */
@@ -115,7 +118,10 @@ export interface InvoiceInput {
 export function buildInvoice(input: InvoiceInput): Invoice {
   const payee = requireAddress(input.payee, "payee");
   if (payee === ethers.ZeroAddress) throw new CofferValidationError("payee", "must not be the zero address");
-  const expiry = (input.now ?? unixNow()) + parseDuration(input.payWithin ?? "7d", "payWithin");
+  if (input.expiry !== undefined && input.payWithin !== undefined) {
+    throw new CofferValidationError("expiry", "give expiry or payWithin, not both");
+  }
+  const expiry = input.expiry ?? (input.now ?? unixNow()) + parseDuration(input.payWithin ?? "7d", "payWithin");
   if (expiry >= 1n << 48n) throw new CofferValidationError("payWithin", "the expiry does not fit in uint48");
   return {
     payee,

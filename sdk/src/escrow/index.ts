@@ -6,3 +6,5 @@ export * from "./typed-data";
 export * from "./builders";
 export * from "./actions";
 export * from "./reads";
+export type { PermitSignature } from "../tokens";
+export { NATIVE_TOKEN } from "../tokens";

@@ -26,4 +26,3 @@ export function writeSafeTransactionFile(file: string, transaction: SafeTransact
   fs.writeFileSync(temporary, serializeSafeTransactionFile(transaction));
   fs.renameSync(temporary, file);
 }
-

@@ -6,7 +6,6 @@ import { ethers } from "ethers";
 import { devPrivateKey } from "../../../scripts/lib/local-chain";
 import { createCofferClient } from "../../../sdk/src";
 import {
-  DirectorySafeStore,
   ETH,
   executeSafeTransaction,
   listPendingSafeTransactions,
@@ -23,8 +22,10 @@ import {
   type SafeProposal,
   type SafeTransactionFile,
 } from "../../../sdk/src/safe";
+import { DirectorySafeStore } from "../../../sdk/src/node";
 import * as treasury from "../../../sdk/src/treasury";
 import { newAddress, rejection, startSafeFixture, type SafeFixture } from "./fixture";
+import { readDeploymentManifest } from "../../../sdk/src/node";
 
 describe("sdk/safe: executing a transaction", function () {
   let fixture: SafeFixture;
@@ -204,7 +205,7 @@ describe("sdk/safe: executing a transaction", function () {
     it("a treasury policy change (setOperator) executes", async function () {
       const client = await createCofferClient({
         runner: fixture.local.chain.provider,
-        deploymentsDir: fixture.local.deploymentsDir,
+        manifest: readDeploymentManifest(fixture.local.deploymentsDir, 31337),
       });
       const operator = newAddress();
       const call = await treasury.policy.setOperator(client, operator, true, false);

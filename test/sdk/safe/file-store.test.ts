@@ -7,10 +7,8 @@ import { ethers } from "ethers";
 import { canonicalSafeContract } from "../../../deploy/safe";
 import {
   describeSafeTransaction,
-  DirectorySafeStore,
   formatDescription,
   parseSafeTransactionFile,
-  readSafeTransactionFile,
   SAFE_TX_FORMAT,
   SafeFileFormatError,
   SafeNonceTakenError,
@@ -19,9 +17,9 @@ import {
   toSafeTransaction,
   toSafeTransactionFile,
   transferCall,
-  writeSafeTransactionFile,
   type SafeTransactionFile,
 } from "../../../sdk/src/safe";
+import { DirectorySafeStore, readSafeTransactionFile, writeSafeTransactionFile } from "../../../sdk/src/node";
 import { rejection } from "./fixture";
 
 const SAFE = ethers.getAddress("0x1000000000000000000000000000000000000001");
