@@ -99,14 +99,19 @@ export interface Pull {
 /** Whether a simulated revert is the token refusing the pull (so an approval would fix it), not a Coffer rule. */
 export function isPullFailure(error: unknown): boolean {
   if (!(error instanceof CofferContractError)) return true;
-  return !error.errorName.startsWith("Coffer") || error.errorName.endsWith("TransferFailed");
+  return (
+    !error.errorName.startsWith("Coffer") ||
+    error.errorName.endsWith("TransferFailed") ||
+    // The subscriptions contract wraps the token's refusal of a first charge.
+    error.errorName === "CofferSubscriptionsFirstChargeFailed"
+  );
 }
 
 /**
  * Sends a call that pulls tokens from the signer, approving first only when it must and only once the call is
  * known to succeed but for the allowance: a call that breaks any Coffer rule (a wrong caller, a paid invoice, an
  * expired payment) throws its decoded error with nothing approved and nothing sent; a balance too small throws
- * {@link CofferInsufficientBalanceError} before any approval. The approval is for exactly what is missing.
+ * {@link CofferInsufficientBalanceError} before any approval. The approval is for exactly the amount the call pulls.
  * With `approve: false` the allowance is left as it is and the call is simulated and sent as is.
  */
 export async function sendPulling(

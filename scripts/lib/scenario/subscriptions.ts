@@ -22,14 +22,16 @@ export async function subscribeCustomers(context: ScenarioContext, plans: Plans)
 
   await context.clock(1, "09:40");
   await context.mined(context.token(tokens.TestUSDC, "customerDana").approve(subscriptionsAddress, usdc("150")));
-  const danaSub = await subscriptions.subscribe(await context.client("customerDana"), office.planId);
+  const danaSub = await subscriptions.subscribe(await context.client("customerDana"), office.planId, {
+    approve: false, // the customers choose their own allowances here
+  });
   record("danaOfficeCoffee", danaSub.subscriptionId, office.planId, accounts.customerDana);
   context.step(`Dana subscribes to "Office coffee, daily" (subscription #${danaSub.subscriptionId}); day 1 is charged`);
 
   await context.clock(1, "09:45");
   // Eli allows exactly one day: tomorrow's renewal will fail.
   await context.mined(context.token(tokens.TestUSDC, "customerEli").approve(subscriptionsAddress, office.amount));
-  const eliSub = await subscriptions.subscribe(await context.client("customerEli"), office.planId);
+  const eliSub = await subscriptions.subscribe(await context.client("customerEli"), office.planId, { approve: false });
   record("eliOfficeCoffee", eliSub.subscriptionId, office.planId, accounts.customerEli);
   context.step(
     `Eli subscribes to "Office coffee, daily" (subscription #${eliSub.subscriptionId}), ` +
@@ -39,7 +41,7 @@ export async function subscribeCustomers(context: ScenarioContext, plans: Plans)
   await context.clock(1, "09:50");
   const fay = await context.client("customerFay");
   await context.mined(fay.subscriptions.deposit(accounts.customerFay, { value: eth("0.05") }));
-  const faySub = await subscriptions.subscribe(fay, espresso.planId);
+  const faySub = await subscriptions.subscribe(fay, espresso.planId, { approve: false });
   record("fayEspressoClub", faySub.subscriptionId, espresso.planId, accounts.customerFay);
   context.step(
     `Fay deposits 0.05 ETH and joins "Espresso club, daily" (subscription #${faySub.subscriptionId}); day 1 is charged`,

@@ -15,7 +15,7 @@ export interface PullOptions {
   /** Pull through the payer's EIP-2612 permit (see `signPermit`) instead of an allowance. */
   readonly permit?: PermitSignature;
   /**
-   * Approve the escrow for exactly the missing amount when the allowance is short, once the call is known to
+   * Approve the escrow for exactly the amount pulled when the allowance is short, once the call is known to
    * succeed but for it. Default true; false sends the call as it is.
    */
   readonly approve?: boolean;
