@@ -7,8 +7,12 @@ import {
   CofferContractError,
   CofferInsufficientBalanceError,
   createCofferClient,
+  CofferValidationError,
   ensureAllowance,
   getAllowance,
+  getBalance,
+  getTokenInfo,
+  NATIVE_TOKEN,
   getChainTime,
   signPermit,
   type DeploymentManifest,
@@ -201,6 +205,34 @@ describe("sdk: simulate before send, approvals, nonces, receipts and decoded rea
       const paid = await escrow.payInvoice(holder, invoice, signature, { permit });
       expect(paid.approval).to.equal(undefined);
       expect(await nonceOf(1)).to.equal(before + 1);
+    });
+  });
+
+  describe("token reads", function () {
+    it("getTokenInfo reads symbol and decimals, ETH for the native token, and refuses an address without code", async function () {
+      const client = await clientFor(1);
+      expect(await getTokenInfo(client, usdcAddress)).to.deep.equal({
+        address: usdcAddress,
+        symbol: await usdc.symbol(),
+        decimals: Number(await usdc.decimals()),
+      });
+      expect(await getTokenInfo(client, NATIVE_TOKEN)).to.deep.equal({
+        address: NATIVE_TOKEN,
+        symbol: "ETH",
+        decimals: 18,
+      });
+      const refused = await getTokenInfo(client, OTHER).catch((error: unknown) => error);
+      expect(refused).to.be.instanceOf(CofferValidationError).and.include({ field: "token" });
+    });
+
+    it("getBalance reads a token balance and an ETH balance", async function () {
+      const client = await clientFor(1);
+      expect(await getBalance(client, usdcAddress, wallet(1).address)).to.equal(
+        await usdc.balanceOf(wallet(1).address),
+      );
+      expect(await getBalance(client, NATIVE_TOKEN, wallet(1).address)).to.equal(
+        await provider.getBalance(wallet(1).address),
+      );
     });
   });
 
