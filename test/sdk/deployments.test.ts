@@ -1,9 +1,12 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect } from "chai";
 import {
   CofferContractNotDeployedError,
   CofferDeploymentNotFoundError,
   getContractAddress,
   getDeployment,
+  knownChainIds,
 } from "../../sdk/src";
 import { readDeploymentManifest } from "../../sdk/src/node";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
@@ -32,6 +35,16 @@ describe("sdk: deployments", function () {
         .to.throw(CofferDeploymentNotFoundError, /not deployed on chain 999/)
         .with.property("chainId", 999);
     });
+  });
+
+  it("carries the manifest of every public chain in deployments/, and not the local chain's", function () {
+    const shipped = fs
+      .readdirSync(path.join(__dirname, "..", "..", "deployments"))
+      .filter((name) => /^[0-9]+\.json$/.test(name) && name !== "31337.json")
+      .map((name) => Number(name.replace(".json", "")));
+    expect(knownChainIds().sort()).to.deep.equal(shipped.sort());
+    for (const chainId of shipped) expect(getDeployment(chainId).chainId).to.equal(chainId);
+    expect(knownChainIds()).to.not.include(31337);
   });
 
   describe("when the manifest lacks the contract", function () {
