@@ -367,6 +367,8 @@ function sdkSection(sdk: SdkResults | null): string[] {
       }),
     ),
     "",
+    ...(sdk.notes ?? []).map((note) => `- ${note}`),
+    ...(sdk.notes?.length ? [""] : []),
   );
   return out;
 }

@@ -171,6 +171,7 @@ export const sdkResultsSchema = z.object({
       )
       .min(1),
   }),
+  notes: z.array(z.string()).optional(),
 });
 export type SdkResults = z.infer<typeof sdkResultsSchema>;
 

@@ -11,6 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { gitCommit, machineInfo, packageVersion } from "./environment";
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_SDK_RUNS ?? 10);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_SDK_RUNS must be a positive integer, not ${runs}`);
   const date = new Date().toISOString();
+  const loadAtStart = os.loadavg()[0]!;
 
   // The programs live under node_modules/ so that they resolve `@coffer/sdk` and ethers as a workspace app does.
   const cache = path.join(ROOT, "node_modules", ".cache");
@@ -206,6 +208,11 @@ async function main(): Promise<void> {
     bundles,
     baseline,
     importTime: { runs, modules },
+    notes: [
+      `The import times are wall-clock times on a machine shared with other work: its 1-minute load average was ` +
+        `${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end ` +
+        `(${os.cpus().length} cores).`,
+    ],
   };
   const dir = process.env.BENCH_SDK_RESULTS_DIR ?? RESULTS_DIR;
   const written = writeSdkResults(results, dir);
