@@ -248,9 +248,19 @@ describe("browser: a Vite-bundled checkout pays an invoice in Chromium", functio
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
     await page.goto(`${origin}/`);
-    await page.waitForFunction(() => typeof (globalThis as { payInvoice?: unknown }).payInvoice === "function", null, {
-      timeout: 30_000,
-    });
+    try {
+      await page.waitForFunction(
+        () => typeof (globalThis as { payInvoice?: unknown }).payInvoice === "function",
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+    } catch (error) {
+      throw new Error(
+        `The checkout page did not set up window.payInvoice: ${pageErrors.join("; ") || (error as Error).message}`,
+      );
+    }
     expect(pageErrors, "errors on the page").to.be.empty;
   });
 

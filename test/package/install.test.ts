@@ -10,7 +10,27 @@ import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { ROOT, ensureSdkBuilt } from "../helpers/sdk-build";
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/** Runs a command; one still running after `timeout` ms is killed outright (npm lingers after a SIGTERM). */
+const run = (file: string, args: readonly string[], options: { cwd?: string; timeout: number }) =>
+  execFileAsync(file, args, { ...options, killSignal: "SIGKILL", maxBuffer: 16 * 1024 * 1024 });
+
+/**
+ * Installs the app's dependencies from the npm cache: offline first (the repository's own install put every
+ * package there), and only when something is not cached with the registry's help, each request bounded.
+ */
+async function npmInstall(cwd: string): Promise<void> {
+  const common = ["install", "--no-audit", "--no-fund", "--loglevel=error"];
+  try {
+    await run("npm", [...common, "--offline"], { cwd, timeout: 120_000 });
+  } catch {
+    await run("npm", [...common, "--prefer-offline", "--fetch-timeout=30000", "--fetch-retries=2"], {
+      cwd,
+      timeout: 180_000,
+    });
+  }
+}
 
 /** The exact version of a package the repository installs (ethers, typescript). */
 function rootVersion(name: string): string {
@@ -74,6 +94,7 @@ const PROGRAM_BODY = `
   provider.destroy();
   console.log(
     JSON.stringify({
+      resolved: resolvedSdk,
       paymentId: authorized.paymentId,
       approved: authorized.approval !== undefined,
       captureEvents: captured.events.map((event) => event.name),
@@ -96,6 +117,7 @@ import { ethers } from "ethers";
 import { CofferContractError, CofferError, buildPayment, createCofferClient, escrow, getChainTime } from "@coffer/sdk";
 
 const __dirname_ = path.dirname(fileURLToPath(import.meta.url));
+const resolvedSdk = fileURLToPath(import.meta.resolve("@coffer/sdk"));
 // Top-level await: this whole program runs at the module's top level.
 ${PROGRAM_BODY}`;
 
@@ -106,6 +128,7 @@ const { ethers } = require("ethers");
 const { CofferContractError, CofferError, buildPayment, createCofferClient, escrow, getChainTime } = require("@coffer/sdk");
 
 const __dirname_ = __dirname;
+const resolvedSdk = require.resolve("@coffer/sdk");
 async function main() {
 ${PROGRAM_BODY}
 }
@@ -195,10 +218,7 @@ describe("package: @coffer/sdk installed from its tarball", function () {
         2,
       ),
     );
-    await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
-      cwd: app,
-      timeout: 180_000,
-    });
+    await npmInstall(app);
 
     local = await startDeployedLocalChain();
     usdcAddress = local.first.manifest.contracts["TestUSDC"]!.address;
@@ -237,9 +257,9 @@ describe("package: @coffer/sdk installed from its tarball", function () {
     expect(installed).to.equal(fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"));
   });
 
-  for (const [kind, file, payeeIndex] of [
-    ["ESM (import, top-level await)", "pay.mjs", 7],
-    ["CommonJS (require)", "pay.cjs", 8],
+  for (const [kind, file, payeeIndex, build] of [
+    ["ESM (import, top-level await)", "pay.mjs", 7, "index.mjs"],
+    ["CommonJS (require)", "pay.cjs", 8, "index.js"],
   ] as const) {
     it(`authorizes and captures a payment from a ${kind} program`, async function () {
       const payee = wallet(payeeIndex).address;
@@ -253,6 +273,9 @@ describe("package: @coffer/sdk installed from its tarball", function () {
           amount: AMOUNT.toString(),
           reference: `install-${file}`,
         }),
+      );
+      expect(result["resolved"], "the build the program loaded").to.equal(
+        path.join(fs.realpathSync(app), "node_modules", "@coffer", "sdk", "dist", build),
       );
       expect(result["approved"], "the SDK approved the escrow itself").to.equal(true);
       expect(result["captureEvents"]).to.include("PaymentCaptured");
