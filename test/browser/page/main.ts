@@ -24,28 +24,31 @@ interface CheckoutWindow {
   document: { getElementById(id: string): { textContent: string | null } | null };
 }
 
-// The page's global object, typed here so that the test folder's TypeScript settings (no DOM library) fit.
-const page = globalThis as unknown as CheckoutWindow;
-
-page.payInvoice = async (manifest, json, signature) => {
-  const provider = new ethers.BrowserProvider(page.ethereum);
-  const signer = await provider.getSigner();
-  const client = await createCofferClient({ runner: signer, manifest });
-  const invoice: Invoice = {
-    ...json,
-    amount: BigInt(json.amount),
-    expiry: BigInt(json.expiry),
-    salt: BigInt(json.salt),
+/** Installs `payInvoice` on the page's global object. */
+function install(page: CheckoutWindow): void {
+  page.payInvoice = async (manifest, json, signature) => {
+    const provider = new ethers.BrowserProvider(page.ethereum);
+    const signer = await provider.getSigner();
+    const client = await createCofferClient({ runner: signer, manifest });
+    const invoice: Invoice = {
+      ...json,
+      amount: BigInt(json.amount),
+      expiry: BigInt(json.expiry),
+      salt: BigInt(json.salt),
+    };
+    const receipt = await escrow.payInvoice(client, invoice, signature);
+    return {
+      transactionHash: receipt.transactionHash,
+      approvalHash: receipt.approval?.transactionHash ?? null,
+      invoiceId: receipt.invoiceId,
+      events: receipt.events.map((event) => event.name),
+      paid: await escrow.isInvoicePaid(client, invoice),
+    };
   };
-  const receipt = await escrow.payInvoice(client, invoice, signature);
-  return {
-    transactionHash: receipt.transactionHash,
-    approvalHash: receipt.approval?.transactionHash ?? null,
-    invoiceId: receipt.invoiceId,
-    events: receipt.events.map((event) => event.name),
-    paid: await escrow.isInvoicePaid(client, invoice),
-  };
-};
+  const status = page.document.getElementById("status");
+  if (status !== null) status.textContent = "ready";
+}
 
-const status = page.document.getElementById("status");
-if (status !== null) status.textContent = "ready";
+// In the browser only: `hardhat test` loads every TypeScript file under test/, this one included, in Node. The
+// global object is typed here so that the test folder's TypeScript settings (no DOM library) fit.
+if ("document" in globalThis) install(globalThis as unknown as CheckoutWindow);
