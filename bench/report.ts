@@ -1,6 +1,7 @@
 /**
  * The benchmark report: reads `bench/results/gas.json` (written by `npm run bench`) and, when present,
- * `bench/results/indexer.json` (written by the indexer benchmark), and writes `bench/results/README.md` with its
+ * `bench/results/indexer.json` (written by the indexer benchmark) and `bench/results/sdk.json` (written by
+ * `npm run bench:sdk`), and writes `bench/results/README.md` with its
  * SVG charts next to it. `npm run bench` runs it at the end; `npm run bench:report` runs it alone, e.g. after the
  * indexer benchmark has written its file.
  */
@@ -10,13 +11,16 @@ import {
   GAS_RESULTS_FILE,
   INDEXER_RESULTS_FILE,
   RESULTS_DIR,
+  SDK_RESULTS_FILE,
   gasResultsSchema,
   indexerResultsSchema,
   parseResults,
+  sdkResultsSchema,
   type Figure,
   type GasResults,
   type IndexerResults,
   type Point,
+  type SdkResults,
 } from "./results";
 import { formatNumber, lineChart } from "./svg";
 
@@ -69,7 +73,7 @@ function feeUsd(figure: Figure, scenario: string, per = 1): number {
   return fee.fjordUsd / per;
 }
 
-function runLine(results: GasResults | IndexerResults): string {
+function runLine(results: GasResults | IndexerResults | SdkResults): string {
   const { machine } = results;
   const versions = Object.entries(results.versions)
     .map(([tool, version]) => `${tool} ${version}`)
@@ -306,10 +310,74 @@ function indexerSection(indexer: IndexerResults | null): string[] {
   return out;
 }
 
+/** Bytes as KiB with one decimal, e.g. `12.3 KiB`. */
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** The SDK's section; none until `npm run bench:sdk` has written `sdk.json`. */
+function sdkSection(sdk: SdkResults | null): string[] {
+  if (sdk === null) return [];
+  const out = ["## SDK: browser bundle size and import time", ""];
+  const modules = sdk.importTime.modules;
+  const median = (module: string, system: string): number | undefined =>
+    modules.find((m) => m.module === module && m.system === system)?.medianMs;
+  out.push(
+    `Run: ${runLine(sdk)}`,
+    "",
+    `Each program below is bundled for the browser by ${sdk.bundler}. "SDK alone" is the bundle with ethers, zod ` +
+      "and Safe's libraries left out (what the SDK itself adds to an app that already has them); \"with " +
+      'dependencies" is the whole bundle. Sizes are minified, and minified then gzipped. For comparison, the baseline ' +
+      `(${sdk.baseline.description}) bundles to ${kib(sdk.baseline.total.minifiedBytes)} ` +
+      `(${kib(sdk.baseline.total.gzipBytes)} gzipped): "over the baseline" is what the SDK, with the parts of its ` +
+      "dependencies that only it needs, adds to an app that already talks to a wallet.",
+    "",
+    table(
+      [
+        "program",
+        "SDK alone, minified",
+        "SDK alone, gzipped",
+        "with dependencies, minified",
+        "with dependencies, gzipped",
+        "over the baseline, gzipped",
+      ],
+      sdk.bundles.map((bundle) => [
+        `${bundle.name}: ${bundle.description}`,
+        kib(bundle.sdk.minifiedBytes),
+        kib(bundle.sdk.gzipBytes),
+        kib(bundle.total.minifiedBytes),
+        kib(bundle.total.gzipBytes),
+        `+${kib(bundle.total.gzipBytes - sdk.baseline.total.gzipBytes)}`,
+      ]),
+    ),
+    "",
+    `Import time in Node: the time \`require(…)\` (CommonJS) or \`await import(…)\` (ESM) of the module takes in a ` +
+      `new Node process, measured inside it; median (min–max) of ${sdk.importTime.runs} processes. The SDK's ` +
+      "figure includes loading ethers, which it imports.",
+    "",
+    table(
+      ["module", "system", "median (ms)", "min–max (ms)", "over ethers alone (ms)"],
+      modules.map((m) => {
+        const ethers = median("ethers", m.system);
+        return [
+          `\`${m.module}\``,
+          m.system === "esm" ? "ESM" : "CommonJS",
+          m.medianMs.toFixed(1),
+          `${m.minMs.toFixed(1)}–${m.maxMs.toFixed(1)}`,
+          m.module === "ethers" || ethers === undefined ? "" : `+${(m.medianMs - ethers).toFixed(1)}`,
+        ];
+      }),
+    ),
+    "",
+    ...(sdk.notes ?? []).map((note) => `- ${note}`),
+    ...(sdk.notes?.length ? [""] : []),
+  );
+  return out;
+}
+
 /** The report and its charts (file name → SVG) from the results. */
 export function renderReport(
   gasResults: GasResults,
   indexer: IndexerResults | null,
+  sdk: SdkResults | null = null,
 ): { markdown: string; charts: Record<string, string> } {
   const raw = gasResults.baseline.gas;
   const { push, pull } = gasResults.scaling.splits;
@@ -364,10 +432,11 @@ export function renderReport(
   const markdown = [
     "# Coffer benchmarks",
     "",
-    "<!-- Written by bench/report.ts from gas.json and indexer.json: edit those scripts, not this file. -->",
+    "<!-- Written by bench/report.ts from gas.json, indexer.json and sdk.json: edit those scripts, not this file. -->",
     "",
     "`npm run bench` measures every figure below on a fresh local chain and writes `gas.json` and this report; " +
-      "the indexer benchmark writes `indexer.json`, which `npm run bench:report` (or `writeIndexerResults` of `bench/report.ts`) merges in.",
+      "the indexer benchmark writes `indexer.json`, which `npm run bench:report` (or `writeIndexerResults` of `bench/report.ts`) merges in; " +
+      "`npm run bench:sdk` writes `sdk.json` and merges it in the same way.",
     "",
     `Gas run: ${runLine(gasResults)}`,
     "",
@@ -375,6 +444,7 @@ export function renderReport(
     ...scalingSection(gasResults),
     ...l2Section(gasResults),
     ...indexerSection(indexer),
+    ...sdkSection(sdk),
   ].join("\n");
   return { markdown: markdown.replace(/\n+$/, "") + "\n", charts };
 }
@@ -386,7 +456,10 @@ export function writeReport(dir: string = RESULTS_DIR): string[] {
   const indexer = fs.existsSync(path.join(dir, INDEXER_RESULTS_FILE))
     ? parseResults(indexerResultsSchema, read(INDEXER_RESULTS_FILE), INDEXER_RESULTS_FILE)
     : null;
-  const { markdown, charts } = renderReport(gasResults, indexer);
+  const sdk = fs.existsSync(path.join(dir, SDK_RESULTS_FILE))
+    ? parseResults(sdkResultsSchema, read(SDK_RESULTS_FILE), SDK_RESULTS_FILE)
+    : null;
+  const { markdown, charts } = renderReport(gasResults, indexer, sdk);
   const written: string[] = [];
   for (const [file, svg] of Object.entries(charts)) {
     fs.writeFileSync(path.join(dir, file), svg);
@@ -408,6 +481,17 @@ export function writeIndexerResults(results: IndexerResults, dir: string = RESUL
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, INDEXER_RESULTS_FILE), JSON.stringify(checked, null, 2) + "\n");
   return [INDEXER_RESULTS_FILE, ...writeReport(dir)];
+}
+
+/**
+ * For the SDK's benchmark: checks its figures against the format, writes `sdk.json` into `dir` and rewrites the
+ * report (which needs `gas.json` there). Returns the files written.
+ */
+export function writeSdkResults(results: SdkResults, dir: string = RESULTS_DIR): string[] {
+  const checked = parseResults(sdkResultsSchema, results, SDK_RESULTS_FILE);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, SDK_RESULTS_FILE), JSON.stringify(checked, null, 2) + "\n");
+  return [SDK_RESULTS_FILE, ...writeReport(dir)];
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 /**
- * The formats of `bench/results/`: `gas.json`, written by `npm run bench` (bench/run.ts), and `indexer.json`,
- * written by the indexer benchmark (bench/indexer.ts). `bench/report.ts` reads both (the second when present) and
+ * The formats of `bench/results/`: `gas.json`, written by `npm run bench` (bench/run.ts), `indexer.json`,
+ * written by the indexer benchmark (bench/indexer.ts), and `sdk.json`, written by the SDK's benchmark
+ * (`npm run bench:sdk`, bench/sdk.ts). `bench/report.ts` reads them (the last two when present) and
  * writes `bench/results/README.md` with its charts. Both files are checked against these schemas when read, so a
  * benchmark that writes a wrong shape fails the report instead of producing a wrong one.
  */
@@ -10,6 +11,7 @@ import { z } from "zod";
 export const RESULTS_DIR = path.join(__dirname, "results");
 export const GAS_RESULTS_FILE = "gas.json";
 export const INDEXER_RESULTS_FILE = "indexer.json";
+export const SDK_RESULTS_FILE = "sdk.json";
 
 const count = z.number().int().nonnegative();
 
@@ -127,6 +129,51 @@ export const indexerResultsSchema = z.object({
   notes: z.array(z.string()).optional(),
 });
 export type IndexerResults = z.infer<typeof indexerResultsSchema>;
+
+/** A bundle's size: minified, and minified then gzipped (level 9). */
+const bundleSizeSchema = z.object({ minifiedBytes: count, gzipBytes: count });
+
+/**
+ * `sdk.json`: the SDK's cost to an app. `bundles` are browser bundles of small programs, each measured twice: the
+ * SDK's own code (its dependencies left out) and the whole bundle with the dependencies it pulls in (ethers, zod,
+ * and for the Safe entry point Safe's libraries), next to a `baseline` without the SDK. `importTime` is the time `require` or `import()` of a module
+ * takes in a new Node process, the median of `runs` processes, next to ethers alone.
+ */
+export const sdkResultsSchema = z.object({
+  ...runSchema,
+  /** The bundler and its settings, in a sentence. */
+  bundler: z.string(),
+  bundles: z
+    .array(
+      z.object({
+        name: z.string(),
+        description: z.string(),
+        /** The SDK's own code: ethers, zod and Safe's libraries left out of the bundle. */
+        sdk: bundleSizeSchema,
+        /** The whole bundle, dependencies included. */
+        total: bundleSizeSchema,
+      }),
+    )
+    .min(1),
+  /** The same bundler's bundle of what every wallet app has without the SDK (ethers' `BrowserProvider`). */
+  baseline: z.object({ description: z.string(), total: bundleSizeSchema }),
+  importTime: z.object({
+    runs: z.number().int().positive(),
+    modules: z
+      .array(
+        z.object({
+          module: z.string(),
+          system: z.enum(["commonjs", "esm"]),
+          medianMs: z.number().nonnegative(),
+          minMs: z.number().nonnegative(),
+          maxMs: z.number().nonnegative(),
+        }),
+      )
+      .min(1),
+  }),
+  notes: z.array(z.string()).optional(),
+});
+export type SdkResults = z.infer<typeof sdkResultsSchema>;
 
 /** Parses a results file's JSON against its schema, naming the file and the wrong fields when it does not fit. */
 export function parseResults<T>(schema: z.ZodType<T>, json: unknown, file: string): T {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { CHARTS, renderReport, usd, writeIndexerResults, writeReport } from "../../bench/report";
+import { CHARTS, renderReport, usd, writeIndexerResults, writeReport, writeSdkResults } from "../../bench/report";
 import {
   gasResultsSchema,
   indexerResultsSchema,
@@ -11,6 +11,7 @@ import {
   type GasResults,
   type IndexerResults,
   type Point,
+  type SdkResults,
 } from "../../bench/results";
 import { lineChart, logScale, linearScale, niceTicks } from "../../bench/svg";
 
@@ -108,6 +109,32 @@ const INDEXER: IndexerResults = {
     { connections: 1, p50Ms: 12, p99Ms: 31, requestsPerSecond: 80 },
     { connections: 10, p50Ms: 68, p99Ms: 143 },
   ],
+};
+
+const SDK: SdkResults = {
+  schema: 1,
+  date: "2026-12-01T12:00:00.000Z",
+  commit: "0011223344556677889900112233445566778899",
+  dirty: false,
+  machine: { cpu: "Test CPU", cores: 2, os: "Linux 6 (x64)", memoryGiB: 8 },
+  versions: { node: "v20.0.0", "@coffer/sdk": "0.1.0", ethers: "6.17.0", vite: "8.4.1" },
+  bundler: "Vite 8.4.1 (production build, minified, target es2022)",
+  bundles: [
+    {
+      name: "invoice checkout",
+      description: "`payInvoice`",
+      sdk: { minifiedBytes: 102_400, gzipBytes: 15_360 },
+      total: { minifiedBytes: 409_600, gzipBytes: 122_880 },
+    },
+  ],
+  baseline: { description: "a `BrowserProvider`", total: { minifiedBytes: 256_000, gzipBytes: 92_160 } },
+  importTime: {
+    runs: 10,
+    modules: [
+      { module: "ethers", system: "commonjs", medianMs: 170.04, minMs: 160, maxMs: 240 },
+      { module: "@coffer/sdk", system: "commonjs", medianMs: 185.5, minMs: 180, maxMs: 220 },
+    ],
+  },
 };
 
 /** The markers of one series of an SVG chart: data values and where they are drawn. */
@@ -247,6 +274,37 @@ describe("indexer results for the report", function () {
       ]);
       expect(JSON.parse(fs.readFileSync(path.join(dir, "indexer.json"), "utf8"))).to.deep.equal(INDEXER);
       expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).to.contain("p50 812 ms, p95 1,650 ms");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("SDK results for the report", function () {
+  it("are left out of the report until measured", function () {
+    expect(renderReport(GAS, INDEXER).markdown).not.to.contain("## SDK");
+  });
+
+  it("put the bundle sizes, the baseline and the import times in the report", function () {
+    const { markdown } = renderReport(GAS, null, SDK);
+    expect(markdown).to.contain("## SDK: browser bundle size and import time");
+    expect(markdown).to.contain("the baseline (a `BrowserProvider`) bundles to 250.0 KiB (90.0 KiB gzipped)");
+    expect(markdown).to.contain(
+      "| invoice checkout: `payInvoice` | 100.0 KiB | 15.0 KiB | 400.0 KiB | 120.0 KiB | +30.0 KiB |",
+    );
+    expect(markdown).to.contain("| `ethers` | CommonJS | 170.0 | 160.0–240.0 |  |");
+    expect(markdown).to.contain("| `@coffer/sdk` | CommonJS | 185.5 | 180.0–220.0 | +15.5 |");
+  });
+
+  it("are checked, written as sdk.json and merged into the report at once", function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-report-"));
+    try {
+      fs.writeFileSync(path.join(dir, "gas.json"), JSON.stringify(GAS));
+      expect(() => writeSdkResults({ ...SDK, bundles: [] }, dir)).to.throw(/sdk\.json[\s\S]*bundles/);
+      expect(fs.existsSync(path.join(dir, "sdk.json"))).to.equal(false);
+      expect(writeSdkResults(SDK, dir)).to.include.members(["sdk.json", "README.md"]);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, "sdk.json"), "utf8"))).to.deep.equal(SDK);
+      expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).to.contain("| `@coffer/sdk` | CommonJS | 185.5 |");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
