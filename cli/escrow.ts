@@ -1,19 +1,26 @@
+import {
+  ensureAllowance,
+  escrow,
+  getChainTime,
+  NATIVE_TOKEN,
+  randomSalt,
+  toReferenceId,
+  type CofferReceipt,
+  type Invoice,
+  type Payment,
+} from "@coffer/sdk";
 import { Command } from "commander";
 import { ethers } from "ethers";
 import { z } from "zod";
-import * as escrow from "../escrow";
-import type { CofferReceipt } from "../errors";
 import {
   checkSameDeployment,
-  ensureAllowance,
   ensureNewFile,
   formatAmount,
-  now,
   parseAmount,
   parseBps,
   parseDuration,
-  parseReference,
   print,
+  reportApproval,
   readCommand,
   readJsonFile,
   resolveToken,
@@ -23,6 +30,7 @@ import {
   tokenInfo,
   txJson,
   txLine,
+  usageFrom,
   withSession,
   writeJsonFile,
   type ChainOptions,
@@ -99,12 +107,12 @@ const invoiceFileSchema = z.object({
 async function readPayment(
   session: Session,
   file: string,
-): Promise<{ payment: escrow.Payment; paymentId: string; approval?: z.infer<typeof paymentFileSchema>["approval"] }> {
+): Promise<{ payment: Payment; paymentId: string; approval?: z.infer<typeof paymentFileSchema>["approval"] }> {
   const data = readJsonFile(file, paymentFileSchema, PAYMENT_FORMAT);
   const escrowAddress = await session.client.escrow.getAddress();
   checkSameDeployment(file, data.chainId, data.escrow, session, escrowAddress);
   const p = data.payment;
-  const payment: escrow.Payment = {
+  const payment: Payment = {
     ...p,
     operator: ethers.getAddress(p.operator),
     payer: ethers.getAddress(p.payer),
@@ -125,12 +133,10 @@ async function readPayment(
   return { payment, paymentId, approval: data.approval };
 }
 
-const STATUS = ["none", "authorized", "disputed", "resolved"] as const;
-
 /** The payment's state on chain, for JSON and for people. */
 async function stateOf(session: Session, paymentId: string, token: TokenInfo) {
-  const state = await session.client.escrow.getPaymentState(paymentId);
-  const status = STATUS[Number(state.status)] ?? `unknown (${state.status})`;
+  const state = await escrow.getPaymentState(session.client, paymentId);
+  const status = state.status;
   return {
     json: { paymentId, status, capturable: state.capturable, refundable: state.refundable },
     lines: [
@@ -177,13 +183,13 @@ function newPaymentCommand(parent: Command, name: string, description: string): 
     .option("--refund-expiry <duration>", "how long captured funds may be refunded", "30d");
 }
 
-async function buildPayment(session: Session, options: NewPaymentOptions, token: TokenInfo): Promise<escrow.Payment> {
+async function buildPayment(session: Session, options: NewPaymentOptions, token: TokenInfo): Promise<Payment> {
   const amount = parseAmount(options.amount, token);
   const maxAmount = options.maxAmount === undefined ? amount : parseAmount(options.maxAmount, token, "--max-amount");
   const operator = options.operator === undefined ? session.account : parseAddress(options.operator, "--operator");
   const minFeeBps = parseBps(options.minFee, "--min-fee");
   const maxFeeBps = parseBps(options.maxFee, "--max-fee");
-  const time = await now(session);
+  const time = await getChainTime(session.provider);
   return {
     operator,
     payer: session.account,
@@ -203,8 +209,8 @@ async function buildPayment(session: Session, options: NewPaymentOptions, token:
           : ethers.ZeroAddress,
     arbiter: options.arbiter === undefined ? ethers.ZeroAddress : parseAddress(options.arbiter, "--arbiter"),
     referenceId:
-      options.reference === undefined ? ethers.hexlify(ethers.randomBytes(32)) : parseReference(options.reference),
-    salt: BigInt(ethers.hexlify(ethers.randomBytes(16))),
+      options.reference === undefined ? ethers.hexlify(ethers.randomBytes(32)) : toReferenceId(options.reference),
+    salt: randomSalt(),
   };
 }
 
@@ -224,18 +230,20 @@ export function escrowCommand(io: CliIo): Command {
         const amount = parseAmount(options.amount, token);
         const feeBps = options.fee === undefined ? payment.minFeeBps : parseBps(options.fee, "--fee");
         ensureNewFile(options.out);
-        await ensureAllowance(session, token, await session.client.escrow.getAddress(), amount);
+        const escrowAddress = await session.client.escrow.getAddress();
+        // The SDK approves the escrow itself, only once the call is known to succeed but for the allowance.
         session.progress(`${name === "charge" ? "charging" : "authorizing"} ${formatAmount(amount, token)}`);
         const result =
           name === "charge"
             ? await escrow.charge(session.client, payment, amount, feeBps)
             : await escrow.authorize(session.client, payment, amount);
+        reportApproval(session, result, amount, token, escrowAddress);
         writeJsonFile(
           options.out,
           {
             format: PAYMENT_FORMAT,
             chainId: session.chainId,
-            escrow: await session.client.escrow.getAddress(),
+            escrow: escrowAddress,
             paymentId: result.paymentId,
             payment,
           },
@@ -270,7 +278,7 @@ export function escrowCommand(io: CliIo): Command {
       }
       await withSession(io, options, true, async (session) => {
         const token = await resolveToken(session, options.token);
-        if (token.address === escrow.NATIVE_TOKEN) {
+        if (token.address === NATIVE_TOKEN) {
           throw new UsageError("an ETH payment is sent by its payer: use coffer escrow authorize|charge");
         }
         if (options.operator === undefined) throw new UsageError("--operator is required: who will submit it");
@@ -279,7 +287,10 @@ export function escrowCommand(io: CliIo): Command {
         const feeBps = options.fee === undefined ? payment.minFeeBps : parseBps(options.fee, "--fee");
         ensureNewFile(options.out);
         const escrowAddress = await session.client.escrow.getAddress();
-        await ensureAllowance(session, token, escrowAddress, amount);
+        // The operator's relayed call pulls from the payer: the allowance must be there before it is submitted.
+        if (await ensureAllowance(session.client, token.address, escrowAddress, amount)) {
+          session.progress(`approved ${formatAmount(amount, token)} for ${escrowAddress}`);
+        }
         const domain = { chainId: session.chainId, escrow: escrowAddress };
         const digest = escrow.getPayerApprovalDigest(payment, domain, action);
         const signature = await escrow.signPaymentApproval(signerOf(session), payment, domain, action);
@@ -336,7 +347,7 @@ export function escrowCommand(io: CliIo): Command {
     configure: (command: Command) => Command,
     act: (
       session: Session,
-      payment: escrow.Payment,
+      payment: Payment,
       token: TokenInfo,
       options: Record<string, string>,
     ) => Promise<{ result: CofferReceipt; done: string; extra?: Record<string, unknown> }>,
@@ -401,8 +412,9 @@ export function escrowCommand(io: CliIo): Command {
     (command) => command.requiredOption("--amount <amount>", "how much to refund, in the token's units"),
     async (session, payment, token, options) => {
       const amount = parseAmount(options.amount ?? "", token);
-      await ensureAllowance(session, token, await session.client.escrow.getAddress(), amount);
+      // The SDK approves the escrow for the refund only once the refund is known to succeed but for it.
       const result = await escrow.refund(session.client, payment, amount);
+      reportApproval(session, result, amount, token, await session.client.escrow.getAddress());
       return { result, done: `Refunded ${formatAmount(amount, token)} to ${payment.payer}`, extra: { amount } };
     },
   );
@@ -467,7 +479,7 @@ async function readInvoice(session: Session, file: string) {
   const escrowAddress = await session.client.escrow.getAddress();
   checkSameDeployment(file, data.chainId, data.escrow, session, escrowAddress);
   const i = data.invoice;
-  const invoice: escrow.Invoice = {
+  const invoice: Invoice = {
     ...i,
     payee: ethers.getAddress(i.payee),
     payer: ethers.getAddress(i.payer),
@@ -514,14 +526,18 @@ export function invoiceCommand(io: CliIo): Command {
         await withSession(io, options, true, async (session) => {
           const token = await resolveToken(session, options.token);
           const amount = parseAmount(options.amount, token);
-          const expiry = (await now(session)) + parseDuration(options.expiry, "--expiry");
-          const { invoice, invoiceId, signature } = await escrow.createInvoice(session.client, signerOf(session), {
-            token: token.address,
-            amount,
-            expiry,
-            referenceId: parseReference(options.reference),
-            payer: options.payer === undefined ? undefined : parseAddress(options.payer, "--payer"),
-          });
+          const payWithin = parseDuration(options.expiry, "--expiry");
+          const { invoice, invoiceId, signature } = await escrow
+            .createInvoice(session.client, signerOf(session), {
+              token: token.address,
+              amount,
+              payWithin,
+              now: await getChainTime(session.provider),
+              reference: options.reference,
+              payer: options.payer === undefined ? undefined : parseAddress(options.payer, "--payer"),
+            })
+            .catch(usageFrom);
+          const expiry = invoice.expiry;
           writeJsonFile(options.out, {
             format: INVOICE_FORMAT,
             chainId: session.chainId,
@@ -548,8 +564,8 @@ export function invoiceCommand(io: CliIo): Command {
       await withSession(io, options, false, async (session) => {
         const { invoice, invoiceId, idMatches, signatureValid } = await readInvoice(session, file);
         const token = await tokenInfo(session, invoice.token);
-        const paid = await session.client.escrow.isInvoicePaid(invoiceId);
-        const expired = (await now(session)) >= invoice.expiry;
+        const paid = await escrow.isInvoicePaid(session.client, invoiceId);
+        const expired = (await getChainTime(session.provider)) >= invoice.expiry;
         const contractPayee = (await session.provider.getCode(invoice.payee)) !== "0x";
         // A contract payee signs with ERC-1271, which only the escrow checks (when paying).
         const valid = idMatches && (signatureValid || contractPayee);
@@ -579,9 +595,11 @@ export function invoiceCommand(io: CliIo): Command {
         const { invoice, invoiceId, signature, idMatches } = await readInvoice(session, file);
         if (!idMatches) throw new UsageError(`${file} was altered: its invoice does not hash to its id`);
         const token = await tokenInfo(session, invoice.token);
-        await ensureAllowance(session, token, await session.client.escrow.getAddress(), invoice.amount);
+        // The SDK approves the escrow only once the payment is known to succeed but for the allowance: a paid,
+        // expired or wrongly signed invoice is refused with nothing approved.
         session.progress(`paying ${formatAmount(invoice.amount, token)} to ${invoice.payee}`);
         const result = await escrow.payInvoice(session.client, invoice, signature);
+        reportApproval(session, result, invoice.amount, token, await session.client.escrow.getAddress());
         print(session, { invoiceId, amount: invoice.amount, payee: invoice.payee, ...txJson(result) }, () => [
           `Paid invoice ${invoiceId}: ${formatAmount(invoice.amount, token)} to ${invoice.payee}`,
           ...rows([txLine(result)]),

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { CofferContractError } from "../errors";
+import { CofferContractError } from "@coffer/sdk";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
 import { escrowCommand, invoiceCommand } from "./escrow";
 import { indexerCommands, ReportedFailure } from "./indexer";
@@ -9,7 +9,7 @@ import { subscriptionsCommand } from "./subscriptions";
 import { deploymentsCommand, treasuryCommand } from "./treasury";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = require("../../package.json").version;
+const VERSION: string = require("../package.json").version;
 
 const EXIT_CODES_HELP = `
 Keys come only from the environment (COFFER_PRIVATE_KEY) or an encrypted JSON keystore (--keystore <file>,

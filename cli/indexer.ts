@@ -1,9 +1,8 @@
+import { indexer, type DeploymentManifest } from "@coffer/sdk";
 import { Command } from "commander";
 import { ethers } from "ethers";
 import { z } from "zod";
-import { readManifest, defaultDeploymentsDir, type DeploymentManifest } from "../../deploy/manifest";
-import { createIndexerClient, type IndexerClient } from "../indexer";
-import { print, rows, table } from "./common";
+import { deploymentsDirOf, findManifest, print, rows, table } from "./common";
 import { parseAddress, parseCount, toJson, UsageError, type CliIo } from "./io";
 
 /** Where the indexer answers when neither `--indexer` nor `COFFER_INDEXER_URL` is given. */
@@ -51,7 +50,7 @@ interface KnownToken {
 interface IndexerSession {
   readonly io: CliIo;
   readonly json: boolean;
-  readonly client: IndexerClient;
+  readonly client: indexer.IndexerClient;
   readonly chainId: number;
   readonly manifest: DeploymentManifest | undefined;
   /** The token at `address` as the manifest knows it. */
@@ -91,7 +90,7 @@ async function withIndexer<T>(
 ): Promise<T> {
   const url = indexerUrlFrom(options.indexer, io.env);
   const given = options.chainId === undefined ? undefined : parseCount(options.chainId, "--chain-id");
-  const client = createIndexerClient({ url });
+  const client = indexer.createIndexerClient({ url });
   let chainId: number;
   if (given !== undefined) chainId = given;
   else {
@@ -104,10 +103,10 @@ async function withIndexer<T>(
     }
     chainId = only.id;
   }
-  const dir = options.deploymentsDir ?? io.env.COFFER_DEPLOYMENTS_DIR ?? defaultDeploymentsDir();
+  const dir = deploymentsDirOf(options.deploymentsDir, io.env);
   let manifest: DeploymentManifest | undefined;
   try {
-    manifest = readManifest(dir, chainId);
+    manifest = findManifest(dir, chainId);
   } catch {
     manifest = undefined;
   }
@@ -413,19 +412,14 @@ export function indexerCommands(io: CliIo): Command[] {
   ).action(async (options: IndexerOptions) => {
     const url = indexerUrlFrom(options.indexer, io.env);
     const chainId = options.chainId === undefined ? undefined : parseCount(options.chainId, "--chain-id");
-    const client = createIndexerClient({ url });
+    const client = indexer.createIndexerClient({ url });
     const result = await client.reconciliation(chainId);
     const differences = result.chains.flatMap((chain) => chain.differences);
     if (options.json === true) io.stdout(`${toJson(result)}\n`);
     else {
       const manifests = new Map<number, IndexerSession["amount"]>();
       for (const chain of result.chains) {
-        const tokens = manifestTokens(
-          readManifest(
-            options.deploymentsDir ?? io.env.COFFER_DEPLOYMENTS_DIR ?? defaultDeploymentsDir(),
-            chain.chainId,
-          ),
-        );
+        const tokens = manifestTokens(findManifest(deploymentsDirOf(options.deploymentsDir, io.env), chain.chainId));
         manifests.set(chain.chainId, (value, token) => {
           const known = token === null ? undefined : tokens.get(ethers.getAddress(token));
           return known?.decimals === undefined

@@ -1,25 +1,30 @@
 import fs from "node:fs";
-import { Command, Option } from "commander";
-import { z } from "zod";
-import { CofferDeploymentNotFoundError, getDeployment } from "../deployments";
-// Modules are imported one by one (not through `../safe`'s index) so that the api-kit adapter and the server
-// load only for the commands that use them: the CLI starts faster.
+import { DirectorySafeStore, readSafeTransactionFile, writeSafeTransactionFile } from "@coffer/sdk/node";
 import {
+  connectChain,
+  connectSafeOnChain,
+  describeSafeTransaction,
   ETH,
   executeSafeTransaction,
+  formatDescription,
   listPendingSafeTransactions,
   proposeSafeTransaction,
+  SafeApiKitStore,
   signSafeTransaction,
+  SignatureServiceClient,
   transferCall,
+  verifySafeTransaction,
   type SafeCall,
+  type SafeChain,
+  type SafeConnection,
   type SafeProposal,
-} from "../safe/actions";
-import { connectChain, connectSafeOnChain, type SafeChain, type SafeConnection } from "../safe/connection";
-import { describeSafeTransaction, formatDescription } from "../safe/describe";
-import { readSafeTransactionFile, writeSafeTransactionFile, type SafeTransactionFile } from "../safe/file";
-import { SignatureServiceClient } from "../safe/service-client";
-import { DirectorySafeStore, type SafeTransactionStore } from "../safe/store";
-import { verifySafeTransaction, type VerifiedSafeTransaction } from "../safe/verify";
+  type SafeTransactionFile,
+  type SafeTransactionStore,
+  type VerifiedSafeTransaction,
+} from "@coffer/sdk/safe";
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { deploymentsDirOf, findManifest } from "./common";
 import { loadPrivateKey, parseAddress, parseCount, parseUnits, rpcUrlFrom, toJson, UsageError, type CliIo } from "./io";
 
 /** Options every chain-facing command takes. */
@@ -63,14 +68,9 @@ const withStore = (command: Command) =>
 function safeAddressFor(options: SafeOptions, env: NodeJS.ProcessEnv, chainId: number, fromFile?: string): string {
   if (options.safe !== undefined) return parseAddress(options.safe, "--safe");
   if (fromFile !== undefined) return fromFile;
-  try {
-    // The CLI's own environment (not necessarily this process's, when `main` runs embedded) names the folder.
-    const directory = options.deploymentsDir ?? env.COFFER_DEPLOYMENTS_DIR;
-    const treasury = getDeployment(chainId, directory).treasurySafe;
-    if (treasury !== undefined) return treasury.address;
-  } catch (error) {
-    if (!(error instanceof CofferDeploymentNotFoundError)) throw error;
-  }
+  // The CLI's own environment (not necessarily this process's, when `main` runs embedded) names the folder.
+  const treasury = findManifest(deploymentsDirOf(options.deploymentsDir, env), chainId)?.treasurySafe;
+  if (treasury !== undefined) return treasury.address;
   throw new UsageError(`no --safe given and no treasury Safe in the deployment manifest of chain ${chainId}`);
 }
 
@@ -122,7 +122,6 @@ async function storeFor(
   if (options.dir !== undefined) return new DirectorySafeStore(options.dir);
   if (options.service !== undefined) return new SignatureServiceClient(options.service);
   if (options.txService !== undefined) {
-    const { SafeApiKitStore } = await import("../safe/api-kit-store");
     return new SafeApiKitStore({
       chainId: chain.chainId,
       txServiceUrl: options.txService,
@@ -502,7 +501,7 @@ export function safeCommand(io: CliIo): Command {
       const port = parseCount(options.port, "--port");
       if (port > 65_535) throw new UsageError(`--port ${port} is not a port`);
       const rpcUrl = rpcUrlFrom(options.rpcUrl, io.env);
-      const { startSignatureService } = await import("../safe/server");
+      const { startSignatureService } = await import("./safe-approval-server");
       const { default: pino } = await import("pino");
       const logger = pino({ level: io.env.COFFER_LOG_LEVEL ?? "info" }, pino.destination(2));
       const service = await startSignatureService({ directory: options.dir, rpcUrl, host: options.host, port, logger });

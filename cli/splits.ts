@@ -1,7 +1,6 @@
+import { CofferContractError, splits } from "@coffer/sdk";
 import { Command } from "commander";
 import { ethers } from "ethers";
-import * as splits from "../splits";
-import { CofferContractError } from "../errors";
 import {
   formatAmount,
   print,

@@ -1,19 +1,27 @@
+import {
+  CofferContractError,
+  CofferValidationError,
+  ensureAllowance,
+  getAllowance,
+  getChainTime,
+  NATIVE_TOKEN,
+  signPermit,
+  simulate,
+  subscriptions,
+  type PlanParams,
+  type SubscriptionStatus,
+} from "@coffer/sdk";
 import { Command } from "commander";
 import { ethers } from "ethers";
-import * as subscriptions from "../subscriptions";
-import { toCofferError } from "../errors";
-import { signPermit } from "../permit";
 import {
-  ensureAllowance,
-  erc20,
   formatAmount,
-  now,
   parseAmount,
   parseBps,
   parseDuration,
   parseId,
   print,
   readCommand,
+  reportApproval,
   resolveToken,
   rows,
   sendCommand,
@@ -31,28 +39,37 @@ import { parseAddress, parseCount, UsageError, type CliIo } from "./io";
 
 /** The grace of a plan when `--grace` is not given, unless half the period is shorter: 3 days, in seconds. */
 const DEFAULT_GRACE = 3n * 86_400n;
-const STATUS = ["none", "active", "past due", "paused", "cancelled", "lapsed"] as const;
+/** A subscription's status as the CLI prints it. */
+const STATUS: Readonly<Record<SubscriptionStatus, string>> = {
+  none: "none",
+  active: "active",
+  pastDue: "past due",
+  paused: "paused",
+  cancelled: "cancelled",
+  lapsed: "lapsed",
+};
 const FAILURE = ["allowance too low", "balance too low", "transfer failed", "wrong amount delivered"] as const;
 
 /** The plan's fields as JSON and its token. */
 async function readPlan(session: Session, planId: bigint) {
-  const plan = await session.client.subscriptions.getPlan(planId).catch((error: unknown) => {
-    throw toCofferError(error);
+  const plan = await subscriptions.getPlan(session.client, planId).catch((error: unknown) => {
+    if (error instanceof CofferValidationError) throw new Error(`plan ${planId} does not exist`);
+    throw error;
   });
-  if (plan.merchant === ethers.ZeroAddress) throw new Error(`plan ${planId} does not exist`);
   const token = await tokenInfo(session, plan.token);
   return {
     token,
+    // The contract's integers, as the JSON has always carried them (decimal strings).
     json: {
       planId,
       merchant: plan.merchant,
       payee: plan.payee,
       token: plan.token,
       amount: plan.amount,
-      period: plan.period,
-      trial: plan.trial,
-      grace: plan.grace,
-      feeBps: plan.feeBps,
+      period: BigInt(plan.period),
+      trial: BigInt(plan.trial),
+      grace: BigInt(plan.grace),
+      feeBps: BigInt(plan.feeBps),
       feeReceiver: plan.feeReceiver,
       retired: plan.retired,
     },
@@ -81,9 +98,15 @@ const seconds = (value: bigint | number): string => {
   return `${n}s`;
 };
 
+/** The EIP-2612 functions that tell whether a token takes permits. */
+const PERMIT_ABI = [
+  "function nonces(address) view returns (uint256)",
+  "function DOMAIN_SEPARATOR() view returns (bytes32)",
+];
+
 /** Whether a token takes EIP-2612 permits (answers `nonces` and `DOMAIN_SEPARATOR`). */
 async function supportsPermit(session: Session, token: string): Promise<boolean> {
-  const contract = erc20(token, session.provider);
+  const contract = new ethers.Contract(token, PERMIT_ABI, session.provider);
   try {
     await contract.getFunction("nonces")(session.account);
     await contract.getFunction("DOMAIN_SEPARATOR")();
@@ -95,9 +118,30 @@ async function supportsPermit(session: Session, token: string): Promise<boolean>
 
 /** An EIP-2612 permit for `spender`, signed by the session's key, valid for an hour. */
 async function permitFor(session: Session, token: string, spender: string, value: bigint) {
-  const deadline = (await now(session)) + 3_600n;
-  const signature = await signPermit(signerOf(session), token, spender, value, deadline);
-  return { value, deadline, v: signature.v, r: signature.r, s: signature.s };
+  const deadline = (await getChainTime(session.provider)) + 3_600n;
+  return { ...(await signPermit(signerOf(session), token, spender, value, deadline)), value };
+}
+
+/**
+ * Approves the subscription contract for `wanted` of the plan's token, but only once Coffer is known to accept the
+ * subscription but for the allowance: a simulated `subscribe` that succeeds (a trial: nothing charged yet), or
+ * whose only failure is the first charge's allowance. Anything else (a retired plan, a balance too low) throws
+ * its decoded error with nothing approved.
+ *
+ * The SDK's `subscribe({ periods })` means to do this, but takes `CofferSubscriptionsFirstChargeFailed` for a
+ * Coffer rule rather than the token's refusal, and so never approves a plan without a trial.
+ */
+async function approveForPlan(session: Session, planId: bigint, token: TokenInfo, spender: string, wanted: bigint) {
+  try {
+    await simulate(session.client, { contract: session.client.subscriptions, method: "subscribe", args: [planId] });
+  } catch (error) {
+    const allowanceTooLow =
+      error instanceof CofferContractError &&
+      error.errorName === "CofferSubscriptionsFirstChargeFailed" &&
+      BigInt(error.args["reason"] as bigint) === BigInt(FAILURE.indexOf("allowance too low"));
+    if (!allowanceTooLow) throw error;
+  }
+  return ensureAllowance(session.client, token.address, spender, wanted);
 }
 
 /** `coffer subs …`: plans, subscriptions, keepers' charges. */
@@ -143,7 +187,7 @@ export function subscriptionsCommand(io: CliIo): Command {
           if (grace >= period) {
             throw new UsageError(`--grace ${options.grace ?? ""} must be shorter than --period ${options.period}`);
           }
-          const params: subscriptions.PlanParams = {
+          const params: PlanParams = {
             payee: options.payee === undefined ? session.account : parseAddress(options.payee, "--payee"),
             token: token.address,
             amount: parseAmount(options.amount, token),
@@ -181,19 +225,17 @@ export function subscriptionsCommand(io: CliIo): Command {
         const spender = await session.client.subscriptions.getAddress();
         let method: "deposit" | "permit" | "approve" | "allowance";
         let result: Awaited<ReturnType<typeof subscriptions.subscribe>>;
-        if (token.address === ethers.ZeroAddress) {
+        if (token.address === NATIVE_TOKEN) {
           const value = options.deposit === undefined ? price : parseAmount(options.deposit, token, "--deposit");
           method = "deposit";
           result = await subscriptions.subscribe(session.client, planId, { value });
         } else {
-          const wanted = price * BigInt(Math.max(periods, 1));
-          const allowance = (await erc20(token.address, session.provider).getFunction("allowance")(
-            session.account,
-            spender,
-          )) as bigint;
+          const covered = Math.max(periods, 1);
+          const wanted = price * BigInt(covered);
+          const allowance = await getAllowance(session.client, token.address, session.account, spender);
           if (allowance >= price) {
             method = "allowance";
-            result = await subscriptions.subscribe(session.client, planId);
+            result = await subscriptions.subscribe(session.client, planId, { approve: false });
           } else if (options.permit && (await supportsPermit(session, token.address))) {
             method = "permit";
             session.progress(`signing a permit of ${formatAmount(wanted, token)} (${periods} periods)`);
@@ -201,8 +243,9 @@ export function subscriptionsCommand(io: CliIo): Command {
             result = await subscriptions.subscribe(session.client, planId, { permit });
           } else {
             method = "approve";
-            await ensureAllowance(session, token, spender, wanted);
-            result = await subscriptions.subscribe(session.client, planId);
+            const approval = await approveForPlan(session, planId, token, spender, wanted);
+            result = { ...(await subscriptions.subscribe(session.client, planId, { approve: false })), approval };
+            reportApproval(session, result, wanted, token, spender);
           }
         }
         const charged = result.events.some((event) => event.name === "SubscriptionCharged");
@@ -285,8 +328,7 @@ export function subscriptionsCommand(io: CliIo): Command {
       const subscriptionId = parseId(id, "subscription");
       await withSession(io, options, true, async (session) => {
         const result = await subscriptions.cancel(session.client, subscriptionId);
-        const state = await session.client.subscriptions.getSubscription(subscriptionId);
-        const status = STATUS[Number(state.status)] ?? "unknown";
+        const status = STATUS[(await subscriptions.getSubscription(session.client, subscriptionId)).status];
         print(session, { subscriptionId, status, ...txJson(result) }, () => [
           `Cancelled subscription ${subscriptionId}`,
           ...rows([txLine(result)]),
@@ -308,11 +350,13 @@ export function subscriptionsCommand(io: CliIo): Command {
           return;
         }
         const subscriptionId = parseId(id, "subscription");
-        const state = await session.client.subscriptions.getSubscription(subscriptionId);
-        if (state.subscriber === ethers.ZeroAddress) throw new Error(`subscription ${subscriptionId} does not exist`);
+        const state = await subscriptions.getSubscription(session.client, subscriptionId).catch((error: unknown) => {
+          if (error instanceof CofferValidationError) throw new Error(`subscription ${subscriptionId} does not exist`);
+          throw error;
+        });
         const plan = await readPlan(session, state.planId);
-        const [due, dueAt] = await session.client.subscriptions.isDue(subscriptionId);
-        const status = STATUS[Number(state.status)] ?? "unknown";
+        const { due, dueAt } = state;
+        const status = STATUS[state.status];
         const token: TokenInfo = plan.token;
         print(
           session,
@@ -322,7 +366,7 @@ export function subscriptionsCommand(io: CliIo): Command {
             planId: state.planId,
             status,
             anchor: state.anchor,
-            nextPeriod: state.nextPeriod,
+            nextPeriod: BigInt(state.nextPeriod),
             due,
             dueAt,
             plan: plan.json,

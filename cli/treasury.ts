@@ -1,7 +1,7 @@
+import { treasury } from "@coffer/sdk";
 import { Command } from "commander";
 import { ethers } from "ethers";
 import { z } from "zod";
-import * as treasury from "../treasury";
 import {
   checkSameDeployment,
   ensureNewFile,
