@@ -17,7 +17,7 @@ import {
 import { readDeploymentManifest } from "@coffer/sdk/node";
 import { Command, Option } from "commander";
 import { ethers } from "ethers";
-import type { z } from "zod";
+import { z } from "zod";
 import { loadPrivateKey, parseAddress, rpcUrlFrom, toJson, UsageError, type CliIo } from "./io";
 
 export type { TokenInfo } from "@coffer/sdk";
@@ -274,6 +274,15 @@ export function reportApproval(
 }
 
 // ─── Files ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A checksummable address in a JSON file. */
+export const zAddress = z.string().refine((value) => ethers.isAddress(value), "not an address");
+/** A whole number written as a decimal string (JSON has no integers that large). */
+export const zUint = z.string().regex(/^(0|[1-9][0-9]*)$/, "not a whole number");
+/** 32 bytes of hex (an id, a hash, a reference). */
+export const zBytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "not 32 bytes of hex");
+/** Hex bytes (a signature). */
+export const zHex = z.string().regex(/^0x[0-9a-fA-F]+$/, "not hex");
 
 /** Reads and checks a JSON file with a zod schema; a bad file is a usage error (nothing was done). */
 export function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {

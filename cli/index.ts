@@ -1,7 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { CofferContractError } from "@coffer/sdk";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
-import { escrowCommand, invoiceCommand } from "./escrow";
+import { escrowCommand } from "./commands/escrow";
+import { invoiceCommand } from "./commands/invoice";
 import { indexerCommands, ReportedFailure } from "./indexer";
 import { safeCommand } from "./safe";
 import { splitsCommand } from "./splits";
