@@ -5,9 +5,10 @@ import { escrowCommand } from "./commands/escrow";
 import { invoiceCommand } from "./commands/invoice";
 import { indexerCommands, ReportedFailure } from "./indexer";
 import { safeCommand } from "./safe";
-import { splitsCommand } from "./splits";
-import { subscriptionsCommand } from "./subscriptions";
-import { deploymentsCommand, treasuryCommand } from "./treasury";
+import { deploymentsCommand } from "./commands/deployments";
+import { splitsCommand } from "./commands/splits";
+import { subscriptionsCommand } from "./commands/subscriptions";
+import { treasuryCommand } from "./commands/treasury";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require("../package.json").version;
