@@ -1,14 +1,24 @@
-import { Command, CommanderError } from "commander";
 import { CofferContractError } from "@coffer/sdk";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
-import { escrowCommand } from "./commands/escrow";
-import { invoiceCommand } from "./commands/invoice";
-import { indexerCommands, ReportedFailure } from "./indexer";
-import { safeCommand } from "./safe";
+import { Command, CommanderError } from "commander";
 import { deploymentsCommand } from "./commands/deployments";
+import { escrowCommand } from "./commands/escrow";
+import { indexerCommands } from "./commands/indexer";
+import { invoiceCommand } from "./commands/invoice";
+import { safeCommand } from "./commands/safe";
 import { splitsCommand } from "./commands/splits";
 import { subscriptionsCommand } from "./commands/subscriptions";
 import { treasuryCommand } from "./commands/treasury";
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  oneLine,
+  processIo,
+  ReportedFailure,
+  toJson,
+  UsageError,
+  type CliIo,
+} from "./io";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require("../package.json").version;
