@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parseAddress, parseCount, type CliIo } from "../../../io";
 import { addProposal } from "./shared";
 
-/** `coffer safe propose add-owner`. */
+/** `coffer safe propose add-owner`: adds an owner, optionally with a new threshold. */
 export function addProposeAddOwnerCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { CliIo } from "../../../io";
 import { addProposal, readBatch } from "./shared";
 
-/** `coffer safe propose batch`. */
+/** `coffer safe propose batch`: transfers and calls from a JSON file, executed atomically. */
 export function addProposeBatchCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parseAddress, parseUnits, UsageError, type CliIo } from "../../../io";
 import { addProposal } from "./shared";
 
-/** `coffer safe propose call`. */
+/** `coffer safe propose call`: any call from the Safe, e.g. a treasury policy change. */
 export function addProposeCallCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,

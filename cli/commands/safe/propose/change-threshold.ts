@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parseCount, type CliIo } from "../../../io";
 import { addProposal } from "./shared";
 
-/** `coffer safe propose change-threshold`. */
+/** `coffer safe propose change-threshold`: how many owners must approve. */
 export function addProposeChangeThresholdCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { parseAddress, parseCount, type CliIo } from "../../../io";
 import { addProposal } from "./shared";
 
-/** `coffer safe propose remove-owner`. */
+/** `coffer safe propose remove-owner`: removes an owner, optionally with a new threshold. */
 export function addProposeRemoveOwnerCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { parseAddress, parseUnits, type CliIo } from "../../../io";
 import { addProposal } from "./shared";
 
-/** `coffer safe propose transfer`. */
+/** `coffer safe propose transfer`: a payout of an ERC-20 token or ETH from the Safe. */
 export function addProposeTransferCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,
