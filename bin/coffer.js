@@ -10,4 +10,4 @@ const path = require("node:path");
 // Both hooks: `require` of the sources, and the lazy `import()`s of rarely used commands.
 require("tsx/cjs/api").register();
 require("tsx/esm/api").register();
-require(path.join(__dirname, "..", "sdk", "cli", "index.ts")).run();
+require(path.join(__dirname, "..", "cli", "index.ts")).run();

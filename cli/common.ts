@@ -1,12 +1,71 @@
 import fs from "node:fs";
+import path from "node:path";
+import {
+  CofferContractNotDeployedError,
+  CofferDeploymentNotFoundError,
+  CofferValidationError,
+  createCofferClient,
+  fetchChainId,
+  getTokenInfo,
+  NATIVE_TOKEN,
+  parseDuration as parseSdkDuration,
+  type CofferClient,
+  type CofferReceipt,
+  type DeploymentManifest,
+  type TokenInfo,
+} from "@coffer/sdk";
+import { readDeploymentManifest } from "@coffer/sdk/node";
 import { Command, Option } from "commander";
 import { ethers } from "ethers";
-import type { z } from "zod";
-import { createCofferClient, type CofferClient } from "../client";
-import { CofferContractNotDeployedError, CofferDeploymentNotFoundError } from "../deployments";
-import { CofferRpcError, send, type CofferReceipt } from "../errors";
-import { fetchChainId } from "../rpc";
+import { z } from "zod";
 import { loadPrivateKey, parseAddress, rpcUrlFrom, toJson, UsageError, type CliIo } from "./io";
+
+export type { TokenInfo } from "@coffer/sdk";
+
+/** The repository's `deployments/` folder: where `npm run deploy` and `npm run chain` write the manifests. */
+export const DEFAULT_DEPLOYMENTS_DIR = path.join(__dirname, "..", "deployments");
+
+/** The folder of the deployment manifests: `--deployments-dir`, else `$COFFER_DEPLOYMENTS_DIR`, else `deployments/`. */
+export function deploymentsDirOf(option: string | undefined, env: NodeJS.ProcessEnv): string {
+  return option ?? env.COFFER_DEPLOYMENTS_DIR ?? DEFAULT_DEPLOYMENTS_DIR;
+}
+
+/**
+ * The deployment manifest of `chainId` in `directory`.
+ * @throws UsageError when the folder has none (nothing can be done on that chain).
+ */
+export function loadManifest(directory: string, chainId: number): DeploymentManifest {
+  try {
+    return readDeploymentManifest(directory, chainId);
+  } catch (error) {
+    if (error instanceof CofferDeploymentNotFoundError) {
+      throw new UsageError(
+        `Coffer is not deployed on chain ${chainId}: no ${chainId}.json in ${directory}. ` +
+          "Deploy with `npm run deploy -- --network <name>`, or start a local chain with `npm run chain`.",
+      );
+    }
+    throw error;
+  }
+}
+
+/** The deployment manifest of `chainId` in `directory`, or undefined when the folder has none. */
+export function findManifest(directory: string, chainId: number): DeploymentManifest | undefined {
+  try {
+    return readDeploymentManifest(directory, chainId);
+  } catch (error) {
+    if (error instanceof CofferDeploymentNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * An SDK validation error as a usage error (exit 2: nothing was done), with `message` or the SDK's; anything
+ * else is rethrown as it is.
+ */
+export function usageFrom(error: unknown, message?: string): never {
+  if (error instanceof CofferValidationError) throw new UsageError(message ?? error.message);
+  throw error;
+}
 
 /** Options of every command that talks to Coffer on a chain. */
 export interface ChainOptions {
@@ -74,14 +133,12 @@ export async function withSession<T>(
   });
   try {
     const signer = privateKey === undefined ? undefined : new ethers.Wallet(privateKey, provider);
+    const manifest = loadManifest(deploymentsDirOf(options.deploymentsDir, io.env), chainId);
     let client: CofferClient;
     try {
-      client = await createCofferClient({
-        runner: signer ?? provider,
-        deploymentsDir: options.deploymentsDir ?? io.env.COFFER_DEPLOYMENTS_DIR,
-      });
+      client = await createCofferClient({ runner: signer ?? provider, manifest });
     } catch (error) {
-      if (error instanceof CofferDeploymentNotFoundError || error instanceof CofferContractNotDeployedError) {
+      if (error instanceof CofferContractNotDeployedError) {
         throw new UsageError(error.message);
       }
       throw error;
@@ -140,67 +197,33 @@ export function table(headers: readonly string[], body: readonly (readonly strin
 /** What every command that sent a transaction prints about it. */
 export function txJson(result: CofferReceipt): Record<string, unknown> {
   return {
-    transactionHash: result.hash,
-    blockNumber: result.receipt.blockNumber,
-    gasUsed: result.receipt.gasUsed,
+    transactionHash: result.transactionHash,
+    blockNumber: result.blockNumber,
+    gasUsed: result.gasUsed,
     events: result.events.map((event) => event.name),
   };
 }
 
 /** The readable line about a mined transaction. */
 export function txLine(result: CofferReceipt): [string, string] {
-  return ["transaction", `${result.hash} (block ${result.receipt.blockNumber}, ${result.receipt.gasUsed} gas)`];
+  return ["transaction", `${result.transactionHash} (block ${result.blockNumber}, ${result.gasUsed} gas)`];
 }
 
 // ─── Tokens and amounts ──────────────────────────────────────────────────────────────────────────────────────
 
-/** A token as the CLI shows it. */
-export interface TokenInfo {
-  /** ERC-20 address, or the zero address for ETH. */
-  readonly address: string;
-  readonly symbol: string;
-  readonly decimals: number;
-}
-
-const ERC20 = [
-  "function decimals() view returns (uint8)",
-  "function symbol() view returns (string)",
-  "function balanceOf(address) view returns (uint256)",
-  "function allowance(address, address) view returns (uint256)",
-  "function approve(address, uint256) returns (bool)",
-  "function nonces(address) view returns (uint256)",
-  "function name() view returns (string)",
-  "function DOMAIN_SEPARATOR() view returns (bytes32)",
-];
-
-/** An ERC-20 contract with the calls the CLI makes. */
-export const erc20 = (address: string, runner: ethers.ContractRunner) => new ethers.Contract(address, ERC20, runner);
-
 /** Reads a token: `ETH`, a contract name of the deployment manifest (e.g. `TestUSDC`), or an address. */
 export async function resolveToken(session: Session, value: string, what = "--token"): Promise<TokenInfo> {
-  if (value.toUpperCase() === "ETH") return { address: ethers.ZeroAddress, symbol: "ETH", decimals: 18 };
+  if (value.toUpperCase() === "ETH") return tokenInfo(session, NATIVE_TOKEN);
   const named = session.client.manifest.contracts[value];
-  const address = named !== undefined ? named.address : parseAddress(value, what);
-  if (address === ethers.ZeroAddress) return { address, symbol: "ETH", decimals: 18 };
-  return tokenInfo(session, address);
+  return tokenInfo(session, named !== undefined ? named.address : parseAddress(value, what));
 }
 
-/** Decimals and symbol of an ERC-20 address (ETH for the zero address). */
+/** Decimals and symbol of an ERC-20 address (ETH for the zero address); not a token is a usage error. */
 export async function tokenInfo(session: Session, address: string): Promise<TokenInfo> {
-  if (address === ethers.ZeroAddress) return { address, symbol: "ETH", decimals: 18 };
-  if ((await session.provider.getCode(address)) === "0x") throw new UsageError(`${address} is not a contract`);
-  const token = erc20(address, session.provider);
-  let decimals: number;
-  try {
-    decimals = Number(await token.getFunction("decimals")());
-  } catch {
-    throw new UsageError(`${address} does not answer decimals(): not an ERC-20 token`);
-  }
-  const symbol = await token
-    .getFunction("symbol")()
-    .then((text: unknown) => String(text))
-    .catch(() => "units");
-  return { address: ethers.getAddress(address), symbol, decimals };
+  return getTokenInfo(session.client, ethers.getAddress(address)).catch((error: unknown) =>
+    // The SDK's message names its field ("token: …"): the CLI's names the address only.
+    usageFrom(error, error instanceof CofferValidationError ? error.message.replace(/^token: /, "") : undefined),
+  );
 }
 
 /** Parses an amount in the token's units, e.g. `12.50` tUSDC → 12500000 base units. */
@@ -219,10 +242,11 @@ export const formatAmount = (amount: bigint, token: TokenInfo): string =>
 
 /** Parses a duration: seconds, or a number with s, m, h, d or w (`90m`, `7d`). */
 export function parseDuration(value: string, what: string): bigint {
-  const match = /^([0-9]+)([smhdw]?)$/.exec(value);
-  if (match === null) throw new UsageError(`${what} ${value} is not a duration (e.g. 3600, 90m, 24h, 7d, 2w)`);
-  const unit = { "": 1n, s: 1n, m: 60n, h: 3_600n, d: 86_400n, w: 604_800n }[match[2] as "" | "s"] ?? 1n;
-  return BigInt(match[1] ?? 0) * unit;
+  try {
+    return parseSdkDuration(value, what);
+  } catch (error) {
+    return usageFrom(error, `${what} ${value} is not a duration (e.g. 3600, 90m, 24h, 7d, 2w)`);
+  }
 }
 
 /** Parses a percentage with up to 2 decimals into basis points (`1.5` → 150). */
@@ -233,32 +257,32 @@ export function parseBps(value: string, what: string): number {
   return bps;
 }
 
-/** A reference: 32 bytes of hex as given, or the keccak-256 of the text (an order or invoice number). */
-export function parseReference(value: string): string {
-  return /^0x[0-9a-fA-F]{64}$/.test(value) ? value.toLowerCase() : ethers.id(value);
-}
-
-/** The latest block's timestamp. */
-export async function now(session: Session): Promise<bigint> {
-  const block = await session.provider.getBlock("latest");
-  if (block === null) throw new CofferRpcError(undefined, "the node has no latest block");
-  return BigInt(block.timestamp);
-}
-
 /**
- * Makes sure `spender` may pull `amount` of an ERC-20 from the signer: approves exactly `amount` when the
- * allowance is lower. Nothing to do for ETH.
+ * The progress line about the approval the SDK sent before a call that pulls tokens, if it sent one (it approves
+ * only once the call is known to succeed but for the allowance).
  */
-export async function ensureAllowance(session: Session, token: TokenInfo, spender: string, amount: bigint) {
-  if (token.address === ethers.ZeroAddress || amount === 0n) return undefined;
-  const contract = erc20(token.address, signerOf(session));
-  const allowance = (await contract.getFunction("allowance")(session.account, spender)) as bigint;
-  if (allowance >= amount) return undefined;
-  session.progress(`approving ${formatAmount(amount, token)} for ${spender}`);
-  return send(() => contract.getFunction("approve")(spender, amount) as Promise<ethers.ContractTransactionResponse>);
+export function reportApproval(
+  session: Session,
+  result: { readonly approval?: CofferReceipt },
+  amount: bigint,
+  token: TokenInfo,
+  spender: string,
+): void {
+  const approval = result.approval;
+  if (approval === undefined) return;
+  session.progress(`approved ${formatAmount(amount, token)} for ${spender} first (${approval.transactionHash})`);
 }
 
 // ─── Files ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A checksummable address in a JSON file. */
+export const zAddress = z.string().refine((value) => ethers.isAddress(value), "not an address");
+/** A whole number written as a decimal string (JSON has no integers that large). */
+export const zUint = z.string().regex(/^(0|[1-9][0-9]*)$/, "not a whole number");
+/** 32 bytes of hex (an id, a hash, a reference). */
+export const zBytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "not 32 bytes of hex");
+/** Hex bytes (a signature). */
+export const zHex = z.string().regex(/^0x[0-9a-fA-F]+$/, "not hex");
 
 /** Reads and checks a JSON file with a zod schema; a bad file is a usage error (nothing was done). */
 export function readJsonFile<T>(file: string, schema: z.ZodType<T>, what: string): T {

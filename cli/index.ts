@@ -1,15 +1,27 @@
+import { CofferContractError } from "@coffer/sdk";
 import { Command, CommanderError } from "commander";
-import { CofferContractError } from "../errors";
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, oneLine, processIo, toJson, UsageError, type CliIo } from "./io";
-import { escrowCommand, invoiceCommand } from "./escrow";
-import { indexerCommands, ReportedFailure } from "./indexer";
-import { safeCommand } from "./safe";
-import { splitsCommand } from "./splits";
-import { subscriptionsCommand } from "./subscriptions";
-import { deploymentsCommand, treasuryCommand } from "./treasury";
+import { deploymentsCommand } from "./commands/deployments";
+import { escrowCommand } from "./commands/escrow";
+import { indexerCommands } from "./commands/indexer";
+import { invoiceCommand } from "./commands/invoice";
+import { safeCommand } from "./commands/safe";
+import { splitsCommand } from "./commands/splits";
+import { subscriptionsCommand } from "./commands/subscriptions";
+import { treasuryCommand } from "./commands/treasury";
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  oneLine,
+  processIo,
+  ReportedFailure,
+  toJson,
+  UsageError,
+  type CliIo,
+} from "./io";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const VERSION: string = require("../../package.json").version;
+const VERSION: string = require("../package.json").version;
 
 const EXIT_CODES_HELP = `
 Keys come only from the environment (COFFER_PRIVATE_KEY) or an encrypted JSON keystore (--keystore <file>,

@@ -37,6 +37,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A failure whose result was printed already (e.g. a reconciliation with differences, printed with --json): `coffer`
+ * exits 1 and writes the message on stderr, but adds no `{"ok":false}` document to stdout.
+ */
+export class ReportedFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReportedFailure";
+  }
+}
+
 /** JSON with bigints as decimal strings. */
 export function toJson(value: unknown): string {
   return JSON.stringify(value, (_, item: unknown) => (typeof item === "bigint" ? item.toString() : item));

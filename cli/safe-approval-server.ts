@@ -2,18 +2,22 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ethers } from "ethers";
 import pino from "pino";
-import { CofferError } from "../errors";
-import { connectChain, type SafeChain } from "./connection";
+import { CofferError } from "@coffer/sdk";
+import { DirectorySafeStore } from "@coffer/sdk/node";
 import {
+  connectChain,
+  parseSafeSignatureRecord,
+  parseSafeTransactionFile,
+  readSafeState,
   SafeApprovalError,
   SafeFileFormatError,
   SafeInvalidProposalError,
   SafeNonceTakenError,
   SafeTransactionNotFoundError,
-} from "./errors";
-import { parseSafeSignatureRecord, parseSafeTransactionFile, type SafeTransactionFile } from "./file";
-import { DirectorySafeStore } from "./store";
-import { readSafeState, verifySafeTransaction } from "./verify";
+  verifySafeTransaction,
+  type SafeChain,
+  type SafeTransactionFile,
+} from "@coffer/sdk/safe";
 
 /**
  * Coffer's signature-collection service (`coffer safe serve`): signers on different machines share proposals

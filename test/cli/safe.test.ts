@@ -4,8 +4,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "ethers";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
-import { type SafeTransactionFile } from "../../sdk/src/safe";
 import { readSafeTransactionFile, writeSafeTransactionFile } from "../../sdk/src/node";
+import type { SafeTransactionFile } from "../../sdk/src/safe";
 import { newAddress, startSafeFixture, type SafeFixture } from "../sdk/safe/fixture";
 import { cliEnv, runCli, runCliInProcess, type CliRun } from "./helpers";
 

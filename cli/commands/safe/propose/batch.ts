@@ -1,0 +1,19 @@
+import type { Command } from "commander";
+import type { CliIo } from "../../../io";
+import { addProposal, readBatch } from "./shared";
+
+/** `coffer safe propose batch`: transfers and calls from a JSON file, executed atomically. */
+export function addProposeBatchCommand(propose: Command, io: CliIo): void {
+  addProposal(
+    propose,
+    io,
+    "batch",
+    "several transfers and calls executed atomically (MultiSendCallOnly)",
+    (command) =>
+      command.requiredOption(
+        "--calls <file>",
+        'a JSON array of transfers {"token", "to", "amount"} (token or "ETH") and calls {"to", "value"?, "data"?}',
+      ),
+    (options) => ({ kind: "batch", calls: readBatch(options.calls ?? "") }),
+  );
+}
