@@ -1,15 +1,6 @@
-import {
-  CofferContractError,
-  CofferValidationError,
-  ensureAllowance,
-  getChainTime,
-  signPermit,
-  simulate,
-  subscriptions,
-  type SubscriptionStatus,
-} from "@coffer/sdk";
+import { CofferValidationError, getChainTime, signPermit, subscriptions, type SubscriptionStatus } from "@coffer/sdk";
 import { ethers } from "ethers";
-import { formatAmount, signerOf, tokenInfo, type Session, type TokenInfo } from "../../common";
+import { formatAmount, signerOf, tokenInfo, type Session } from "../../common";
 
 /** The grace of a plan when `--grace` is not given, unless half the period is shorter: 3 days, in seconds. */
 export const DEFAULT_GRACE = 3n * 86_400n;
@@ -94,32 +85,4 @@ export async function supportsPermit(session: Session, token: string): Promise<b
 export async function permitFor(session: Session, token: string, spender: string, value: bigint) {
   const deadline = (await getChainTime(session.provider)) + 3_600n;
   return { ...(await signPermit(signerOf(session), token, spender, value, deadline)), value };
-}
-
-/**
- * Approves the subscription contract for `wanted` of the plan's token, but only once Coffer is known to accept the
- * subscription but for the allowance: a simulated `subscribe` that succeeds (a trial: nothing charged yet), or
- * whose only failure is the first charge's allowance. Anything else (a retired plan, a balance too low) throws
- * its decoded error with nothing approved.
- *
- * The SDK's `subscribe({ periods })` means to do this, but takes `CofferSubscriptionsFirstChargeFailed` for a
- * Coffer rule rather than the token's refusal, and so never approves a plan without a trial.
- */
-export async function approveForPlan(
-  session: Session,
-  planId: bigint,
-  token: TokenInfo,
-  spender: string,
-  wanted: bigint,
-) {
-  try {
-    await simulate(session.client, { contract: session.client.subscriptions, method: "subscribe", args: [planId] });
-  } catch (error) {
-    const allowanceTooLow =
-      error instanceof CofferContractError &&
-      error.errorName === "CofferSubscriptionsFirstChargeFailed" &&
-      BigInt(error.args["reason"] as bigint) === BigInt(FAILURE.indexOf("allowance too low"));
-    if (!allowanceTooLow) throw error;
-  }
-  return ensureAllowance(session.client, token.address, spender, wanted);
 }

@@ -14,7 +14,7 @@ import {
   type ChainOptions,
 } from "../../common";
 import { parseCount, type CliIo } from "../../io";
-import { approveForPlan, permitFor, readPlan, supportsPermit } from "./shared";
+import { permitFor, readPlan, supportsPermit } from "./shared";
 
 /** `coffer subs subscribe`: subscribes to a plan, through an allowance, a permit, an approval or an ETH deposit. */
 export function addSubscribeCommand(group: Command, io: CliIo): void {
@@ -51,8 +51,8 @@ export function addSubscribeCommand(group: Command, io: CliIo): void {
             result = await subscriptions.subscribe(session.client, planId, { permit });
           } else {
             method = "approve";
-            const approval = await approveForPlan(session, planId, token, spender, wanted);
-            result = { ...(await subscriptions.subscribe(session.client, planId, { approve: false })), approval };
+            // The SDK approves `covered` periods only once the subscription is known to succeed but for it.
+            result = await subscriptions.subscribe(session.client, planId, { periods: covered });
             reportApproval(session, result, wanted, token, spender);
           }
         }
