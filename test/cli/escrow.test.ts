@@ -85,6 +85,36 @@ describe("cli: coffer escrow (child processes against a local chain)", function 
     expect(await f.local.chain.provider.getTransactionCount(address(PAYER))).to.equal(payerNonce);
   });
 
+  it("sign approves nothing and writes nothing for a payment the escrow would refuse", async function () {
+    const payerNonce = await f.local.chain.provider.getTransactionCount(address(PAYER));
+    const allowance = await f.usdc.allowance(address(PAYER), await escrowContract.getAddress());
+    const run = await cli(
+      [
+        "escrow",
+        "sign",
+        "authorize",
+        "--payee",
+        address(PAYEE),
+        "--token",
+        "TestUSDC",
+        "--amount",
+        "50",
+        "--pre-approval-expiry",
+        "0",
+        "--operator",
+        address(OPERATOR),
+        "--out",
+        file("refused.json"),
+      ],
+      PAYER,
+    );
+    expect(run.code).to.equal(1);
+    expect(run.stderr).to.contain("[CofferEscrowExpired]");
+    expect(fs.existsSync(file("refused.json"))).to.equal(false);
+    expect(await f.local.chain.provider.getTransactionCount(address(PAYER))).to.equal(payerNonce);
+    expect(await f.usdc.allowance(address(PAYER), await escrowContract.getAddress())).to.equal(allowance);
+  });
+
   it("capture pays the payee minus the fee (operator)", async function () {
     const { out, delta } = await changes([PAYEE, OPERATOR], () =>
       cli(["escrow", "capture", file("a.json"), "--amount", "15", "--fee", "1", "--json"], OPERATOR),

@@ -12,6 +12,7 @@ import {
   getAllowance,
   getBalance,
   getTokenInfo,
+  isPullFailure,
   NATIVE_TOKEN,
   getChainTime,
   signPermit,
@@ -144,6 +145,32 @@ describe("sdk: simulate before send, approvals, nonces, receipts and decoded rea
         "ERC20InsufficientAllowance",
       );
       expect(await nonceOf(OPERATOR)).to.equal(before);
+    });
+
+    it("simulateRelay tells a payer, before anything is sent, whether the operator's relay would succeed", async function () {
+      const payerClient = await clientFor(4);
+      const payment = await paymentFrom(4);
+      const domain = await escrow.domainOf(payerClient);
+      const signature = await escrow.signPaymentApproval(wallet(4), payment, domain, "authorize");
+      const missing = await escrow
+        .simulateRelay(payerClient, payment, 2_000_000n, "authorize", signature)
+        .catch((e: unknown) => e);
+      expect(missing).to.be.instanceOf(CofferContractError).and.include({ errorName: "ERC20InsufficientAllowance" });
+      expect(isPullFailure(missing)).to.equal(true);
+      const tooMuch = await escrow
+        .simulateRelay(payerClient, payment, payment.maxAmount + 1n, "authorize", signature)
+        .catch((e: unknown) => e);
+      expect(tooMuch).to.be.instanceOf(CofferContractError).and.include({ errorName: "CofferEscrowInvalidAmount" });
+      expect(isPullFailure(tooMuch)).to.equal(false);
+      const asCharge = await escrow
+        .simulateRelay(payerClient, payment, 2_000_000n, "charge", signature)
+        .catch((e: unknown) => e);
+      expect(asCharge)
+        .to.be.instanceOf(CofferContractError)
+        .and.include({ errorName: "CofferEscrowInvalidPayerSignature" });
+      await approve(payerClient, usdcAddress, escrowAddress, 2_000_000n);
+      await escrow.simulateRelay(payerClient, payment, 2_000_000n, "authorize", signature);
+      await approve(payerClient, usdcAddress, escrowAddress, 0n);
     });
 
     it("subscribing to a retired plan sends nothing; a live plan is approved for the periods asked", async function () {

@@ -1,4 +1,11 @@
-import { ensureAllowance, escrow, NATIVE_TOKEN } from "@coffer/sdk";
+import {
+  CofferInsufficientBalanceError,
+  ensureAllowance,
+  escrow,
+  getBalance,
+  isPullFailure,
+  NATIVE_TOKEN,
+} from "@coffer/sdk";
 import type { Command } from "commander";
 import {
   ensureNewFile,
@@ -42,13 +49,22 @@ export function addSignCommand(group: Command, io: CliIo): void {
         const feeBps = options.fee === undefined ? payment.minFeeBps : parseBps(options.fee, "--fee");
         ensureNewFile(options.out);
         const escrowAddress = await session.client.escrow.getAddress();
-        // The operator's relayed call pulls from the payer: the allowance must be there before it is submitted.
-        if (await ensureAllowance(session.client, token.address, escrowAddress, amount)) {
-          session.progress(`approved ${formatAmount(amount, token)} for ${escrowAddress}`);
-        }
         const domain = { chainId: session.chainId, escrow: escrowAddress };
         const digest = escrow.getPayerApprovalDigest(payment, domain, action);
         const signature = await escrow.signPaymentApproval(signerOf(session), payment, domain, action);
+        // The operator's relayed call pulls from the payer, so the allowance must be there before it is submitted;
+        // it is approved only once the relay is known to succeed but for it (nothing for a payment Coffer refuses).
+        try {
+          await escrow.simulateRelay(session.client, payment, amount, action, signature, feeBps);
+        } catch (error) {
+          if (!isPullFailure(error)) throw error;
+          const balance = await getBalance(session.client, token.address, session.account);
+          if (balance < amount)
+            throw new CofferInsufficientBalanceError(token.address, session.account, balance, amount);
+          if (await ensureAllowance(session.client, token.address, escrowAddress, amount)) {
+            session.progress(`approved ${formatAmount(amount, token)} for ${escrowAddress}`);
+          }
+        }
         const paymentId = escrow.getPaymentId(payment, domain);
         const approval = { action, amount, feeBps, digest, signature };
         writeJsonFile(options.out, {

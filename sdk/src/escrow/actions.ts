@@ -1,5 +1,6 @@
 import { ethers } from "ethers";
 import type { CofferClient } from "../client";
+import { toCofferError } from "../errors";
 import { NATIVE_TOKEN, sendPulling, type PermitSignature } from "../tokens";
 import { sendCall, type CofferReceipt } from "../transactions";
 import { buildInvoice, type InvoiceInput } from "./builders";
@@ -94,6 +95,31 @@ export function charge(
   options: OpenPaymentOptions = {},
 ): Promise<PullReceipt & { paymentId: string }> {
   return openPayment(client, "charge", payment, amount, [feeBps], options);
+}
+
+/**
+ * Checks, without sending anything, that the payment's operator could submit `payment` now with the payer's
+ * signed approval (`"authorize"` or `"charge"` at `feeBps`): resolves when the relayed call would succeed, throws
+ * its decoded error otherwise. For a payer about to hand a signature over: a failure that `isPullFailure` accepts
+ * means only the payer's allowance is missing.
+ */
+export async function simulateRelay(
+  client: CofferClient,
+  payment: Payment,
+  amount: bigint,
+  action: "authorize" | "charge",
+  payerSignature: string,
+  feeBps: number = payment.minFeeBps,
+): Promise<void> {
+  const args = action === "charge" ? [payment, amount, feeBps, payerSignature] : [payment, amount, payerSignature];
+  try {
+    await client.escrow
+      .connect(client.provider)
+      .getFunction(action)
+      .staticCall(...args, { from: payment.operator });
+  } catch (error) {
+    throw toCofferError(error);
+  }
 }
 
 /** Captures `amount` of what is held, to the payee minus the fee at `feeBps` (operator). */
