@@ -309,6 +309,24 @@ describe("package: @coffer/sdk installed from its tarball", function () {
     });
   }
 
+  it("reads a manifest through @coffer/sdk/node without Safe's optional libraries installed", async function () {
+    // Safe's libraries are optional peers: the app did not install them, and the node entry must not need them.
+    expect(fs.existsSync(path.join(app, "node_modules", "@safe-global", "protocol-kit"))).to.equal(false);
+    for (const [file, load] of [
+      ["manifest.cjs", 'const { readDeploymentManifest } = require("@coffer/sdk/node");'],
+      ["manifest.mjs", 'import { readDeploymentManifest } from "@coffer/sdk/node";'],
+    ] as const) {
+      fs.writeFileSync(
+        path.join(app, file),
+        `${load}\nconst manifest = readDeploymentManifest(process.cwd(), 31337);\n` +
+          "console.log(JSON.stringify({ escrow: manifest.contracts.CofferEscrow.address }));\n",
+      );
+      fs.copyFileSync(path.join(app, "manifest.json"), path.join(app, "31337.json"));
+      const result = lastJsonLine(await runNode(app, file, {}));
+      expect(result, file).to.deep.equal({ escrow: local.first.manifest.contracts["CofferEscrow"]!.address });
+    }
+  });
+
   for (const [resolution, module, files] of [
     ["bundler", "esnext", ["check.ts"]],
     ["node16", "node16", ["check.ts", "check.mts"]],

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ethers } from "ethers";
 import { SafeNonceTakenError, SafeTransactionNotFoundError } from "../safe/errors";
-import { mergeSignatures, type SafeSignatureRecord, type SafeTransactionFile } from "../safe/file";
+import { mergeSignatures, type SafeSignatureRecord, type SafeTransactionFile } from "../safe/file-format";
 import type { SafeTransactionStore } from "../safe/store";
 import { readSafeTransactionFile, writeSafeTransactionFile } from "./safe-files";
 

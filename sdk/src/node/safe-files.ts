@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { SafeFileFormatError } from "../safe/errors";
-import { parseSafeTransactionFile, serializeSafeTransactionFile, type SafeTransactionFile } from "../safe/file";
+import { parseSafeTransactionFile, serializeSafeTransactionFile, type SafeTransactionFile } from "../safe/file-format";
 
 /** Reads and parses a transaction file. @throws SafeFileFormatError (also for unreadable files or bad JSON) */
 export function readSafeTransactionFile(file: string): SafeTransactionFile {

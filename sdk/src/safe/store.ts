@@ -1,4 +1,4 @@
-import type { SafeSignatureRecord, SafeTransactionFile } from "./file";
+import type { SafeSignatureRecord, SafeTransactionFile } from "./file-format";
 
 /**
  * Where signers share Safe transactions and their signatures: a directory ({@link DirectorySafeStore}), Coffer's
