@@ -351,11 +351,16 @@ describe("package: @coffer/sdk installed from its tarball", function () {
         }),
       );
       const tsc = path.join(app, "node_modules", "typescript", "bin", "tsc");
+      expect(fs.existsSync(tsc), "typescript is installed in the app").to.equal(true);
       try {
-        await run(process.execPath, [tsc, "-p", dir], { cwd: dir, timeout: 120_000 });
+        await run(process.execPath, [tsc, "-p", dir], { cwd: dir, timeout: 300_000 });
       } catch (error) {
-        const failed = error as { stdout?: string; message: string };
-        throw new Error(`tsc failed under moduleResolution ${resolution}:\n${failed.stdout ?? failed.message}`);
+        // Everything tsc and node said: diagnostics on stdout, a crash or a kill on stderr and in the message.
+        const failed = error as { stdout?: string; stderr?: string; message: string; signal?: string };
+        throw new Error(
+          `tsc failed under moduleResolution ${resolution} (signal ${failed.signal ?? "none"}):\n` +
+            `${failed.stdout ?? ""}\n${failed.stderr ?? ""}\n${failed.message}`,
+        );
       }
     });
   }
