@@ -12,6 +12,8 @@ export default tseslint.config(
       "coverage/",
       "dist/",
       "sdk/dist/",
+      "web/dist/",
+      "test-artifacts/",
       "sdk/src/generated/",
       "indexer/generated/",
       "indexer/.ponder/",
@@ -25,6 +27,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-console": "off",
     },
+  },
+  {
+    // The web app runs in browsers.
+    files: ["web/src/**/*.{ts,tsx}"],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // chai's property assertions read as unused expressions; fixtures index arrays that are known to be full.
