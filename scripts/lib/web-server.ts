@@ -46,14 +46,22 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** Passes a request on to `target` + the part of the path after `prefix`, query included. */
-function forward(c: Context, target: string, prefix: string) {
+/**
+ * Passes a request on to `target` + the part of the path after `prefix`, query included; a service that does not
+ * answer gets a 502 naming it, as a gateway would.
+ */
+async function forward(c: Context, target: string, prefix: string, service: string) {
   const url = new URL(c.req.url);
   const rest = url.pathname.slice(prefix.length);
-  return proxy(`${target.replace(/\/+$/, "")}${rest}${url.search}`, {
-    ...c.req,
-    headers: { ...c.req.header(), host: undefined, "accept-encoding": "identity" },
-  });
+  try {
+    return await proxy(`${target.replace(/\/+$/, "")}${rest}${url.search}`, {
+      ...c.req,
+      headers: { ...c.req.header(), host: undefined, "accept-encoding": "identity" },
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    return c.text(`The ${service} does not answer (${cause})`, 502);
+  }
 }
 
 /** Starts the server. @throws when the app is not built */
@@ -70,11 +78,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
   const app = new Hono();
   app.get("/config.json", (c) => c.json(config, 200, { "cache-control": "no-store" }));
-  app.all("/rpc", (c) => forward(c, options.rpcUrl, "/rpc"));
-  app.all("/indexer/*", (c) => forward(c, options.indexerUrl, "/indexer"));
+  app.all("/rpc", (c) => forward(c, options.rpcUrl, "/rpc", "chain's RPC endpoint"));
+  app.all("/indexer/*", (c) => forward(c, options.indexerUrl, "/indexer", "indexer"));
   if (options.safeServiceUrl !== undefined) {
     const safeServiceUrl = options.safeServiceUrl;
-    app.all("/safe/*", (c) => forward(c, safeServiceUrl, "/safe"));
+    app.all("/safe/*", (c) => forward(c, safeServiceUrl, "/safe", "Safe approval service"));
   }
   app.get("/", (c) => c.redirect("/index.html"));
   app.use("/*", serveStatic({ root: path.relative(process.cwd(), root) || "." }));

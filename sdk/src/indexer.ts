@@ -194,6 +194,28 @@ const subscriptionChargeSchema = z.object({
 });
 export type IndexedSubscriptionCharge = z.output<typeof subscriptionChargeSchema>;
 
+const planSchema = z.object({
+  id: bigint,
+  merchant: hex,
+  payee: hex,
+  token: hex,
+  /** Charged each period, in token units. */
+  amount: bigint,
+  /** Seconds. */
+  period: integer,
+  /** Free seconds before the first charge. */
+  trial: integer,
+  /** Seconds a failed charge may be retried before the subscription lapses. */
+  grace: integer,
+  /** Taken from each charge for `feeReceiver`, in basis points. */
+  feeBps: integer,
+  feeReceiver: hex,
+  retired: z.boolean(),
+  createdAt: bigint,
+});
+export type IndexedPlan = z.output<typeof planSchema>;
+const PLAN_FIELDS = "id merchant payee token amount period trial grace feeBps feeReceiver retired createdAt";
+
 const subscriptionSchema = z.object({
   id: bigint,
   planId: bigint,
@@ -344,6 +366,8 @@ export interface IndexerClient {
   payments(chainId: number, filter?: PaymentFilter, page?: PageOptions): Promise<Page<IndexedPayment>>;
   /** A paid invoice, or null. */
   invoice(chainId: number, invoiceId: string): Promise<IndexedInvoice | null>;
+  /** A subscription plan, or null when the indexer does not know it. */
+  plan(chainId: number, planId: bigint): Promise<IndexedPlan | null>;
   /** A subscription with its charges (failed ones included), or null. */
   subscription(chainId: number, subscriptionId: bigint): Promise<IndexedSubscriptionWithCharges | null>;
   /** Subscriptions matching every given filter, by id. */
@@ -566,6 +590,18 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
         z.object({ invoice: invoiceSchema.nullable() }),
       );
       return data.invoice;
+    },
+
+    plan: async (chainId, planId) => {
+      const data = await query(
+        "plan",
+        `query Plan($chainId: Float!, $id: BigInt!) {
+          plan(chainId: $chainId, id: $id) { ${PLAN_FIELDS} }
+        }`,
+        { chainId, id: planId.toString() },
+        z.object({ plan: planSchema.nullable() }),
+      );
+      return data.plan;
     },
 
     subscription: async (chainId, subscriptionId) => {

@@ -157,6 +157,25 @@ export interface PermitSignature {
 }
 
 /**
+ * Whether `token` takes EIP-2612 permits: it answers `nonces(owner)` and `DOMAIN_SEPARATOR()`. False for ETH
+ * ({@link NATIVE_TOKEN}) and for any token that does not (its holders approve with a transaction instead).
+ */
+export async function supportsPermit(client: CofferClient, token: string): Promise<boolean> {
+  if (token === NATIVE_TOKEN) return false;
+  const contract = new ethers.Contract(
+    token,
+    ["function nonces(address) view returns (uint256)", "function DOMAIN_SEPARATOR() view returns (bytes32)"],
+    client.provider,
+  );
+  try {
+    await Promise.all([contract.getFunction("nonces")(ethers.ZeroAddress), contract.getFunction("DOMAIN_SEPARATOR")()]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Signs an EIP-2612 permit of `signer` for `spender` over `value` units of `token` until `deadline` (unix
  * seconds), with the token's current nonce for the signer. The domain is the one the token reports through
  * ERC-5267 `eip712Domain()`; a token without it gets its `name()`, version "1" and the provider's chain id.

@@ -1,4 +1,5 @@
 import { Page } from "../shared/components/Page";
 import { mount } from "../shared/mount";
+import { CheckoutPage } from "./CheckoutPage";
 
-mount(<Page title="Checkout">{() => <p>Coming in this change.</p>}</Page>);
+mount(<Page title="Checkout">{(config) => <CheckoutPage config={config} />}</Page>);

@@ -34,6 +34,11 @@ const configSchema = z.object({
     .optional(),
   /** The treasury Safe shown by default on the treasury page. */
   treasurySafe: address.optional(),
+  /**
+   * Names of merchants by address, vouched for by whoever hosts this app. A checkout link cannot name its
+   * merchant itself: anyone can write any name into a link, so an unknown payee is shown by address only.
+   */
+  merchants: z.record(z.string(), z.string().min(1)).optional(),
   /** The merchant shown by default on the dashboard. */
   merchant: address.optional(),
 });
@@ -70,6 +75,12 @@ export async function loadConfig(url = new URL("config.json", document.baseURI).
   }
   if (!response.ok) throw new ConfigError(`Could not load the app's settings from ${url}: HTTP ${response.status}`);
   return parseConfig(await response.json());
+}
+
+/** The name the host gives `address`, if any. */
+export function merchantName(config: WebConfig, address: string): string | undefined {
+  const entry = Object.entries(config.merchants ?? {}).find(([key]) => key.toLowerCase() === address.toLowerCase());
+  return entry?.[1];
 }
 
 /** A URL of a service given relative to the page (e.g. `/indexer`), made absolute. */

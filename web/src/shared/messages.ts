@@ -49,7 +49,7 @@ const CONTRACT_PROBLEMS: Record<string, (error: CofferContractError, context: Pr
   }),
   CofferEscrowExpired: (error) => ({
     title: "This payment request has expired",
-    detail: `It could be paid until ${formatTime(error.args.expiry as bigint)}. Ask the merchant for a new link. Nothing was sent.`,
+    detail: `It could be paid until ${formatTime(error.args.deadline as bigint)}. Ask the merchant for a new link. Nothing was sent.`,
   }),
   CofferEscrowInvalidInvoiceSignature: () => ({
     title: "This invoice is not signed by the merchant",
@@ -93,6 +93,13 @@ export function describeProblem(error: unknown, context: ProblemContext = {}): P
       return {
         title: "Coffer's indexer is unreachable",
         detail: `${link.url} does not answer (${link.reason}). Payments can't be checked until it is back; nothing was sent.`,
+      };
+    }
+    // Behind the app's gateway a stopped indexer answers 502-504.
+    if (link instanceof indexer.IndexerHttpError && [502, 503, 504].includes(link.status)) {
+      return {
+        title: "Coffer's indexer is unreachable",
+        detail: `${link.url} does not answer (HTTP ${link.status}). Payments can't be checked until it is back; nothing was sent.`,
       };
     }
     if (link instanceof indexer.IndexerError)

@@ -6,6 +6,7 @@ import { createCofferClient, type CofferClient } from "@coffer/sdk";
 import { ethers } from "ethers";
 import { useCallback, useEffect, useState } from "react";
 import { LOCAL_CHAIN_IDS, type WebConfig } from "../shared/config";
+import { trackActivity, type ActivityListener } from "./activity";
 import { ProviderRpcError } from "./eip1193";
 import type { WalletOption } from "./discover";
 
@@ -20,6 +21,8 @@ export type WalletState =
       /** The wallet's chain; the client exists only when it is the app's. */
       readonly chainId: number;
       readonly client: CofferClient | undefined;
+      /** Hears each signature and transaction the page asks of this wallet. */
+      readonly subscribe: (listener: ActivityListener) => () => void;
     };
 
 /** The wallet is on another chain than the app's. */
@@ -37,8 +40,12 @@ export class WrongChainError extends Error {
   }
 }
 
-async function clientFor(option: WalletOption, config: WebConfig, account: string): Promise<CofferClient> {
-  const provider = new ethers.BrowserProvider(option.provider, config.chainId, {
+async function clientFor(
+  provider1193: ReturnType<typeof trackActivity>["provider"],
+  config: WebConfig,
+  account: string,
+): Promise<CofferClient> {
+  const provider = new ethers.BrowserProvider(provider1193, config.chainId, {
     pollingInterval: LOCAL_CHAIN_IDS.includes(config.chainId) ? 250 : 2_000,
     cacheTimeout: -1,
   });
@@ -61,8 +68,9 @@ export function useWallet(config: WebConfig | undefined) {
         return;
       }
       const chainId = Number(chainHex);
-      const client = chainId === config.chainId ? await clientFor(option, config, account) : undefined;
-      setState({ status: "connected", option, account, chainId, client });
+      const tracked = trackActivity(option.provider);
+      const client = chainId === config.chainId ? await clientFor(tracked.provider, config, account) : undefined;
+      setState({ status: "connected", option, account, chainId, client, subscribe: tracked.subscribe });
     },
     [config],
   );
