@@ -17,6 +17,7 @@ import { ethers } from "ethers";
 import { deployCoffer, type Artifact } from "../deploy/deploy";
 import { defaultDeploymentsDir } from "../deploy/manifest";
 import { checkIndexerAgainstChain, curlCommand, exampleQueries } from "./lib/demo-check";
+import { startDemoWeb } from "./lib/demo-web";
 import { startIndexer } from "./lib/indexer-process";
 import { freePort, startLocalChain, type LocalChain } from "./lib/local-chain";
 import { runScenario, type ScenarioResult } from "./lib/scenario";
@@ -55,6 +56,28 @@ async function choosePort(): Promise<{ port: number; note: string }> {
   }
   if (await isPortFree(8545)) return { port: 8545, note: "the default" };
   return { port: await freePort(), note: "8545 is taken" };
+}
+
+/** What is wrong with the served web app: its pages, its config, its way to the indexer (nothing when all answer). */
+async function checkWebApp(url: string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const page of ["checkout.html", "dashboard.html", "treasury.html", "config.json", "indexer/status"]) {
+    const response = await fetch(`${url}/${page}`).catch((error: Error) => error);
+    if (response instanceof Error) problems.push(`${page}: ${response.message}`);
+    else if (!response.ok) problems.push(`${page}: HTTP ${response.status}`);
+  }
+  return problems;
+}
+
+/** WEB_PORT when set; else 5173 when free; else any free port. */
+async function chooseWebPort(): Promise<number> {
+  const configured = process.env.WEB_PORT;
+  if (configured !== undefined && configured !== "") {
+    const port = Number(configured);
+    if (!Number.isInteger(port) || port <= 0 || port > 65_535) throw new Error(`WEB_PORT=${configured} is not a port`);
+    return port;
+  }
+  return (await isPortFree(5173)) ? 5173 : freePort();
 }
 
 /** A compiled contract from Hardhat's `artifacts/` (the demo runs without loading Hardhat itself). */
@@ -234,11 +257,26 @@ async function main(): Promise<number> {
     console.log(`  curl -s '${indexer.url}/reports/reconciliation'`);
     console.log(`  Status: ${indexer.url}/status`);
 
+    const web = await startDemoWeb({
+      rpcUrl: chain.url,
+      indexerUrl: indexer.url,
+      manifest: deployment.manifest,
+      result,
+      runDir,
+      port: await chooseWebPort(),
+    });
+    resources.add("the web app", () => web.stop());
+    console.log(`\nWeb app: ${web.url}/  (its wallet menu offers the story's accounts: local chains only)`);
+    for (const link of web.links) console.log(`  ${link.role}:\n    ${link.url}`);
+    console.log(`  Safe approval service: ${web.safeServiceUrl} (one payout waits for a second signer)`);
+
     if (options.check) {
       console.log("\nChecking the indexer's answers against the chain");
       const report = await checkIndexerAgainstChain(indexer.url, chain.provider, result);
       for (const mismatch of report.mismatches) console.log(`  MISMATCH ${mismatch}`);
-      const passed = report.mismatches.length === 0;
+      const webProblems = await checkWebApp(web.url);
+      for (const problem of webProblems) console.log(`  WEB APP ${problem}`);
+      const passed = report.mismatches.length === 0 && webProblems.length === 0;
       console.log(
         `\nDemo check ${passed ? "passed" : "FAILED"}: ${report.compared - report.mismatches.length} of ` +
           `${report.compared} values equal, in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -23,6 +23,8 @@ export interface WebAppConfig {
   readonly testAccounts?: readonly { name: string; privateKey: string }[];
   readonly treasurySafe?: string;
   readonly merchant?: string;
+  /** Merchant names by address, vouched for by whoever serves the app. */
+  readonly merchants?: Readonly<Record<string, string>>;
 }
 
 export interface WebServerOptions {

@@ -110,7 +110,11 @@ describe("demo: npm run demo", function () {
 
     before(async function () {
       deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-demo-test-"));
-      demo = spawnDemo([], { CHAIN_PORT: String(await freePort()), COFFER_DEPLOYMENTS_DIR: deploymentsDir });
+      demo = spawnDemo([], {
+        CHAIN_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+        COFFER_DEPLOYMENTS_DIR: deploymentsDir,
+      });
       const deadline = Date.now() + DEMO_TIMEOUT_MS - 30_000;
       let ready: RegExpExecArray | null = null;
       while (ready === null) {
@@ -148,6 +152,40 @@ describe("demo: npm run demo", function () {
         const rows = Object.values(body.data ?? {}).reduce((sum, page) => sum + page.items.length, 0);
         expect(rows, command).to.be.greaterThan(0);
       }
+    });
+
+    it("serves the web app with a link per role, its config, and the indexer and Safe service behind it", async function () {
+      const web = /^Web app: (http:\/\/127\.0\.0\.1:\d+)\/ /m.exec(demo.output());
+      expect(web, demo.output().slice(-3000)).to.not.equal(null);
+      const links = [...demo.output().matchAll(/^ {4}(http:\/\/127\.0\.0\.1:\d+\/\S+)$/gm)].map((match) => match[1]!);
+      expect(links.map((link) => new URL(link).pathname)).to.deep.equal([
+        "/checkout.html",
+        "/checkout.html",
+        "/checkout.html",
+        "/dashboard.html",
+        "/dashboard.html",
+        "/treasury.html",
+      ]);
+      for (const link of links) {
+        const response = await fetch(link);
+        expect(response.status, link).to.equal(200);
+        expect(await response.text(), link).to.include('<div id="root"></div>');
+      }
+      const config = (await (await fetch(`${web![1]}/config.json`)).json()) as {
+        chainId: number;
+        testAccounts: { name: string }[];
+        treasurySafe: string;
+      };
+      expect(config.chainId).to.equal(31337);
+      expect(config.treasurySafe).to.equal(result.treasurySafe);
+      expect(config.testAccounts.map((account) => account.name)).to.include("Dana (customer)");
+      const status = (await (await fetch(`${web![1]}/indexer/status`)).json()) as Record<string, { id: number }>;
+      expect(Object.values(status).map((chain) => chain.id)).to.deep.equal([31337]);
+      const pending = (await (await fetch(`${web![1]}/safe/v1/safes/${result.treasurySafe}/transactions`)).json()) as {
+        transactions: { signatures: unknown[] }[];
+      };
+      expect(pending.transactions, "one payout waits for a second signer").to.have.length(1);
+      expect(pending.transactions[0]!.signatures).to.have.length(1);
     });
 
     it("the SDK client reads balances equal to balanceOf, and an account's history newest first", async function () {
