@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { ethers } from "ethers";
-import { createCofferClient } from "../../sdk/src";
+import { createCofferClient, getChainTime } from "../../sdk/src";
 import * as escrow from "../../sdk/src/escrow";
 import { connectSafe, proposeSafeTransaction, SignatureServiceClient } from "../../sdk/src/safe";
 import type { DeploymentManifest } from "../../sdk/src/deployment-manifest";
@@ -63,7 +63,7 @@ export async function startDemoWeb(options: DemoWebOptions): Promise<DemoWeb> {
   try {
     const wallet = (role: ScenarioRole) => new ethers.Wallet(devPrivateKey(SCENARIO_ACCOUNTS[role]), provider);
     const shop = await createCofferClient({ runner: wallet("shop"), manifest });
-    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    const now = await getChainTime(provider);
     const escrowAddress = await shop.escrow.getAddress();
 
     // Signer 1 proposes a payout and signs it: the treasury page shows it waiting for one more signature.
@@ -113,6 +113,8 @@ export async function startDemoWeb(options: DemoWebOptions): Promise<DemoWeb> {
       amount: usdc("18.5"),
     };
 
+    const officePlan = result.plans.officeCoffeeDaily;
+    if (officePlan === undefined) throw new Error("The story has no office coffee plan");
     const web = await startWebServer({
       config: {
         chainId: result.chainId,
@@ -139,7 +141,7 @@ export async function startDemoWeb(options: DemoWebOptions): Promise<DemoWeb> {
       { role: "Customer: place an escrowed order", url: checkoutLink(web.url, { order: orderDocument }) },
       {
         role: "Customer: subscribe to office coffee, daily",
-        url: checkoutLink(web.url, { plan: BigInt(result.plans.officeCoffeeDaily!.id) }),
+        url: checkoutLink(web.url, { plan: BigInt(officePlan.id) }),
       },
       { role: "Merchant dashboard (Bean & Leaf)", url: `${web.url}/dashboard.html?merchant=${result.accounts.shop}` },
       {
