@@ -210,7 +210,7 @@ describe("demo: npm run demo", function () {
       expect(next.items.map((row) => row.id)).not.to.include.members(ids);
     });
 
-    it("the SDK client reads payments with their steps, invoices and subscriptions with their charges", async function () {
+    it("the SDK client reads payments with their steps, invoices, plans and subscriptions with their charges", async function () {
       const disputed = await client.payment(31337, result.payments["ORDER-2003"]!.id);
       expect(disputed?.state).to.equal("resolved");
       expect(disputed?.steps.map((step) => step.kind)).to.deep.equal(["authorized", "disputed", "resolved"]);
@@ -226,6 +226,12 @@ describe("demo: npm run demo", function () {
       );
       const voided = await client.payments(31337, { payee: result.splits.revenue.address, state: "voided" });
       expect(voided.items.map((payment) => payment.id)).to.deep.equal([result.payments["ORDER-2004"]!.id]);
+
+      const office = await client.plan(31337, BigInt(result.plans["officeCoffeeDaily"]!.id));
+      expect(office?.token).to.equal(result.plans["officeCoffeeDaily"]!.token.toLowerCase());
+      expect(office?.amount).to.equal(BigInt(result.plans["officeCoffeeDaily"]!.amount));
+      expect(office?.retired).to.equal(false);
+      expect(await client.plan(31337, 999_999n)).to.equal(null);
 
       const invoice = await client.invoice(31337, result.invoices["INV-1001"]!.id);
       expect(invoice?.amount).to.equal(ethers.parseUnits("120", 6));

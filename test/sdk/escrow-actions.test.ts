@@ -2,8 +2,14 @@ import { expect } from "chai";
 import { ethers } from "ethers";
 import { createCofferClient, CofferContractError, type CofferClient } from "../../sdk/src";
 import * as escrow from "../../sdk/src/escrow";
-import { signPermit } from "../../sdk/src/tokens";
-import { BlocklistToken__factory, MockERC20__factory, type MockERC20 } from "../../typechain-types";
+import { NATIVE_TOKEN, signPermit, supportsPermit } from "../../sdk/src/tokens";
+import {
+  BlocklistToken__factory,
+  MockERC20__factory,
+  NoReturnToken__factory,
+  PhantomPermitToken__factory,
+  type MockERC20,
+} from "../../typechain-types";
 import { devPrivateKey } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { readDeploymentManifest } from "../../sdk/src/node";
@@ -161,6 +167,17 @@ describe("sdk: escrow actions, success and error paths", function () {
       "CofferEscrowNothingToWithdraw",
     );
     expect(nothing.args).to.deep.equal({ account: wallet(PAYEE).address, token: tokenAddress });
+  });
+
+  it("supportsPermit: true for an EIP-2612 token; false for ETH, a token without permit and one whose fallback swallows it", async function () {
+    expect(await supportsPermit(payer, usdcAddress)).to.equal(true);
+    expect(await supportsPermit(payer, NATIVE_TOKEN)).to.equal(false);
+    const deployer = wallet(0);
+    const plain = await new NoReturnToken__factory(deployer).deploy();
+    expect(await supportsPermit(payer, await plain.getAddress())).to.equal(false);
+    const phantom = await new PhantomPermitToken__factory(deployer).deploy();
+    expect(await supportsPermit(payer, await phantom.getAddress()), "WETH-like fallback").to.equal(false);
+    expect(await supportsPermit(payer, wallet(9).address), "not a contract").to.equal(false);
   });
 
   it("authorize and charge with an EIP-2612 permit instead of an allowance; a fee out of bounds is refused", async function () {
