@@ -16,6 +16,9 @@ import {
   indexerResultsSchema,
   parseResults,
   sdkResultsSchema,
+  webResultsSchema,
+  WEB_RESULTS_FILE,
+  type WebResults,
   type Figure,
   type GasResults,
   type IndexerResults,
@@ -73,7 +76,7 @@ function feeUsd(figure: Figure, scenario: string, per = 1): number {
   return fee.fjordUsd / per;
 }
 
-function runLine(results: GasResults | IndexerResults | SdkResults): string {
+function runLine(results: GasResults | IndexerResults | SdkResults | WebResults): string {
   const { machine } = results;
   const versions = Object.entries(results.versions)
     .map(([tool, version]) => `${tool} ${version}`)
@@ -373,11 +376,44 @@ function sdkSection(sdk: SdkResults | null): string[] {
   return out;
 }
 
+/** The web app's section; none until `npm run bench:web` has written `web.json`. */
+function webSection(web: WebResults | null): string[] {
+  if (web === null) return [];
+  const timing = (t: { medianMs: number; minMs: number; maxMs: number; runs: number }) =>
+    `${t.medianMs.toFixed(0)} ms (${t.minMs.toFixed(0)}–${t.maxMs.toFixed(0)}, median of ${t.runs})`;
+  const checkout = web.pages.find((page) => page.page === "checkout");
+  return [
+    "## Web app",
+    "",
+    `Run: ${runLine(web)}`,
+    "",
+    `JavaScript each page of the production build loads (its entry and every chunk it imports), built by ${web.bundler}; ` +
+      `the checkout's budget is ${kib(web.checkoutBudgetGzipBytes)} gzipped` +
+      (checkout
+        ? ` and it uses ${((100 * checkout.gzipBytes) / web.checkoutBudgetGzipBytes).toFixed(0)}% of it.`
+        : "."),
+    "",
+    "| page | minified | gzipped | files |",
+    "| --- | ---: | ---: | ---: |",
+    ...web.pages.map(
+      (page) => `| ${page.page} | ${kib(page.minifiedBytes)} | ${kib(page.gzipBytes)} | ${page.files.length} |`,
+    ),
+    "",
+    `- From navigation to an interactive checkout (an invoice shown, its wallet buttons ready) in headless Chromium: ${timing(web.checkoutInteractive)}.`,
+    ...(web.dashboardLatency
+      ? [`- From a payment's block to its row in an open merchant dashboard: ${timing(web.dashboardLatency)}.`]
+      : []),
+    ...(web.notes ?? []).map((note) => `- ${note}`),
+    "",
+  ];
+}
+
 /** The report and its charts (file name → SVG) from the results. */
 export function renderReport(
   gasResults: GasResults,
   indexer: IndexerResults | null,
   sdk: SdkResults | null = null,
+  web: WebResults | null = null,
 ): { markdown: string; charts: Record<string, string> } {
   const raw = gasResults.baseline.gas;
   const { push, pull } = gasResults.scaling.splits;
@@ -432,11 +468,11 @@ export function renderReport(
   const markdown = [
     "# Coffer benchmarks",
     "",
-    "<!-- Written by bench/report.ts from gas.json, indexer.json and sdk.json: edit those scripts, not this file. -->",
+    "<!-- Written by bench/report.ts from gas.json, indexer.json, sdk.json and web.json: edit those scripts, not this file. -->",
     "",
     "`npm run bench` measures every figure below on a fresh local chain and writes `gas.json` and this report; " +
       "the indexer benchmark writes `indexer.json`, which `npm run bench:report` (or `writeIndexerResults` of `bench/report.ts`) merges in; " +
-      "`npm run bench:sdk` writes `sdk.json` and merges it in the same way.",
+      "`npm run bench:sdk` writes `sdk.json` and `npm run bench:web` writes `web.json`, merged in the same way.",
     "",
     `Gas run: ${runLine(gasResults)}`,
     "",
@@ -445,6 +481,7 @@ export function renderReport(
     ...l2Section(gasResults),
     ...indexerSection(indexer),
     ...sdkSection(sdk),
+    ...webSection(web),
   ].join("\n");
   return { markdown: markdown.replace(/\n+$/, "") + "\n", charts };
 }
@@ -459,7 +496,10 @@ export function writeReport(dir: string = RESULTS_DIR): string[] {
   const sdk = fs.existsSync(path.join(dir, SDK_RESULTS_FILE))
     ? parseResults(sdkResultsSchema, read(SDK_RESULTS_FILE), SDK_RESULTS_FILE)
     : null;
-  const { markdown, charts } = renderReport(gasResults, indexer, sdk);
+  const web = fs.existsSync(path.join(dir, WEB_RESULTS_FILE))
+    ? parseResults(webResultsSchema, read(WEB_RESULTS_FILE), WEB_RESULTS_FILE)
+    : null;
+  const { markdown, charts } = renderReport(gasResults, indexer, sdk, web);
   const written: string[] = [];
   for (const [file, svg] of Object.entries(charts)) {
     fs.writeFileSync(path.join(dir, file), svg);
@@ -492,6 +532,17 @@ export function writeSdkResults(results: SdkResults, dir: string = RESULTS_DIR):
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, SDK_RESULTS_FILE), JSON.stringify(checked, null, 2) + "\n");
   return [SDK_RESULTS_FILE, ...writeReport(dir)];
+}
+
+/**
+ * For the web app's benchmark: checks its figures against the format, writes `web.json` into `dir` and rewrites
+ * the report (which needs `gas.json` there). Returns the files written.
+ */
+export function writeWebResults(results: WebResults, dir: string = RESULTS_DIR): string[] {
+  const checked = parseResults(webResultsSchema, results, WEB_RESULTS_FILE);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, WEB_RESULTS_FILE), JSON.stringify(checked, null, 2) + "\n");
+  return [WEB_RESULTS_FILE, ...writeReport(dir)];
 }
 
 if (require.main === module) {

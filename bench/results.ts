@@ -12,6 +12,7 @@ export const RESULTS_DIR = path.join(__dirname, "results");
 export const GAS_RESULTS_FILE = "gas.json";
 export const INDEXER_RESULTS_FILE = "indexer.json";
 export const SDK_RESULTS_FILE = "sdk.json";
+export const WEB_RESULTS_FILE = "web.json";
 
 const count = z.number().int().nonnegative();
 
@@ -184,3 +185,38 @@ export function parseResults<T>(schema: z.ZodType<T>, json: unknown, file: strin
   }
   return parsed.data;
 }
+
+/** A timing: the median and range of `runs` measurements, in milliseconds. */
+const timingSchema = z.object({
+  runs: z.number().int().positive(),
+  medianMs: z.number().nonnegative(),
+  minMs: z.number().nonnegative(),
+  maxMs: z.number().nonnegative(),
+});
+
+/**
+ * `web.json`: what the web app costs its readers (`npm run bench:web`, bench/web.ts). `pages` is the JavaScript
+ * each page loads from the production build (its entry and the chunks it imports), next to the checkout's budget;
+ * `checkoutInteractive` is the time from navigation to a checkout ready to pay in headless Chromium;
+ * `dashboardLatency` the time from a payment's block to its row in an open dashboard.
+ */
+export const webResultsSchema = z.object({
+  ...runSchema,
+  bundler: z.string(),
+  pages: z
+    .array(
+      z.object({
+        page: z.string(),
+        files: z.array(z.string()).min(1),
+        minifiedBytes: count,
+        gzipBytes: count,
+      }),
+    )
+    .min(1),
+  /** The checkout page's JavaScript budget, gzipped. */
+  checkoutBudgetGzipBytes: count,
+  checkoutInteractive: timingSchema,
+  dashboardLatency: timingSchema.optional(),
+  notes: z.array(z.string()).optional(),
+});
+export type WebResults = z.infer<typeof webResultsSchema>;

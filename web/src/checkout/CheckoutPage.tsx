@@ -12,6 +12,9 @@ import { readCheckoutRequest } from "./request";
 import { Summary } from "./Summary";
 import { usePayment } from "./use-payment";
 
+/** The performance mark set once the checkout is ready to use: the request shown, checked, its wallets listed. */
+export const INTERACTIVE_MARK = "coffer:checkout-interactive";
+
 /** How often the page asks the indexer again whether the request is still payable. */
 const RECHECK_MS = 3_000;
 
@@ -78,6 +81,12 @@ export function CheckoutPage({ config }: { config: WebConfig }) {
       clearInterval(timer);
     };
   }, [config, details, account, payment.phase.kind]);
+
+  useEffect(() => {
+    if (details !== undefined && checked && performance.getEntriesByName(INTERACTIVE_MARK).length === 0) {
+      performance.mark(INTERACTIVE_MARK);
+    }
+  }, [details, checked]);
 
   if (linkError !== undefined) {
     return linkError instanceof Error && linkError.name === "CheckoutLinkError" ? (
