@@ -46,14 +46,22 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** Passes a request on to `target` + the part of the path after `prefix`, query included. */
-function forward(c: Context, target: string, prefix: string) {
+/**
+ * Passes a request on to `target` + the part of the path after `prefix`, query included. A target that does not
+ * answer gives 502 with a JSON error naming it, as a gateway would, rather than a bare 500.
+ */
+async function forward(c: Context, target: string, prefix: string) {
   const url = new URL(c.req.url);
   const rest = url.pathname.slice(prefix.length);
-  return proxy(`${target.replace(/\/+$/, "")}${rest}${url.search}`, {
-    ...c.req,
-    headers: { ...c.req.header(), host: undefined, "accept-encoding": "identity" },
-  });
+  try {
+    return await proxy(`${target.replace(/\/+$/, "")}${rest}${url.search}`, {
+      ...c.req,
+      headers: { ...c.req.header(), host: undefined, "accept-encoding": "identity" },
+    });
+  } catch (error) {
+    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    return c.json({ error: { name: "Unreachable", message: `${target} does not answer (${reason})` } }, 502);
+  }
 }
 
 /** Starts the server. @throws when the app is not built */
