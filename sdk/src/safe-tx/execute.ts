@@ -137,7 +137,7 @@ export async function executeSafeTransactionFile(
   } catch (error) {
     throw new SafeExecutionError(file.safeTxHash, explainExecutionFailure(error), undefined, { cause: error });
   }
-  const provider = signer.provider!;
+  const provider = providerOf(signer);
   let receipt: ethers.TransactionReceipt | null;
   try {
     receipt = await waitForReceipt(provider, hash, options.timeoutMs ?? 120_000);
@@ -181,7 +181,7 @@ async function simulationFailure(
   const t = file.transaction;
   if (code === "GS013" && t.operation === 0) {
     try {
-      await signer.provider!.call({ from: file.safeAddress, to: t.to, value: BigInt(t.value), data: t.data });
+      await providerOf(signer).call({ from: file.safeAddress, to: t.to, value: BigInt(t.value), data: t.data });
     } catch (inner) {
       const decoded = toCofferError(inner);
       return new SafeExecutionError(file.safeTxHash, `the Safe's call would fail: ${decoded.message}`, undefined, {
@@ -191,6 +191,11 @@ async function simulationFailure(
   }
   const reason = error === undefined ? "the Safe's call would fail" : explainExecutionFailure(error);
   return new SafeExecutionError(file.safeTxHash, `${reason}; nothing was sent`, undefined, { cause: error });
+}
+
+function providerOf(signer: ethers.Signer): ethers.Provider {
+  if (signer.provider === null) throw new SafeExecutionError("", "the signer is not connected to a provider");
+  return signer.provider;
 }
 
 /** Polls for the receipt (ethers' `wait` can miss it on an idle automining local chain). */

@@ -29,7 +29,7 @@ export function decodeMultiSend(data: string): MultiSendCall[] {
   const calls: MultiSendCall[] = [];
   for (let offset = 0; offset < packed.length;) {
     if (offset + 85 > packed.length) throw new Error("truncated MultiSend call header");
-    const operation = packed[offset]!;
+    const operation = packed[offset];
     if (operation !== 0 && operation !== 1) throw new Error(`unknown MultiSend operation ${operation}`);
     const to = ethers.getAddress(ethers.hexlify(packed.slice(offset + 1, offset + 21)));
     const value = ethers.toBigInt(packed.slice(offset + 21, offset + 53));
