@@ -69,7 +69,7 @@ export function QueueSection(props: {
           can&apos;t be shown.
         </p>
       )}
-      <TreasuryProblem error={queue.error} />
+      <TreasuryProblem error={queue.error ?? queue.data?.serviceError} />
       {executed.map((item) => (
         <div className="notice" role="status" key={item.execution.transactionHash} data-testid="executed">
           Executed nonce {item.nonce}: {item.title}. Transaction <code>{item.execution.transactionHash}</code>

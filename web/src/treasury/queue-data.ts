@@ -12,13 +12,20 @@ export interface PendingTransaction {
 export interface SafeQueue {
   readonly info: SafeInfo;
   readonly pending: readonly PendingTransaction[];
+  /** Why the pending transactions could not be read (the Safe's own state still shows). */
+  readonly serviceError?: unknown;
 }
 
 /** Reads the queue: only transactions at or above the Safe's nonce are pending. */
 export async function loadQueue(readers: TreasuryReaders, chainId: number, safe: string): Promise<SafeQueue> {
   const info = await readSafeInfo(readers.provider, safe);
   if (readers.service === undefined) return { info, pending: [] };
-  const files = await readers.service.list(chainId, info.safeAddress, info.nonce);
+  let files;
+  try {
+    files = await readers.service.list(chainId, info.safeAddress, info.nonce);
+  } catch (serviceError) {
+    return { info, pending: [], serviceError };
+  }
   const pending = await Promise.all(
     files.map(async (file) => ({ file, summary: await summarize(file, (token) => readers.token(token)) })),
   );
