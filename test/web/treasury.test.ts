@@ -210,6 +210,16 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     await first.context.close();
   });
 
+  it("tells a wallet that is not an owner that it cannot sign, and offers no Sign button", async function () {
+    const pending = await service.list(stack.local.first.manifest.chainId, safe, await safeNonce());
+    expect(pending, "the declined proposal is still pending").to.have.length(1);
+    const stranger = await openAs(5);
+    await row(stranger.page, pending[0]!.safeTxHash).waitFor();
+    expect(await stranger.page.getByTestId("not-owner").textContent()).to.contain("is not an owner of this Safe");
+    expect(await stranger.page.getByTestId("sign").count()).to.equal(0);
+    await stranger.context.close();
+  });
+
   it("says so when the approval service is unreachable", async function () {
     const web = await startWebServer({
       config: { chainId: 31337, chainName: "Local chain", manifest: stack.local.first.manifest, treasurySafe: safe },
