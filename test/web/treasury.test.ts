@@ -192,7 +192,8 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
   it("shows a declined signature, and the service and the chain are unchanged", async function () {
     const proposal = await proposeSafeCall(stack.signer(3), service, {
       safeAddress: safe,
-      call: transferCall(ethers.Wallet.createRandom().address, 5n * UNIT),
+      // More than the Safe holds: the next test executes it and the simulation refuses it.
+      call: transferCall(ethers.Wallet.createRandom().address, 1_000_000n * UNIT),
     });
     const nonce = await safeNonce();
     const first = await openAs(1);
@@ -210,13 +211,24 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     await first.context.close();
   });
 
-  it("tells a wallet that is not an owner that it cannot sign, and offers no Sign button", async function () {
-    const pending = await service.list(stack.local.first.manifest.chainId, safe, await safeNonce());
-    expect(pending, "the declined proposal is still pending").to.have.length(1);
+  it("lets a wallet that is not an owner execute but not sign, and a call the token refuses sends nothing", async function () {
+    const [pending] = await service.list(stack.local.first.manifest.chainId, safe, await safeNonce());
+    expect(pending, "the declined proposal is still pending").to.not.equal(undefined);
+    // Owner 1 signs it after all (in Node): it has the threshold, but pays more than the Safe holds.
+    await service.addSignature(pending!.safeTxHash, await signSafeTransactionFile(stack.signer(1), pending!));
+    const nonce = await safeNonce();
     const stranger = await openAs(5);
-    await row(stranger.page, pending[0]!.safeTxHash).waitFor();
+    const item = row(stranger.page, pending!.safeTxHash);
+    await item.getByTestId("execute").waitFor();
     expect(await stranger.page.getByTestId("not-owner").textContent()).to.contain("is not an owner of this Safe");
     expect(await stranger.page.getByTestId("sign").count()).to.equal(0);
+    await item.getByTestId("execute").click();
+    const problem = item.getByTestId("problem");
+    await problem.waitFor();
+    expect(await problem.textContent()).to.contain("The Safe's balance is too low");
+    expect(await item.getByTestId("execute").isEnabled(), "enabled again once the attempt ended").to.equal(true);
+    expect(stranger.wallet.sent, "the simulation refused it: nothing sent").to.equal(0);
+    expect(await safeNonce()).to.equal(nonce);
     await stranger.context.close();
   });
 

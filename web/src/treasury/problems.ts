@@ -69,6 +69,12 @@ export function describeTreasuryProblem(error: unknown): Problem {
     }
     if (link instanceof SafeExecutionError) {
       const inner = [...causes(link)].find((cause) => cause instanceof CofferContractError);
+      if (inner instanceof CofferContractError && inner.errorName === "ERC20InsufficientBalance") {
+        return {
+          title: "The Safe's balance is too low",
+          detail: "The token refused the transfer: the Safe holds less than this pays. Nothing was sent.",
+        };
+      }
       if (inner !== undefined) {
         const problem = describeProblem(inner);
         return { title: "The Safe's call would fail", detail: `${problem.detail}` };
