@@ -1,9 +1,14 @@
 import { defineConfig } from "tsup";
 
-// ESM and CommonJS builds with declarations for both. `index` and `safe` are platform-neutral (they run in
+// ESM and CommonJS builds with declarations for both. `index`, `safe` and `safe-tx` are platform-neutral (they run in
 // browsers); `node` alone may use Node's built-ins. Dependencies stay external: apps bring their own ethers.
 export default defineConfig({
-  entry: { index: "src/index.ts", "safe/index": "src/safe/index.ts", "node/index": "src/node/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    "safe/index": "src/safe/index.ts",
+    "safe-tx/index": "src/safe-tx/index.ts",
+    "node/index": "src/node/index.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

@@ -61,8 +61,11 @@ async function forward(c: Context, target: string, prefix: string, service: stri
       headers: { ...c.req.header(), host: undefined, "accept-encoding": "identity" },
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return c.text(`The ${service} does not answer (${cause})`, 502);
+    const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    return c.json(
+      { error: { name: "Unreachable", message: `The ${service} at ${target} does not answer (${reason})` } },
+      502,
+    );
   }
 }
 

@@ -139,7 +139,8 @@ main().catch((error) => {
 `;
 
 // Type-checks an app's use of the package: its types must resolve under each module resolution an app may use, with
-// the library checks on (`@coffer/sdk/safe` and `/node` need Safe's optional libraries, which this app does not have).
+// the library checks on (`@coffer/sdk/safe` and `/node` need Safe's optional libraries, which this app does not have;
+// `@coffer/sdk/safe-tx` does not).
 const TYPES_CHECK = `import { ethers } from "ethers";
 import {
   CofferContractError,
@@ -151,6 +152,10 @@ import {
   type Invoice,
   type PaymentState,
 } from "@coffer/sdk";
+import { computeSafeTxHash, type SafeTransactionFile } from "@coffer/sdk/safe-tx";
+
+export const hashOf = (file: SafeTransactionFile): string =>
+  computeSafeTxHash(file.chainId, file.safeAddress, file.transaction);
 
 export async function pay(manifest: DeploymentManifest, signer: ethers.Signer, invoice: Invoice, signature: string) {
   const client: CofferClient = await createCofferClient({ runner: signer, manifest });
@@ -246,6 +251,8 @@ describe("package: @coffer/sdk installed from its tarball", function () {
       "package/dist/index.d.mts",
       "package/dist/safe/index.mjs",
       "package/dist/safe/index.js",
+      "package/dist/safe-tx/index.mjs",
+      "package/dist/safe-tx/index.js",
       "package/dist/node/index.mjs",
       "package/dist/node/index.js",
     ]) {
@@ -323,6 +330,49 @@ describe("package: @coffer/sdk installed from its tarball", function () {
       fs.copyFileSync(path.join(app, "manifest.json"), path.join(app, "31337.json"));
       const result = lastJsonLine(await runNode(app, file, {}));
       expect(result, file).to.deep.equal({ escrow: local.first.manifest.contracts["CofferEscrow"]!.address });
+    }
+  });
+
+  it("hashes and describes a Safe transaction through @coffer/sdk/safe-tx without Safe's libraries installed", async function () {
+    expect(fs.existsSync(path.join(app, "node_modules", "@safe-global"))).to.equal(false);
+    const safe = local.first.manifest.treasurySafe!.address;
+    const transaction = {
+      to: usdcAddress,
+      value: "0",
+      data: new ethers.Interface(["function transfer(address,uint256)"]).encodeFunctionData("transfer", [
+        wallet(7).address,
+        AMOUNT,
+      ]),
+      operation: 0,
+      safeTxGas: "0",
+      baseGas: "0",
+      gasPrice: "0",
+      gasToken: ethers.ZeroAddress,
+      refundReceiver: ethers.ZeroAddress,
+      nonce: 7,
+    };
+    const onChain = (await new ethers.Contract(
+      safe,
+      [
+        "function getTransactionHash(address,uint256,bytes,uint8,uint256,uint256,uint256,address,address,uint256) view returns (bytes32)",
+      ],
+      local.chain.provider,
+    ).getFunction("getTransactionHash")(...Object.values(transaction))) as string;
+    const program =
+      "const input = JSON.parse(process.argv[2]);\n" +
+      "const hash = computeSafeTxHash(31337, input.safe, input.transaction);\n" +
+      "const description = describeSafeTransaction({ safeAddress: input.safe, transaction: input.transaction });\n" +
+      "console.log(JSON.stringify({ hash, description }));\n";
+    for (const [file, load] of [
+      ["safe-tx.cjs", 'const { computeSafeTxHash, describeSafeTransaction } = require("@coffer/sdk/safe-tx");'],
+      ["safe-tx.mjs", 'import { computeSafeTxHash, describeSafeTransaction } from "@coffer/sdk/safe-tx";'],
+    ] as const) {
+      fs.writeFileSync(path.join(app, file), `${load}\n${program}`);
+      const result = lastJsonLine(await runNode(app, file, { safe, transaction }));
+      expect(result, file).to.deep.equal({
+        hash: onChain.toLowerCase(),
+        description: { kind: "erc20Transfer", token: usdcAddress, to: wallet(7).address, amount: AMOUNT.toString() },
+      });
     }
   });
 

@@ -1,6 +1,7 @@
 import { generatePreValidatedSignature } from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
 import { toCofferError } from "../errors";
+import { explainExecutionFailure } from "../safe-tx/reverts";
 import { requireSigner, type SafeChain, type SafeConnection } from "./connection";
 import { describeSafeTransaction, type SafeCallDescription } from "./describe";
 import {
@@ -372,28 +373,6 @@ export async function executeSafeTransaction(
     executor,
     approvals,
   };
-}
-
-/** Safe v1.4.1's revert codes that an execution can meet. */
-const SAFE_REVERTS: Readonly<Record<string, string>> = {
-  GS010: "not enough gas to execute the Safe transaction",
-  GS011: "could not pay the gas costs with ETH",
-  GS012: "could not pay the gas costs with the token",
-  GS013: "the Safe's call reverted (with safeTxGas and gasPrice 0 the whole execution reverts)",
-  GS020: "the signatures are too short for the threshold",
-  GS021: "a contract signature points inside the static part",
-  GS022: "a contract signature is out of bounds",
-  GS023: "a contract signature is out of bounds",
-  GS024: "a contract owner rejected its signature",
-  GS025: "an owner has not approved the hash",
-  GS026: "a signer is not an owner, or the signatures are not sorted by owner (or the nonce moved)",
-};
-
-function explainExecutionFailure(error: unknown): string {
-  const text = `${(error as { message?: string }).message ?? String(error)}`;
-  const code = /GS0\d\d/.exec(text)?.[0];
-  if (code !== undefined && SAFE_REVERTS[code] !== undefined) return `${SAFE_REVERTS[code]} [${code}]`;
-  return toCofferError(error).message.split("\n")[0] ?? "unknown error";
 }
 
 /** A transaction waiting in a store, with its verification (or why it does not verify). */

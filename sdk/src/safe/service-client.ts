@@ -1,6 +1,6 @@
 import { ethers } from "ethers";
 import { SafeFileFormatError, SafeNonceTakenError, SafeServiceError, SafeTransactionNotFoundError } from "./errors";
-import { parseSafeTransactionFile, type SafeSignatureRecord, type SafeTransactionFile } from "./file";
+import { parseSafeTransactionFile, type SafeSignatureRecord, type SafeTransactionFile } from "./file-format";
 import type { SafeTransactionStore } from "./store";
 
 interface ErrorBody {

@@ -1,4 +1,6 @@
 import { Page } from "../shared/components/Page";
 import { mount } from "../shared/mount";
+import "./treasury.css";
+import { Treasury } from "./Treasury";
 
-mount(<Page title="treasury">{() => <p>Coming in this change.</p>}</Page>);
+mount(<Page title="Treasury">{(config) => <Treasury config={config} />}</Page>);
