@@ -70,6 +70,17 @@ describe("web: checkout (a customer pays from their own wallet)", function () {
     await stack?.stop();
   });
 
+  it("the landing page loads the served config and links each role to its page, the treasury Safe filled in", async function () {
+    const { page, context } = await stack.open("/", CUSTOMER);
+    await page.getByRole("link", { name: "Open the treasury" }).waitFor();
+    expect(await page.locator(".chain-badge").textContent()).to.equal("Local chain");
+    const treasury = await page.getByRole("link", { name: "Open the treasury" }).getAttribute("href");
+    expect(treasury).to.equal(`./treasury.html?safe=${stack.local.first.manifest.treasurySafe!.address}`);
+    await expectAccessible(page, "the landing page");
+    await screenshot(page, "home");
+    await context.close();
+  });
+
   it("pays an invoice with the keyboard alone: a permit and one transaction, then the receipt once indexed", async function () {
     const { link, invoiceId } = await invoiceLink(42_500_000n, "INV-WEB-1");
     const customerBefore = await balance(stack.signer(CUSTOMER).address);
