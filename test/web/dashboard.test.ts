@@ -1,0 +1,282 @@
+import fs from "node:fs";
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { buildPayment, createCofferClient, getChainTime, indexer, type CofferClient } from "../../sdk/src";
+import * as escrow from "../../sdk/src/escrow";
+import * as subscriptions from "../../sdk/src/subscriptions";
+import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
+import { freePort } from "../../scripts/lib/local-chain";
+import { startWebServer } from "../../scripts/lib/web-server";
+import { msUntilPaymentRow } from "./dashboard-live";
+import { expectAccessible, screenshot, startWebStack, tabTo, type WebStack } from "./stack";
+
+const CUSTOMER = 5;
+const MERCHANT = 6;
+const OPERATOR = 7;
+const FEE_RECEIVER = 8;
+const LAPSING_SUBSCRIBER = 9;
+const USDC = (whole: number) => BigInt(Math.round(whole * 1_000_000));
+
+describe("web: the merchant dashboard", function () {
+  this.timeout(240_000);
+  let stack: WebStack;
+  let usdc: MockERC20;
+  let usdcAddress: string;
+  let customer: CofferClient;
+  let index: indexer.IndexerClient;
+  let page: Page;
+  let wallet: Awaited<ReturnType<WebStack["open"]>>["wallet"];
+  let paymentId: string;
+
+  const address = (account: number) => stack.signer(account).address;
+  const balanceOf = async (account: number | string) =>
+    usdc.balanceOf(typeof account === "number" ? address(account) : account);
+  const row = () => page.locator(`[data-testid="payment-row"][data-payment="${paymentId}"]`);
+
+  /** Opens an action's form on the payment's row, fills the amount, and submits it. */
+  async function act(kind: "capture" | "refund", amount: string) {
+    await row().getByTestId(`${kind}-button`).click();
+    const form = page.getByTestId(`${kind}-form`);
+    await form.getByTestId("action-amount").fill(amount);
+    await form.getByTestId("action-submit").click();
+    return form;
+  }
+
+  before(async function () {
+    stack = await startWebStack();
+    const manifest = stack.local.first.manifest;
+    usdcAddress = manifest.contracts["TestUSDC"]!.address;
+    usdc = MockERC20__factory.connect(usdcAddress, stack.signer(0));
+    for (const account of [CUSTOMER, OPERATOR]) await (await usdc.mint(address(account), USDC(1_000))).wait();
+    customer = await createCofferClient({ runner: stack.signer(CUSTOMER), manifest });
+    index = indexer.createIndexerClient({ url: stack.indexer.url });
+    await stack.waitForIndexer();
+    ({ page, wallet } = await stack.open(`dashboard.html?merchant=${address(MERCHANT)}`, OPERATOR));
+    await page.getByRole("button", { name: "Connect Coffer Test Wallet" }).click();
+    await page.getByTestId("account").waitFor();
+    await page.getByTestId("indexed-block").waitFor();
+  });
+  after(async function () {
+    await stack?.stop();
+  });
+
+  it("shows a new payment without a reload, within seconds of its block", async function () {
+    await page.getByTestId("no-payments").waitFor();
+    const payment = buildPayment({
+      operator: address(OPERATOR),
+      payer: address(CUSTOMER),
+      payee: address(MERCHANT),
+      token: usdcAddress,
+      maxAmount: USDC(100),
+      reference: "ORDER-DASH-1",
+      fee: { minBps: 100, maxBps: 500, receiver: address(FEE_RECEIVER) },
+      now: await getChainTime(stack.provider),
+    });
+    const authorized = await escrow.authorize(customer, payment, USDC(80));
+    const minedAt = Date.now();
+    paymentId = authorized.paymentId.toLowerCase();
+    const ms = await msUntilPaymentRow(page, paymentId, minedAt);
+    console.log(`      payment row shown ${ms} ms after its block (block ${authorized.blockNumber})`);
+    expect(ms).to.be.below(5_000);
+    expect(await row().getByTestId("state").getAttribute("data-state")).to.equal("authorized");
+    // Amounts in the token's units, once its decimals are read from the chain.
+    await row().getByTestId("payment-authorized").filter({ hasText: "80.00 tUSDC" }).waitFor();
+    // The balance is the merchant's on-chain tUSDC: none until a capture.
+    expect(await page.getByTestId("balances").textContent()).to.include("No token balances yet");
+  });
+
+  it("captures part of the payment from the operator's wallet, by keyboard, with the fee at its minimum", async function () {
+    const before = { payee: await balanceOf(MERCHANT), fees: await balanceOf(FEE_RECEIVER), sent: wallet.sent };
+    await tabTo(page, /^Capture payment/);
+    await page.keyboard.press("Enter");
+    const form = page.getByTestId("capture-form");
+    expect(await form.getByTestId("action-amount").inputValue()).to.equal("80.0");
+    expect(await form.getByTestId("action-fee").inputValue()).to.equal("100");
+    // Out-of-bounds input is refused on the page, before any wallet prompt.
+    await form.getByTestId("action-amount").fill("80.01");
+    expect(await form.getByTestId("action-submit").isDisabled()).to.equal(true);
+    expect(await form.textContent()).to.include("At most 80.00 tUSDC can be captured");
+    await form.getByTestId("action-fee").fill("501");
+    expect(await form.textContent()).to.include("from 100 to 500");
+    await form.getByTestId("action-fee").fill("100");
+    await form.getByTestId("action-amount").fill("50");
+    const submit = form.getByTestId("action-submit");
+    expect(await submit.textContent()).to.equal("Capture 50.00 tUSDC");
+    await submit.click();
+    // In flight the button is disabled: a second click sends nothing.
+    expect(await submit.isDisabled()).to.equal(true);
+    await submit.click({ force: true, timeout: 1_000 }).catch(() => undefined);
+    await form.getByTestId("action-result").waitFor({ timeout: 30_000 });
+    expect(wallet.sent - before.sent).to.equal(1);
+    expect(await form.getByTestId("steps").locator('[data-state="done"]').count()).to.equal(3);
+
+    const indexed = await index.payment(31337, paymentId);
+    expect(indexed!.state).to.equal("partially_captured");
+    expect(await form.getByTestId("state").getAttribute("data-state")).to.equal("partially_captured");
+    // On chain: 50 captured at 1%: 49.5 to the merchant, 0.5 to the fee receiver, 30 still held.
+    expect((await balanceOf(MERCHANT)) - before.payee).to.equal(USDC(49.5));
+    expect((await balanceOf(FEE_RECEIVER)) - before.fees).to.equal(USDC(0.5));
+    expect(indexed!.capturable).to.equal(USDC(30));
+    await page.getByRole("button", { name: "Close" }).click();
+    await row().locator('[data-state="partially_captured"]').waitFor();
+    expect(await row().getByTestId("payment-captured").textContent()).to.equal("50.00 tUSDC");
+    expect(await row().getByTestId("payment-fees").textContent()).to.equal("0.50 tUSDC");
+    const balance = page.getByTestId("balance").filter({ hasText: "tUSDC" });
+    await balance.getByTestId("balance-amount").filter({ hasText: "49.50" }).waitFor();
+  });
+
+  it("refunds part of the capture, funded by the operator (approval, then the refund)", async function () {
+    const before = {
+      customer: await balanceOf(CUSTOMER),
+      operator: await balanceOf(OPERATOR),
+      payee: await balanceOf(MERCHANT),
+      sent: wallet.sent,
+    };
+    const form = await act("refund", "20");
+    await form.getByTestId("action-result").waitFor({ timeout: 30_000 });
+    expect(wallet.sent - before.sent).to.equal(2); // the exact approval, then the refund
+    expect((await balanceOf(CUSTOMER)) - before.customer).to.equal(USDC(20));
+    expect(before.operator - (await balanceOf(OPERATOR))).to.equal(USDC(20));
+    expect(await balanceOf(MERCHANT)).to.equal(before.payee);
+    const indexed = await index.payment(31337, paymentId);
+    expect(indexed!.refunded).to.equal(USDC(20));
+    expect(await form.getByTestId("state").getAttribute("data-state")).to.equal(indexed!.state);
+    await page.getByRole("button", { name: "Close" }).click();
+    await row().getByTestId("payment-refunded").filter({ hasText: "20.00 tUSDC" }).waitFor();
+    expect(await row().getByTestId("state").getAttribute("data-state")).to.equal(indexed!.state);
+    await expectAccessible(page, "the merchant dashboard");
+    await screenshot(page, "dashboard");
+  });
+
+  it("says the operator declined in the wallet, and sends nothing", async function () {
+    const escrowAddress = customer.manifest.contracts["CofferEscrow"]!.address;
+    const before = {
+      sent: wallet.sent,
+      nonce: await stack.provider.getTransactionCount(address(OPERATOR)),
+      payee: await balanceOf(MERCHANT),
+      held: await balanceOf(escrowAddress),
+    };
+    wallet.reject.add("eth_sendTransaction");
+    try {
+      const form = await act("capture", "10");
+      const problem = form.getByTestId("problem");
+      await problem.waitFor({ timeout: 20_000 });
+      expect(await problem.textContent()).to.include("You declined in your wallet");
+      expect(await form.getByTestId("steps").locator('[data-state="failed"]').count()).to.equal(1);
+      expect(await form.getByTestId("action-submit").isEnabled()).to.equal(true);
+    } finally {
+      wallet.reject.delete("eth_sendTransaction");
+    }
+    // The wallet was asked once and refused: no transaction reached the chain.
+    expect(wallet.sent - before.sent).to.equal(1);
+    expect(await stack.provider.getTransactionCount(address(OPERATOR))).to.equal(before.nonce);
+    expect(await balanceOf(MERCHANT)).to.equal(before.payee);
+    expect(await balanceOf(escrowAddress)).to.equal(before.held);
+    expect((await index.payment(31337, paymentId))!.capturable).to.equal(USDC(30));
+    await page.getByRole("button", { name: "Cancel" }).click();
+  });
+
+  it("charts settlement per day and downloads the same report as CSV", async function () {
+    const now = Number(await getChainTime(stack.provider));
+    const today = new Date(now * 1000).toISOString().slice(0, 10);
+    const report = await index.settlementReport({
+      merchant: address(MERCHANT),
+      token: usdcAddress,
+      from: Date.parse(`${today}T00:00:00Z`) / 1000 - 29 * 86_400,
+      to: Date.parse(`${today}T00:00:00Z`) / 1000 + 86_400,
+      chainId: 31337,
+    });
+    expect(report.totals).to.deep.include({ gross: USDC(50), fees: USDC(0.5), refunds: USDC(20), net: USDC(29.5) });
+    const settlement = page.getByTestId("settlement");
+    await settlement.getByTestId("settlement-net").filter({ hasText: "29.50 tUSDC" }).waitFor();
+    const bars = settlement.getByTestId("settlement-bar");
+    expect(await bars.count()).to.equal(30);
+    const bar = settlement.locator(`[data-testid="settlement-bar"][data-date="${today}"]`);
+    expect(await bar.getAttribute("data-value")).to.equal(USDC(29.5).toString());
+    expect(Number(await bar.getAttribute("height"))).to.be.greaterThan(0);
+    expect(await bar.locator("title").textContent()).to.include("29.50 tUSDC");
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      settlement.getByTestId("settlement-csv").click(),
+    ]);
+    expect(download.suggestedFilename()).to.match(/\.csv$/);
+    const csv = fs
+      .readFileSync((await download.path())!, "utf8")
+      .trim()
+      .split("\n");
+    expect(csv[0]).to.equal("date,gross,fees,refunds,net,entries");
+    const total = csv.find((line) => line.startsWith("total,"))!.split(",");
+    expect(total.slice(1, 5).map(BigInt)).to.deep.equal([USDC(50), USDC(0.5), USDC(20), USDC(29.5)]);
+    expect(csv.find((line) => line.startsWith(`${today},`))).to.equal(
+      [today, USDC(50), USDC(0.5), USDC(20), USDC(29.5), report.days[0]!.entries].join(","),
+    );
+  });
+
+  it("shows the reconciliation as balanced", async function () {
+    const status = page.getByTestId("reconciliation-status");
+    await status.waitFor();
+    expect(await status.getAttribute("data-ok")).to.equal("true");
+    expect(await status.textContent()).to.match(/All \d+ indexed balances match the chain at block \d+/);
+  });
+
+  it("lists a past-due subscription first", async function () {
+    // Runs after the settlement test: the charges here count in the merchant's settlement too.
+    const manifest = stack.local.first.manifest;
+    const client = async (account: number) => createCofferClient({ runner: stack.signer(account), manifest });
+    const merchant = await client(MERCHANT);
+    const { planId } = await subscriptions.createPlan(
+      merchant,
+      subscriptions.buildPlan({ payee: address(MERCHANT), token: usdcAddress, amount: USDC(5), period: "1h" }),
+    );
+    await (await usdc.mint(address(LAPSING_SUBSCRIBER), USDC(100))).wait();
+    const faithful = await subscriptions.subscribe(customer, planId, { periods: 12 });
+    const lapsing = await subscriptions.subscribe(await client(LAPSING_SUBSCRIBER), planId, { periods: 12 });
+    // The second subscriber withdraws the allowance; after a period its charge fails and it falls past due.
+    const subscriptionsAddress = manifest.contracts["CofferSubscriptions"]!.address;
+    await (await usdc.connect(stack.signer(LAPSING_SUBSCRIBER)).approve(subscriptionsAddress, 0n)).wait();
+    await stack.provider.send("evm_increaseTime", [3_601]);
+    await stack.provider.send("evm_mine", []);
+    const outcome = await subscriptions.chargeDue(await client(0), [faithful.subscriptionId, lapsing.subscriptionId]);
+    expect(outcome.charged).to.deep.equal([faithful.subscriptionId]);
+    expect(outcome.failed.map((failure) => failure.subscriptionId)).to.deep.equal([lapsing.subscriptionId]);
+
+    const rows = page.getByTestId("subscription-row");
+    await page.getByTestId("past-due-count").waitFor({ timeout: 15_000 });
+    expect(await rows.count()).to.equal(2);
+    expect(await rows.first().getAttribute("data-subscription")).to.equal(lapsing.subscriptionId.toString());
+    expect(await rows.first().getByTestId("state").getAttribute("data-state")).to.equal("PastDue");
+    expect(await rows.first().getByTestId("state").textContent()).to.equal("Past due");
+    expect(await rows.nth(1).getAttribute("data-subscription")).to.equal(faithful.subscriptionId.toString());
+    expect(await rows.nth(1).textContent()).to.include("10.00 tUSDC"); // charged twice: on subscribing and now
+  });
+
+  it("says the indexer is unreachable when it is, and keeps retrying", async function () {
+    const closedPort = await freePort();
+    const web = await startWebServer({
+      config: { chainId: 31337, chainName: "Local chain", manifest: stack.local.first.manifest },
+      rpcUrl: stack.local.chain.url,
+      indexerUrl: `http://127.0.0.1:${closedPort}`,
+    });
+    const context = await stack.browser.newContext({ locale: "en-US" });
+    try {
+      const down = await context.newPage();
+      let statusCalls = 0;
+      down.on("request", (request) => {
+        if (request.url().endsWith("/indexer/status")) statusCalls++;
+      });
+      await down.goto(`${web.url}/dashboard.html?merchant=${address(MERCHANT)}`);
+      const banner = down.getByTestId("indexer-problem");
+      await banner.waitFor({ timeout: 20_000 });
+      expect(await banner.textContent()).to.include("Coffer's indexer is unreachable");
+      expect(await down.getByTestId("problem").count()).to.equal(1); // one banner, not one per section
+      const seen = statusCalls;
+      await down.waitForTimeout(2_500);
+      expect(statusCalls).to.be.greaterThan(seen);
+      await expectAccessible(down, "the dashboard with the indexer down");
+    } finally {
+      await context.close();
+      await web.close();
+    }
+  });
+});

@@ -1,0 +1,224 @@
+import { escrow, type CofferClient, type CofferReceipt, type indexer, type TokenInfo } from "@coffer/sdk";
+import { ethers } from "ethers";
+import { useId, useRef, useState } from "react";
+import { formatAmount, formatBps } from "../../shared/format";
+import { ProblemBanner } from "../../shared/components/ProblemBanner";
+import { Steps, type Step } from "../../shared/components/Steps";
+import { paymentStruct, type MerchantPayment } from "../data";
+import { StateBadge } from "./StateBadge";
+
+/** The operator's actions on a held or captured payment. */
+export type ActionKind = "capture" | "void" | "refund";
+
+const VERB: Record<ActionKind, string> = { capture: "Capture", void: "Void", refund: "Refund" };
+
+/** Reads a decimal amount typed by the reader (grouping spaces and commas ignored) in the token's units. */
+export function parseAmount(text: string, decimals: number): bigint | undefined {
+  const cleaned = text.trim().replace(/[\s,_]/g, "");
+  if (!/^\d+(\.\d*)?$|^\.\d+$/.test(cleaned)) return undefined;
+  try {
+    return ethers.parseUnits(cleaned, decimals);
+  } catch {
+    return undefined; // more fraction digits than the token has
+  }
+}
+
+/** Why `amount` cannot be sent, or undefined when it can. */
+function amountProblem(
+  amount: bigint | undefined,
+  maximum: bigint,
+  token: TokenInfo,
+  what: string,
+): string | undefined {
+  if (amount === undefined)
+    return `Enter an amount in ${token.symbol}, e.g. 12.50 (at most ${token.decimals} decimals).`;
+  if (amount <= 0n) return "The amount must be more than zero.";
+  if (amount > maximum) return `At most ${formatAmount(maximum, token)} can be ${what}.`;
+  return undefined;
+}
+
+/** Waits until the indexer has indexed `block`, then returns the payment as it now stands. */
+async function indexedPayment(
+  client: indexer.IndexerClient,
+  chainId: number,
+  paymentId: string,
+  block: number,
+): Promise<indexer.IndexedPaymentWithSteps | null> {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const indexed = await client.indexedBlock(chainId).catch(() => undefined);
+    if (indexed !== undefined && indexed >= block) return client.payment(chainId, paymentId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return null;
+}
+
+/**
+ * One action's form, progress and outcome: the amount (and fee rate for a capture) with its bounds, the steps
+ * while the wallet signs and the chain and then the indexer confirm, and the payment's new state. The button is
+ * disabled from the first click until the action settles, so nothing is ever sent twice.
+ */
+export function PaymentAction(props: {
+  kind: ActionKind;
+  payment: MerchantPayment;
+  token: TokenInfo;
+  client: CofferClient;
+  indexer: indexer.IndexerClient;
+  chainId: number;
+  onClose: () => void;
+}) {
+  const { kind, payment, token } = props;
+  const id = useId();
+  const maximum = kind === "refund" ? payment.refundable : payment.capturable;
+  const [amountText, setAmountText] = useState(ethers.formatUnits(maximum, token.decimals));
+  const [feeText, setFeeText] = useState(String(payment.minFeeBps));
+  const [steps, setSteps] = useState<Step[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [result, setResult] = useState<{ state: string; receipt: CofferReceipt }>();
+  const [running, setRunning] = useState(false);
+  const inFlight = useRef(false);
+
+  const amount = kind === "void" ? payment.capturable : parseAmount(amountText, token.decimals);
+  const amountError =
+    kind === "void" ? undefined : amountProblem(amount, maximum, token, kind === "refund" ? "refunded" : "captured");
+  const feeBps = Number(feeText);
+  const feeError =
+    kind !== "capture"
+      ? undefined
+      : !/^\d+$/.test(feeText.trim()) || feeBps < payment.minFeeBps || feeBps > payment.maxFeeBps
+        ? `The fee must be a whole number of basis points from ${payment.minFeeBps} to ${payment.maxFeeBps}.`
+        : undefined;
+  const invalid = amountError !== undefined || feeError !== undefined;
+
+  const submit = async () => {
+    if (inFlight.current || invalid || amount === undefined) return;
+    inFlight.current = true;
+    setRunning(true);
+    setError(undefined);
+    setResult(undefined);
+    const sign: Step = {
+      label:
+        kind === "refund"
+          ? "Approve the refund amount if needed, then confirm the refund in your wallet"
+          : "Confirm in your wallet",
+      state: "active",
+    };
+    setSteps([sign, { label: "Confirmed on chain", state: "pending" }, { label: "Indexed", state: "pending" }]);
+    let stage = 0;
+    try {
+      const struct = paymentStruct(payment);
+      const receipt =
+        kind === "capture"
+          ? await escrow.capture(props.client, struct, amount, feeBps)
+          : kind === "void"
+            ? await escrow.voidPayment(props.client, struct)
+            : await escrow.refund(props.client, struct, amount);
+      stage = 2;
+      setSteps([
+        { ...sign, state: "done" },
+        { label: `Confirmed on chain in block ${receipt.blockNumber}`, state: "done", detail: receipt.transactionHash },
+        { label: "Indexed", state: "active" },
+      ]);
+      const indexed = await indexedPayment(props.indexer, props.chainId, payment.id, receipt.blockNumber);
+      setSteps([
+        { ...sign, state: "done" },
+        { label: `Confirmed on chain in block ${receipt.blockNumber}`, state: "done", detail: receipt.transactionHash },
+        {
+          label: indexed ? "Indexed" : "Not indexed yet: the list updates when it is",
+          state: indexed ? "done" : "failed",
+        },
+      ]);
+      setResult({ state: indexed?.state ?? payment.state, receipt });
+    } catch (thrown) {
+      setError(thrown);
+      setSteps((current) => current.map((step, index) => (index === stage ? { ...step, state: "failed" } : step)));
+    } finally {
+      inFlight.current = false;
+      setRunning(false);
+    }
+  };
+
+  const verb = VERB[kind];
+  const busyLabel = kind === "capture" ? "Capturing…" : kind === "void" ? "Voiding…" : "Refunding…";
+  return (
+    <form
+      className="action-form"
+      aria-label={`${verb} payment`}
+      data-testid={`${kind}-form`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
+      {kind === "void" ? (
+        <p>
+          Return everything held, {formatAmount(payment.capturable, token)}, to the customer. The payment can no longer
+          be captured.
+        </p>
+      ) : (
+        <div className="field">
+          <label htmlFor={`${id}-amount`}>
+            Amount to {kind} ({token.symbol})
+          </label>
+          <input
+            id={`${id}-amount`}
+            name="amount"
+            inputMode="decimal"
+            autoComplete="off"
+            value={amountText}
+            disabled={running || result !== undefined}
+            aria-invalid={amountError !== undefined}
+            aria-describedby={`${id}-amount-hint`}
+            onChange={(event) => setAmountText(event.target.value)}
+            data-testid="action-amount"
+          />
+          <p id={`${id}-amount-hint`} className={amountError ? "field-error" : "hint"}>
+            {amountError ?? `Up to ${formatAmount(maximum, token)}.`}
+          </p>
+        </div>
+      )}
+      {kind === "capture" && (
+        <div className="field">
+          <label htmlFor={`${id}-fee`}>Fee (basis points)</label>
+          <input
+            id={`${id}-fee`}
+            name="feeBps"
+            inputMode="numeric"
+            autoComplete="off"
+            value={feeText}
+            disabled={running || result !== undefined || payment.minFeeBps === payment.maxFeeBps}
+            aria-invalid={feeError !== undefined}
+            aria-describedby={`${id}-fee-hint`}
+            onChange={(event) => setFeeText(event.target.value)}
+            data-testid="action-fee"
+          />
+          <p id={`${id}-fee-hint`} className={feeError ? "field-error" : "hint"}>
+            {feeError ??
+              `From ${payment.minFeeBps} to ${payment.maxFeeBps} (${formatBps(payment.minFeeBps)}–${formatBps(payment.maxFeeBps)}); ` +
+                `${feeBps} is ${formatBps(feeBps)}.`}
+          </p>
+        </div>
+      )}
+      <Steps steps={steps} />
+      <ProblemBanner error={error} context={{ token }} onDismiss={() => setError(undefined)} />
+      {result !== undefined && (
+        <p className="notice" role="status" data-testid="action-result">
+          Done: the payment is now <StateBadge state={result.state} />
+        </p>
+      )}
+      <div className="actions">
+        {result === undefined && (
+          <button type="submit" disabled={running || invalid} data-testid="action-submit">
+            {running
+              ? busyLabel
+              : kind === "void"
+                ? "Void payment"
+                : `${verb} ${amount !== undefined && !amountError ? formatAmount(amount, token) : ""}`.trim()}
+          </button>
+        )}
+        <button type="button" className="secondary" onClick={props.onClose} disabled={running}>
+          {result === undefined ? "Cancel" : "Close"}
+        </button>
+      </div>
+    </form>
+  );
+}
