@@ -8,6 +8,7 @@ import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { freePort } from "../../scripts/lib/local-chain";
 import { startWebServer } from "../../scripts/lib/web-server";
 import { msUntilPaymentRow } from "./dashboard-live";
+import { injectWallet, TestWallet } from "../helpers/browser-wallet";
 import { expectAccessible, screenshot, startWebStack, tabTo, type WebStack } from "./stack";
 
 const CUSTOMER = 5;
@@ -90,7 +91,7 @@ describe("web: the merchant dashboard", function () {
     await tabTo(page, /^Capture payment/);
     await page.keyboard.press("Enter");
     const form = page.getByTestId("capture-form");
-    expect(await form.getByTestId("action-amount").inputValue()).to.equal("80.0");
+    expect(await form.getByTestId("action-amount").inputValue()).to.equal("80");
     expect(await form.getByTestId("action-fee").inputValue()).to.equal("100");
     // Out-of-bounds input is refused on the page, before any wallet prompt.
     await form.getByTestId("action-amount").fill("80.01");
@@ -218,6 +219,48 @@ describe("web: the merchant dashboard", function () {
     await status.waitFor();
     expect(await status.getAttribute("data-ok")).to.equal("true");
     expect(await status.textContent()).to.match(/All \d+ indexed balances match the chain at block \d+/);
+  });
+
+  it("writes and reads amounts in the reader's locale", async function () {
+    const context = await stack.browser.newContext({ locale: "de-DE" });
+    try {
+      await injectWallet(context, new TestWallet(stack.signer(OPERATOR), stack.local.chain.url));
+      const german = await context.newPage();
+      await german.goto(`${stack.web.url}/dashboard.html?merchant=${address(MERCHANT)}`);
+      await german.getByRole("button", { name: "Connect Coffer Test Wallet" }).click();
+      const germanRow = german.locator(`[data-testid="payment-row"][data-payment="${paymentId}"]`);
+      await germanRow.getByTestId("payment-fees").filter({ hasText: "0,50 tUSDC" }).waitFor();
+      await german.getByTestId("balance-amount").filter({ hasText: "49,50" }).waitFor();
+      await germanRow.getByTestId("capture-button").click();
+      const amount = german.getByTestId("capture-form").getByTestId("action-amount");
+      expect(await amount.inputValue()).to.equal("30");
+      await amount.fill("1.234,5"); // German grouping and decimal marks: 1234.5, more than the 30 held
+      expect(await german.getByTestId("capture-form").textContent()).to.include("At most 30,00 tUSDC can be captured");
+      await amount.fill("10,5");
+      expect(await german.getByTestId("action-submit").textContent()).to.equal("Capture 10,50 tUSDC");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("voids what is still held, back to the customer", async function () {
+    const before = { customer: await balanceOf(CUSTOMER), payee: await balanceOf(MERCHANT), sent: wallet.sent };
+    await row().getByTestId("void-button").click();
+    const form = page.getByTestId("void-form");
+    expect(await form.textContent()).to.include("Return everything held, 30.00 tUSDC, to the customer");
+    await form.getByTestId("action-submit").click();
+    await form.getByTestId("action-result").waitFor({ timeout: 30_000 });
+    expect(wallet.sent - before.sent).to.equal(1);
+    expect((await balanceOf(CUSTOMER)) - before.customer).to.equal(USDC(30));
+    expect(await balanceOf(MERCHANT)).to.equal(before.payee);
+    const indexed = await index.payment(31337, paymentId);
+    expect(indexed!.capturable).to.equal(0n);
+    await page.getByRole("button", { name: "Close" }).click();
+    // Nothing is held any more: capture and void are gone; the refund of what was captured remains.
+    await row().getByTestId("capture-button").waitFor({ state: "detached" });
+    expect(await row().getByTestId("void-button").count()).to.equal(0);
+    expect(await row().getByTestId("refund-button").count()).to.equal(1);
+    expect(await row().getByTestId("state").getAttribute("data-state")).to.equal(indexed!.state);
   });
 
   it("lists a past-due subscription first", async function () {

@@ -12,7 +12,7 @@ import { Settlement } from "./components/Settlement";
 import { Subscriptions } from "./components/Subscriptions";
 import { createDashboardIndexer, merchantPayments, merchantPlans } from "./data";
 import { useIndexed } from "./use-indexed";
-import { RETRY_MS, useLiveBlock } from "./use-live";
+import { RETRY_MS, useLiveBlock, useThrottledBlock } from "./use-live";
 import { useTokens } from "./use-tokens";
 
 /** The merchant named in the page's address (`?merchant=0x…`), if it is an address. */
@@ -58,7 +58,9 @@ export function Dashboard(props: { config: WebConfig }) {
     `subscriptions:${key}`,
     live.block,
   );
-  const reconciliation = useIndexed(() => client.reconciliation(chainId), "reconciliation", live.block);
+  // The reconciliation reads every indexed balance on chain: rerun it at most every 10 seconds.
+  const reconciledBlock = useThrottledBlock(live.block, 10_000);
+  const reconciliation = useIndexed(() => client.reconciliation(chainId), "reconciliation", reconciledBlock);
 
   const tokenChoices = [
     ...new Set([

@@ -4,7 +4,7 @@
  * indexer does not answer, the error is kept for the banner and polling goes on until it is back.
  */
 import { indexer } from "@coffer/sdk";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { asIndexerProblem } from "./data";
 
 /** Where the indexer stands on the page's chain. */
@@ -57,4 +57,26 @@ export function useLiveBlock(client: indexer.IndexerClient, chainId: number): Li
 /** True for the errors the page-wide banner already shows (the indexer is down), so sections need not repeat it. */
 export function isIndexerDown(error: unknown): boolean {
   return asIndexerProblem(error) instanceof indexer.IndexerUnavailableError;
+}
+
+/**
+ * `block`, but advancing at most once per `intervalMs` (the latest value is taken when the interval is up): for
+ * checks too heavy to rerun on every block, such as the reconciliation, which reads every balance on chain.
+ */
+export function useThrottledBlock(block: number | undefined, intervalMs: number): number | undefined {
+  const [shown, setShown] = useState(block);
+  const last = useRef(0);
+  useEffect(() => {
+    if (block === shown) return;
+    const wait = last.current + intervalMs - Date.now();
+    const timer = setTimeout(
+      () => {
+        last.current = Date.now();
+        setShown(block);
+      },
+      Math.max(wait, 0),
+    );
+    return () => clearTimeout(timer);
+  }, [block, shown, intervalMs]);
+  return shown;
 }

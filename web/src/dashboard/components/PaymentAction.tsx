@@ -1,9 +1,9 @@
 import { escrow, type CofferClient, type CofferReceipt, type indexer, type TokenInfo } from "@coffer/sdk";
-import { ethers } from "ethers";
-import { useId, useRef, useState } from "react";
-import { formatAmount, formatBps } from "../../shared/format";
+import { useEffect, useId, useRef, useState } from "react";
+import { formatAmount, formatBps, formatUnits } from "../../shared/format";
 import { ProblemBanner } from "../../shared/components/ProblemBanner";
 import { Steps, type Step } from "../../shared/components/Steps";
+import { amountForInput, parseAmount } from "../amount-input";
 import { paymentStruct, type MerchantPayment } from "../data";
 import { StateBadge } from "./StateBadge";
 
@@ -11,17 +11,6 @@ import { StateBadge } from "./StateBadge";
 export type ActionKind = "capture" | "void" | "refund";
 
 const VERB: Record<ActionKind, string> = { capture: "Capture", void: "Void", refund: "Refund" };
-
-/** Reads a decimal amount typed by the reader (grouping spaces and commas ignored) in the token's units. */
-export function parseAmount(text: string, decimals: number): bigint | undefined {
-  const cleaned = text.trim().replace(/[\s,_]/g, "");
-  if (!/^\d+(\.\d*)?$|^\.\d+$/.test(cleaned)) return undefined;
-  try {
-    return ethers.parseUnits(cleaned, decimals);
-  } catch {
-    return undefined; // more fraction digits than the token has
-  }
-}
 
 /** Why `amount` cannot be sent, or undefined when it can. */
 function amountProblem(
@@ -31,7 +20,7 @@ function amountProblem(
   what: string,
 ): string | undefined {
   if (amount === undefined)
-    return `Enter an amount in ${token.symbol}, e.g. 12.50 (at most ${token.decimals} decimals).`;
+    return `Enter an amount in ${token.symbol}, e.g. ${formatUnits(1_250n, 2)} (at most ${token.decimals} decimals).`;
   if (amount <= 0n) return "The amount must be more than zero.";
   if (amount > maximum) return `At most ${formatAmount(maximum, token)} can be ${what}.`;
   return undefined;
@@ -69,13 +58,16 @@ export function PaymentAction(props: {
   const { kind, payment, token } = props;
   const id = useId();
   const maximum = kind === "refund" ? payment.refundable : payment.capturable;
-  const [amountText, setAmountText] = useState(ethers.formatUnits(maximum, token.decimals));
+  const [amountText, setAmountText] = useState(amountForInput(maximum, token.decimals));
   const [feeText, setFeeText] = useState(String(payment.minFeeBps));
   const [steps, setSteps] = useState<Step[]>([]);
   const [error, setError] = useState<unknown>();
   const [result, setResult] = useState<{ state: string; receipt: CofferReceipt }>();
   const [running, setRunning] = useState(false);
   const inFlight = useRef(false);
+  const firstControl = useRef<HTMLInputElement & HTMLButtonElement>(null);
+  // Opened from a row's button: take the reader (and the keyboard) straight to the form.
+  useEffect(() => firstControl.current?.focus(), []);
 
   const amount = kind === "void" ? payment.capturable : parseAmount(amountText, token.decimals);
   const amountError =
@@ -169,6 +161,7 @@ export function PaymentAction(props: {
             aria-invalid={amountError !== undefined}
             aria-describedby={`${id}-amount-hint`}
             onChange={(event) => setAmountText(event.target.value)}
+            ref={firstControl}
             data-testid="action-amount"
           />
           <p id={`${id}-amount-hint`} className={amountError ? "field-error" : "hint"}>
@@ -207,7 +200,12 @@ export function PaymentAction(props: {
       )}
       <div className="actions">
         {result === undefined && (
-          <button type="submit" disabled={running || invalid} data-testid="action-submit">
+          <button
+            type="submit"
+            disabled={running || invalid}
+            ref={kind === "void" ? firstControl : undefined}
+            data-testid="action-submit"
+          >
             {running
               ? busyLabel
               : kind === "void"

@@ -1,8 +1,8 @@
 import type { CofferClient, indexer, TokenInfo } from "@coffer/sdk";
-import { Fragment, useState } from "react";
+import { Fragment, useRef, useState } from "react";
 import { formatAmount, formatTime, shortAddress } from "../../shared/format";
 import { ProblemBanner } from "../../shared/components/ProblemBanner";
-import type { MerchantPayment } from "../data";
+import { ROW_LIMIT, type MerchantPayment } from "../data";
 import type { Indexed } from "../use-indexed";
 import { isIndexerDown } from "../use-live";
 import { PaymentAction, type ActionKind } from "./PaymentAction";
@@ -35,6 +35,13 @@ export function Payments(props: {
 }) {
   const { data, error, loading } = props.payments;
   const [open, setOpen] = useState<{ id: string; kind: ActionKind }>();
+  // The button that opened the form gets the focus back when it closes.
+  const opener = useRef<HTMLButtonElement | null>(null);
+  const close = () => {
+    setOpen(undefined);
+    const button = opener.current;
+    requestAnimationFrame(() => button?.focus());
+  };
   const amount = (value: bigint, token: string) => {
     const info = props.tokens.get(token);
     return info ? formatAmount(value, info) : "…";
@@ -113,7 +120,10 @@ export function Payments(props: {
                               aria-expanded={opened === kind}
                               aria-label={`${ACTION_LABELS[kind]} payment ${shortAddress(payment.id)}`}
                               disabled={token === undefined || open !== undefined}
-                              onClick={() => setOpen({ id: payment.id, kind })}
+                              onClick={(event) => {
+                                opener.current = event.currentTarget;
+                                setOpen({ id: payment.id, kind });
+                              }}
                               data-testid={`${kind}-button`}
                             >
                               {ACTION_LABELS[kind]}
@@ -133,7 +143,7 @@ export function Payments(props: {
                             client={props.wallet.client}
                             indexer={props.indexer}
                             chainId={props.chainId}
-                            onClose={() => setOpen(undefined)}
+                            onClose={close}
                           />
                         </td>
                       </tr>
@@ -144,6 +154,9 @@ export function Payments(props: {
             </tbody>
           </table>
         </div>
+      )}
+      {data !== undefined && data.length >= ROW_LIMIT && (
+        <p className="hint">Showing the newest {ROW_LIMIT} payments.</p>
       )}
       {data !== undefined && data.length > 0 && props.wallet === undefined && (
         <p className="hint">Connect the operator&apos;s wallet to capture, void or refund payments.</p>
