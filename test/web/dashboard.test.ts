@@ -221,6 +221,23 @@ describe("web: the merchant dashboard", function () {
     expect(await status.textContent()).to.match(/All \d+ indexed balances match the chain at block \d+/);
   });
 
+  it("asks for a merchant address, refuses one that is not, and shows the merchant entered", async function () {
+    const { page: picker, context } = await stack.open("dashboard.html?merchant=0x1234", CUSTOMER);
+    try {
+      await picker.getByTestId("no-merchant").waitFor();
+      expect(await picker.getByRole("alert").first().textContent()).to.include("Enter the merchant's address");
+      expect(await picker.getByLabel("Merchant address").inputValue()).to.equal("0x1234");
+      await picker.getByLabel("Merchant address").fill(address(MERCHANT).toLowerCase());
+      await picker.getByLabel("Merchant address").press("Enter");
+      await picker.locator(`[data-testid="payment-row"][data-payment="${paymentId}"]`).waitFor();
+      expect(new URL(picker.url()).searchParams.get("merchant")).to.equal(address(MERCHANT));
+      // No wallet is connected: the operator's actions are not offered.
+      expect(await picker.getByTestId("capture-button").count()).to.equal(0);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("writes and reads amounts in the reader's locale", async function () {
     const context = await stack.browser.newContext({ locale: "de-DE" });
     try {

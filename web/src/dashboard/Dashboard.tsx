@@ -15,10 +15,11 @@ import { useIndexed } from "./use-indexed";
 import { RETRY_MS, useLiveBlock, useThrottledBlock } from "./use-live";
 import { useTokens } from "./use-tokens";
 
-/** The merchant named in the page's address (`?merchant=0x…`), if it is an address. */
-function merchantFromUrl(): string | undefined {
+/** The `?merchant=` of the page's address: the address when it is one, else the text to correct. */
+function merchantFromUrl(): { address?: string; invalid?: string } {
   const value = new URLSearchParams(window.location.search).get("merchant");
-  return value !== null && ethers.isAddress(value) ? ethers.getAddress(value) : undefined;
+  if (value === null || value === "") return {};
+  return ethers.isAddress(value) ? { address: ethers.getAddress(value) } : { invalid: value };
 }
 
 /**
@@ -30,7 +31,8 @@ export function Dashboard(props: { config: WebConfig }) {
   const wallet = useWallet(config);
   const client = useMemo(() => createDashboardIndexer(config), [config]);
   const live = useLiveBlock(client, config.chainId);
-  const [chosen, setChosen] = useState<string | undefined>(merchantFromUrl);
+  const [fromUrl] = useState(merchantFromUrl);
+  const [chosen, setChosen] = useState<string | undefined>(fromUrl.address);
   const connected = wallet.state.status === "connected" ? wallet.state : undefined;
   const merchant = chosen ?? config.merchant ?? connected?.account;
   const key = merchant?.toLowerCase() ?? "none";
@@ -86,7 +88,7 @@ export function Dashboard(props: { config: WebConfig }) {
   return (
     <>
       <div className="dashboard-bar">
-        <MerchantPicker merchant={merchant} onPick={pick} />
+        <MerchantPicker merchant={merchant} invalid={fromUrl.invalid} onPick={pick} />
         <p className="live" data-testid="live-status">
           {live.block === undefined ? (
             "Waiting for the indexer…"

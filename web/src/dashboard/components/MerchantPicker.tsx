@@ -1,12 +1,25 @@
 import { ethers } from "ethers";
 import { useEffect, useId, useState } from "react";
 
-/** The merchant whose dashboard this is: an address field, checked before it is used. */
-export function MerchantPicker(props: { merchant: string | undefined; onPick: (address: string) => void }) {
+const NOT_AN_ADDRESS = "Enter the merchant's address: 0x followed by 40 hexadecimal characters.";
+
+/**
+ * The merchant whose dashboard this is: an address field, checked before it is used. `invalid` is a value from
+ * the page's address that is not an address, shown for the reader to correct.
+ */
+export function MerchantPicker(props: {
+  merchant: string | undefined;
+  invalid?: string;
+  onPick: (address: string) => void;
+}) {
   const id = useId();
-  const [text, setText] = useState(props.merchant ?? "");
-  const [problem, setProblem] = useState<string>();
-  useEffect(() => setText(props.merchant ?? ""), [props.merchant]);
+  const [text, setText] = useState(props.invalid ?? props.merchant ?? "");
+  const [problem, setProblem] = useState<string | undefined>(props.invalid === undefined ? undefined : NOT_AN_ADDRESS);
+  // Follow the merchant shown (e.g. the wallet's account once connected), unless the reader has text to correct.
+  const { merchant, invalid } = props;
+  useEffect(() => {
+    if (merchant !== undefined && invalid === undefined) setText(merchant);
+  }, [merchant, invalid]);
   return (
     <form
       className="merchant-picker"
@@ -15,7 +28,7 @@ export function MerchantPicker(props: { merchant: string | undefined; onPick: (a
         event.preventDefault();
         const value = text.trim();
         if (!ethers.isAddress(value)) {
-          setProblem("Enter the merchant's address: 0x followed by 40 hexadecimal characters.");
+          setProblem(NOT_AN_ADDRESS);
           return;
         }
         setProblem(undefined);
