@@ -280,6 +280,41 @@ describe("web: the merchant dashboard", function () {
     expect(await row().getByTestId("state").getAttribute("data-state")).to.equal(indexed!.state);
   });
 
+  it("explains the contract's refusal when the payment changed behind the page, and sends nothing", async function () {
+    const manifest = stack.local.first.manifest;
+    const payment = buildPayment({
+      operator: address(OPERATOR),
+      payer: address(CUSTOMER),
+      payee: address(MERCHANT),
+      token: usdcAddress,
+      maxAmount: USDC(10),
+      reference: "ORDER-DASH-2",
+      now: await getChainTime(stack.provider),
+    });
+    const { paymentId: secondId } = await escrow.authorize(customer, payment, USDC(10));
+    const second = page.locator(`[data-testid="payment-row"][data-payment="${secondId.toLowerCase()}"]`);
+    await second.getByTestId("capture-button").click();
+    const form = page.getByTestId("capture-form");
+    // The page's view of the payments freezes while the operator's backend voids the payment.
+    await page.route("**/indexer/graphql", (route) => route.abort());
+    try {
+      await escrow.voidPayment(await createCofferClient({ runner: stack.signer(OPERATOR), manifest }), payment);
+      const before = { sent: wallet.sent, nonce: await stack.provider.getTransactionCount(address(OPERATOR)) };
+      await form.getByTestId("action-submit").click();
+      const problem = form.getByTestId("problem");
+      await problem.waitFor({ timeout: 20_000 });
+      expect(await problem.textContent()).to.include(
+        "Nothing is left to be captured" + "The payment changed since this page showed it",
+      );
+      expect(wallet.sent).to.equal(before.sent); // refused in simulation: the wallet was never asked
+      expect(await stack.provider.getTransactionCount(address(OPERATOR))).to.equal(before.nonce);
+    } finally {
+      await page.unroute("**/indexer/graphql");
+    }
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await second.locator('[data-state="voided"]').waitFor();
+  });
+
   it("lists a past-due subscription first", async function () {
     // Runs after the settlement test: the charges here count in the merchant's settlement too.
     const manifest = stack.local.first.manifest;

@@ -1,10 +1,10 @@
 import { escrow, type CofferClient, type CofferReceipt, type indexer, type TokenInfo } from "@coffer/sdk";
 import { useEffect, useId, useRef, useState } from "react";
 import { formatAmount, formatBps, formatUnits } from "../../shared/format";
-import { ProblemBanner } from "../../shared/components/ProblemBanner";
 import { Steps, type Step } from "../../shared/components/Steps";
 import { amountForInput, parseAmount } from "../amount-input";
 import { paymentStruct, type MerchantPayment } from "../data";
+import { ActionProblem } from "./ActionProblem";
 import { StateBadge } from "./StateBadge";
 
 /** The operator's actions on a held or captured payment. */
@@ -192,7 +192,7 @@ export function PaymentAction(props: {
         </div>
       )}
       <Steps steps={steps} />
-      <ProblemBanner error={error} context={{ token }} onDismiss={() => setError(undefined)} />
+      <ActionProblem error={error} context={{ kind, token }} onDismiss={() => setError(undefined)} />
       {result !== undefined && (
         <p className="notice" role="status" data-testid="action-result">
           Done: the payment is now <StateBadge state={result.state} />
