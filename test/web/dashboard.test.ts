@@ -174,7 +174,11 @@ describe("web: the merchant dashboard", function () {
     expect(await balanceOf(MERCHANT)).to.equal(before.payee);
     expect(await balanceOf(escrowAddress)).to.equal(before.held);
     expect((await index.payment(31337, paymentId))!.capturable).to.equal(USDC(30));
-    await page.getByRole("button", { name: "Cancel" }).click();
+    // Escape closes the form and gives the focus back to the button that opened it.
+    await page.getByTestId("capture-form").getByTestId("action-amount").focus();
+    await page.keyboard.press("Escape");
+    await page.getByTestId("capture-form").waitFor({ state: "detached" });
+    await page.waitForFunction('document.activeElement?.getAttribute("data-testid") === "capture-button"');
   });
 
   it("charts settlement per day and downloads the same report as CSV", async function () {
@@ -365,8 +369,9 @@ describe("web: the merchant dashboard", function () {
       await banner.waitFor({ timeout: 20_000 });
       expect(await banner.textContent()).to.include("Coffer's indexer is unreachable");
       expect(await down.getByTestId("problem").count()).to.equal(1); // one banner, not one per section
+      // It keeps asking: another `/status` request within a few seconds.
       const seen = statusCalls;
-      await down.waitForTimeout(2_500);
+      for (let waited = 0; statusCalls === seen && waited < 5_000; waited += 100) await down.waitForTimeout(100);
       expect(statusCalls).to.be.greaterThan(seen);
       await expectAccessible(down, "the dashboard with the indexer down");
     } finally {

@@ -11,6 +11,7 @@ export interface Bar {
 const WIDTH = 640;
 const HEIGHT = 180;
 const AXIS = 18;
+const TOP = 14;
 
 /** The share of `value` in `span`, as a float for drawing (exact bigint division first, then scaled). */
 const ratio = (value: bigint, span: bigint): number =>
@@ -21,14 +22,20 @@ const ratio = (value: bigint, span: bigint): number =>
  * is one image with a summary (`title`, `summary`); each bar carries its own label and value as a tooltip, and
  * the page offers the same numbers as a table.
  */
-export function BarChart(props: { title: string; summary: string; bars: readonly Bar[] }) {
+export function BarChart(props: {
+  title: string;
+  summary: string;
+  bars: readonly Bar[];
+  /** Writes a value for the scale's labels (the highest and, when below zero, the lowest). */
+  formatValue: (value: bigint) => string;
+}) {
   const id = useId();
   const values = props.bars.map((bar) => bar.value);
   const top = values.reduce((max, value) => (value > max ? value : max), 0n);
   const bottom = values.reduce((min, value) => (value < min ? value : min), 0n);
   const span = top - bottom;
-  const plot = HEIGHT - AXIS;
-  const zeroY = span === 0n ? plot : ratio(top, span) * plot;
+  const plot = HEIGHT - AXIS - TOP;
+  const zeroY = TOP + (span === 0n ? plot : ratio(top, span) * plot);
   const slot = WIDTH / Math.max(props.bars.length, 1);
   const barWidth = Math.max(Math.min(slot * 0.7, 40), 1);
   const first = props.bars[0];
@@ -44,6 +51,19 @@ export function BarChart(props: { title: string; summary: string; bars: readonly
       <title id={`${id}-title`}>{props.title}</title>
       <desc id={`${id}-desc`}>{props.summary}</desc>
       <line x1={0} x2={WIDTH} y1={zeroY} y2={zeroY} className="bar-chart-axis" />
+      {top > 0n && (
+        <>
+          <line x1={0} x2={WIDTH} y1={TOP} y2={TOP} className="bar-chart-grid" />
+          <text x={0} y={TOP - 3} className="bar-chart-label">
+            {props.formatValue(top)}
+          </text>
+        </>
+      )}
+      {bottom < 0n && (
+        <text x={0} y={HEIGHT - AXIS - 3} className="bar-chart-label">
+          {props.formatValue(bottom)}
+        </text>
+      )}
       {props.bars.map((bar, index) => {
         const height = Math.max(ratio(bar.value < 0n ? -bar.value : bar.value, span) * plot, bar.value === 0n ? 0 : 1);
         const y = bar.value < 0n ? zeroY : zeroY - height;

@@ -140,6 +140,9 @@ export function PaymentAction(props: {
         event.preventDefault();
         void submit();
       }}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && !running) props.onClose();
+      }}
     >
       {kind === "void" ? (
         <p>

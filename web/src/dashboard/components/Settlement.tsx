@@ -181,6 +181,7 @@ export function Settlement(props: {
               data.days.length === 1 ? "" : "s"
             } with entries.`}
             bars={bars}
+            formatValue={money}
           />
           <details>
             <summary>Show the days as a table</summary>
