@@ -235,8 +235,12 @@ describe("web: the merchant dashboard", function () {
       await picker.getByLabel("Merchant address").press("Enter");
       await picker.locator(`[data-testid="payment-row"][data-payment="${paymentId}"]`).waitFor();
       expect(new URL(picker.url()).searchParams.get("merchant")).to.equal(address(MERCHANT));
-      // No wallet is connected: the operator's actions are not offered.
+      // No wallet is connected: the operator's actions are not offered; nor to the customer's wallet once it is.
       expect(await picker.getByTestId("capture-button").count()).to.equal(0);
+      await picker.getByRole("button", { name: "Connect Coffer Test Wallet" }).click();
+      await picker.getByTestId("not-operator").waitFor();
+      expect(await picker.getByTestId("capture-button").count()).to.equal(0);
+      expect(await picker.getByTestId("refund-button").count()).to.equal(0);
     } finally {
       await context.close();
     }

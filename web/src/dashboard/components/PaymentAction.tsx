@@ -62,7 +62,8 @@ export function PaymentAction(props: {
   const [feeText, setFeeText] = useState(String(payment.minFeeBps));
   const [steps, setSteps] = useState<Step[]>([]);
   const [error, setError] = useState<unknown>();
-  const [result, setResult] = useState<{ state: string; receipt: CofferReceipt }>();
+  /** The mined transaction, and the payment's state once the indexer has it. */
+  const [result, setResult] = useState<{ state: string | undefined; receipt: CofferReceipt }>();
   const [running, setRunning] = useState(false);
   const inFlight = useRef(false);
   const firstControl = useRef<HTMLInputElement & HTMLButtonElement>(null);
@@ -110,16 +111,19 @@ export function PaymentAction(props: {
         { label: `Confirmed on chain in block ${receipt.blockNumber}`, state: "done", detail: receipt.transactionHash },
         { label: "Indexed", state: "active" },
       ]);
-      const indexed = await indexedPayment(props.indexer, props.chainId, payment.id, receipt.blockNumber);
+      // Sent and mined: from here on a slow or unreachable indexer only delays the list, it fails nothing.
+      const indexed = await indexedPayment(props.indexer, props.chainId, payment.id, receipt.blockNumber).catch(
+        () => null,
+      );
       setSteps([
         { ...sign, state: "done" },
         { label: `Confirmed on chain in block ${receipt.blockNumber}`, state: "done", detail: receipt.transactionHash },
         {
           label: indexed ? "Indexed" : "Not indexed yet: the list updates when it is",
-          state: indexed ? "done" : "failed",
+          state: indexed ? "done" : "skipped",
         },
       ]);
-      setResult({ state: indexed?.state ?? payment.state, receipt });
+      setResult({ state: indexed?.state, receipt });
     } catch (thrown) {
       setError(thrown);
       setSteps((current) => current.map((step, index) => (index === stage ? { ...step, state: "failed" } : step)));
@@ -198,7 +202,13 @@ export function PaymentAction(props: {
       <ActionProblem error={error} context={{ kind, token }} onDismiss={() => setError(undefined)} />
       {result !== undefined && (
         <p className="notice" role="status" data-testid="action-result">
-          Done: the payment is now <StateBadge state={result.state} />
+          {result.state !== undefined ? (
+            <>
+              Done: the payment is now <StateBadge state={result.state} />
+            </>
+          ) : (
+            `Done: confirmed in block ${result.receipt.blockNumber}. The indexer has not caught up yet; the list shows the new state when it does.`
+          )}
         </p>
       )}
       <div className="actions">

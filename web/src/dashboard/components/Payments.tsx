@@ -161,6 +161,15 @@ export function Payments(props: {
       {data !== undefined && data.length > 0 && props.wallet === undefined && (
         <p className="hint">Connect the operator&apos;s wallet to capture, void or refund payments.</p>
       )}
+      {data !== undefined &&
+        data.length > 0 &&
+        props.wallet !== undefined &&
+        !data.some((payment) => payment.operator.toLowerCase() === props.wallet?.account.toLowerCase()) && (
+          <p className="hint" data-testid="not-operator">
+            Your wallet ({shortAddress(props.wallet.account)}) operates none of these payments: capture, void and refund
+            are offered to each payment&apos;s operator only.
+          </p>
+        )}
     </section>
   );
 }
