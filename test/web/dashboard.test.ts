@@ -373,14 +373,31 @@ describe("web: the merchant dashboard", function () {
       await banner.waitFor({ timeout: 20_000 });
       expect(await banner.textContent()).to.include("Coffer's indexer is unreachable");
       expect(await down.getByTestId("problem").count()).to.equal(1); // one banner, not one per section
+      expect(await down.getByTestId("payments").textContent()).to.include("waiting for the indexer");
+      expect(await down.getByTestId("settlement").textContent()).not.to.include("Nothing settled yet");
       // It keeps asking: another `/status` request within a few seconds.
       const seen = statusCalls;
       for (let waited = 0; statusCalls === seen && waited < 5_000; waited += 100) await down.waitForTimeout(100);
       expect(statusCalls).to.be.greaterThan(seen);
       await expectAccessible(down, "the dashboard with the indexer down");
+      await screenshot(down, "dashboard-indexer-down");
     } finally {
       await context.close();
       await web.close();
     }
+  });
+
+  it("recovers by itself when the indexer answers again", async function () {
+    await page.route("**/indexer/**", (route) => route.abort());
+    try {
+      await page.getByTestId("indexer-problem").waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId("indexer-problem").textContent()).to.include("Coffer's indexer is unreachable");
+      // What was loaded stays on screen meanwhile.
+      expect(await row().count()).to.equal(1);
+    } finally {
+      await page.unroute("**/indexer/**");
+    }
+    await page.getByTestId("indexer-problem").waitFor({ state: "detached", timeout: 10_000 });
+    expect(await page.getByTestId("live-status").textContent()).to.match(/Indexed to block \d+/);
   });
 });

@@ -127,6 +127,7 @@ export function Dashboard(props: { config: WebConfig }) {
             chainId={chainId}
             indexer={client}
             tokenChoices={tokenChoices}
+            tokensKnown={balances.data !== undefined && payments.data !== undefined}
             tokens={tokens}
             block={live.block}
             now={now}

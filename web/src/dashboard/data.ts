@@ -74,7 +74,7 @@ const GATEWAY_STATUSES = [502, 503, 504];
 /** `error`, or an {@link indexer.IndexerUnavailableError} when it is a proxy saying the indexer is down. */
 export function asIndexerProblem(error: unknown): unknown {
   if (error instanceof indexer.IndexerHttpError && GATEWAY_STATUSES.includes(error.status)) {
-    return new indexer.IndexerUnavailableError(error.url, `the web server could not reach it (HTTP ${error.status})`, {
+    return new indexer.IndexerUnavailableError(error.url, `the web server could not reach it, HTTP ${error.status}`, {
       cause: error,
     });
   }

@@ -14,6 +14,7 @@ export function Balances(props: {
     <section className="card" aria-labelledby="balances-heading" data-testid="balances">
       <h2 id="balances-heading">Balances</h2>
       {!isIndexerDown(error) && <ProblemBanner error={error} />}
+      {data === undefined && isIndexerDown(error) && <p className="hint">Not loaded yet: waiting for the indexer.</p>}
       {loading && data === undefined && <p aria-busy="true">Loading balances…</p>}
       {data !== undefined && data.length === 0 && <p>No token balances yet.</p>}
       {data !== undefined && data.length > 0 && (

@@ -50,6 +50,7 @@ export function Payments(props: {
     <section className="card" aria-labelledby="payments-heading" data-testid="payments">
       <h2 id="payments-heading">Payments</h2>
       {!isIndexerDown(error) && <ProblemBanner error={error} />}
+      {data === undefined && isIndexerDown(error) && <p className="hint">Not loaded yet: waiting for the indexer.</p>}
       {loading && data === undefined && <p aria-busy="true">Loading payments…</p>}
       {data !== undefined && data.length === 0 && <p data-testid="no-payments">No payments to this merchant yet.</p>}
       {data !== undefined && data.length > 0 && (

@@ -25,6 +25,7 @@ export function Reconciliation(props: {
     <section className="card" aria-labelledby="reconciliation-heading" data-testid="reconciliation">
       <h2 id="reconciliation-heading">Reconciliation</h2>
       {!isIndexerDown(error) && <ProblemBanner error={error} />}
+      {data === undefined && isIndexerDown(error) && <p className="hint">Not loaded yet: waiting for the indexer.</p>}
       {loading && data === undefined && <p aria-busy="true">Checking the index against the chain…</p>}
       {data !== undefined && chain === undefined && (
         <p data-testid="reconciliation-status" data-ok="unknown">

@@ -53,6 +53,8 @@ export function Settlement(props: {
   indexer: indexer.IndexerClient;
   /** Tokens the merchant has dealt in, lower-case. */
   tokenChoices: readonly string[];
+  /** False while the merchant's balances and payments are not loaded: no tokens is then not known. */
+  tokensKnown: boolean;
   tokens: ReadonlyMap<string, TokenInfo>;
   block: number | undefined;
   /** The chain's time, for the default range (the last 30 days). */
@@ -114,7 +116,11 @@ export function Settlement(props: {
     <section className="card" aria-labelledby="settlement-heading" data-testid="settlement">
       <h2 id="settlement-heading">Settlement</h2>
       {props.tokenChoices.length === 0 ? (
-        <p>Nothing settled yet: the report appears once the merchant is paid in a token.</p>
+        <p className={props.tokensKnown ? undefined : "hint"}>
+          {props.tokensKnown
+            ? "Nothing settled yet: the report appears once the merchant is paid in a token."
+            : "Not loaded yet: waiting for the merchant's payments."}
+        </p>
       ) : (
         <form className="filters" aria-label="Settlement report range" onSubmit={(event) => event.preventDefault()}>
           <div className="field">

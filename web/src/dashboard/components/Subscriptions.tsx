@@ -38,6 +38,7 @@ export function Subscriptions(props: {
     <section className="card" aria-labelledby="subscriptions-heading" data-testid="subscriptions">
       <h2 id="subscriptions-heading">Subscriptions</h2>
       {!isIndexerDown(error) && <ProblemBanner error={error} />}
+      {data === undefined && isIndexerDown(error) && <p className="hint">Not loaded yet: waiting for the indexer.</p>}
       {loading && data === undefined && <p aria-busy="true">Loading subscriptions…</p>}
       {data !== undefined && rows.length === 0 && <p>No subscriptions to this merchant&apos;s plans yet.</p>}
       {pastDue > 0 && (
