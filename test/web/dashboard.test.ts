@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect } from "chai";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { buildPayment, createCofferClient, getChainTime, indexer, type CofferClient } from "../../sdk/src";
 import * as escrow from "../../sdk/src/escrow";
 import * as subscriptions from "../../sdk/src/subscriptions";
@@ -33,6 +33,24 @@ describe("web: the merchant dashboard", function () {
   const balanceOf = async (account: number | string) =>
     usdc.balanceOf(typeof account === "number" ? address(account) : account);
   const row = () => page.locator(`[data-testid="payment-row"][data-payment="${paymentId}"]`);
+
+  /** An action's steps as `label: state`, in order (the mark, the screen-reader state and the hash left out). */
+  async function stepsOf(form: Locator): Promise<string[]> {
+    const items = form.getByTestId("steps").locator("li");
+    const steps: string[] = [];
+    for (let index = 0; index < (await items.count()); index++) {
+      const item = items.nth(index);
+      const detail =
+        (await item.locator(".step-detail").count()) > 0 ? await item.locator(".step-detail").textContent() : "";
+      const text = (await item.textContent()) ?? "";
+      const label = text
+        .slice(0, text.length - (detail ?? "").length)
+        .replace(/^\S+\s/, "")
+        .replace(/ \(\w+\)$/, "");
+      steps.push(`${label}: ${await item.getAttribute("data-state")}`);
+    }
+    return steps;
+  }
 
   /** Opens an action's form on the payment's row, fills the amount, and submits it. */
   async function act(kind: "capture" | "refund", amount: string) {
@@ -109,7 +127,13 @@ describe("web: the merchant dashboard", function () {
     await submit.click({ force: true, timeout: 1_000 }).catch(() => undefined);
     await form.getByTestId("action-result").waitFor({ timeout: 30_000 });
     expect(wallet.sent - before.sent).to.equal(1);
-    expect(await form.getByTestId("steps").locator('[data-state="done"]').count()).to.equal(3);
+    expect(await stepsOf(form)).to.deep.equal([
+      "Check with the escrow contract: done",
+      "Confirm the capture in your wallet: done",
+      "Wait for the network to confirm: done",
+      `Confirmed in block ${await stack.provider.getBlockNumber()}: done`,
+      "Recorded by Coffer's indexer: done",
+    ]);
 
     const indexed = await index.payment(31337, paymentId);
     expect(indexed!.state).to.equal("partially_captured");
@@ -136,6 +160,13 @@ describe("web: the merchant dashboard", function () {
     const form = await act("refund", "20");
     await form.getByTestId("action-result").waitFor({ timeout: 30_000 });
     expect(wallet.sent - before.sent).to.equal(2); // the exact approval, then the refund
+    expect((await stepsOf(form)).slice(0, 5)).to.deep.equal([
+      "Check with the escrow contract: done",
+      "Approve 20.00 tUSDC for the refund in your wallet: done",
+      "Wait for the approval to confirm: done",
+      "Confirm the refund in your wallet: done",
+      "Wait for the network to confirm: done",
+    ]);
     expect((await balanceOf(CUSTOMER)) - before.customer).to.equal(USDC(20));
     expect(before.operator - (await balanceOf(OPERATOR))).to.equal(USDC(20));
     expect(await balanceOf(MERCHANT)).to.equal(before.payee);
@@ -163,7 +194,10 @@ describe("web: the merchant dashboard", function () {
       const problem = form.getByTestId("problem");
       await problem.waitFor({ timeout: 20_000 });
       expect(await problem.textContent()).to.include("You declined in your wallet");
-      expect(await form.getByTestId("steps").locator('[data-state="failed"]').count()).to.equal(1);
+      expect(await stepsOf(form)).to.deep.equal([
+        "Check with the escrow contract: done",
+        "Confirm the capture in your wallet: failed",
+      ]);
       expect(await form.getByTestId("action-submit").isEnabled()).to.equal(true);
     } finally {
       wallet.reject.delete("eth_sendTransaction");

@@ -10,7 +10,8 @@ import { Payments } from "./components/Payments";
 import { Reconciliation } from "./components/Reconciliation";
 import { Settlement } from "./components/Settlement";
 import { Subscriptions } from "./components/Subscriptions";
-import { createDashboardIndexer, merchantPayments, merchantPlans } from "./data";
+import { indexerClient } from "../shared/read-client";
+import { merchantPayments, merchantPlans } from "./data";
 import { useIndexed } from "./use-indexed";
 import { RETRY_MS, useLiveBlock, useThrottledBlock } from "./use-live";
 import { useTokens } from "./use-tokens";
@@ -29,7 +30,7 @@ function merchantFromUrl(): { address?: string; invalid?: string } {
 export function Dashboard(props: { config: WebConfig }) {
   const { config } = props;
   const wallet = useWallet(config);
-  const client = useMemo(() => createDashboardIndexer(config), [config]);
+  const client = useMemo(() => indexerClient(config), [config]);
   const live = useLiveBlock(client, config.chainId);
   const [fromUrl] = useState(merchantFromUrl);
   const [chosen, setChosen] = useState<string | undefined>(fromUrl.address);
@@ -76,7 +77,10 @@ export function Dashboard(props: { config: WebConfig }) {
   );
   const tokens = useTokens(config, [...tokenChoices, ...reconciledTokens]);
   const now = live.timestamp ?? Math.floor(Date.now() / 1000);
-  const actor = connected?.client !== undefined ? { account: connected.account, client: connected.client } : undefined;
+  const actor =
+    connected?.client !== undefined
+      ? { account: connected.account, client: connected.client, subscribe: connected.subscribe }
+      : undefined;
 
   const pick = (address: string) => {
     setChosen(address);

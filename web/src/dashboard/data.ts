@@ -6,7 +6,6 @@
 import { indexer, type Payment } from "@coffer/sdk";
 import { ethers } from "ethers";
 import { z } from "zod";
-import { serviceUrl, type WebConfig } from "../shared/config";
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/);
 const bigint = z
@@ -59,14 +58,6 @@ export type MerchantPlan = z.output<typeof planSchema>;
 
 /** Most rows a section shows; the indexer pages at 1,000. */
 export const ROW_LIMIT = 100;
-
-/**
- * The indexer client of the page, at the absolute URL of the proxied indexer. A gateway error from the web
- * server (the indexer behind it does not answer) is reported as the indexer being unreachable, as it is.
- */
-export function createDashboardIndexer(config: WebConfig): indexer.IndexerClient {
-  return indexer.createIndexerClient({ url: serviceUrl(config.indexerUrl, ""), timeoutMs: 10_000 });
-}
 
 /** HTTP statuses a proxy answers when what is behind it is down or slow. */
 const GATEWAY_STATUSES = [502, 503, 504];

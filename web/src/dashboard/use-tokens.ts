@@ -1,37 +1,8 @@
-/**
- * Symbols and decimals of the tokens the dashboard shows, read once per token from the chain through the SDK's
- * read-only client (a token's decimals never change, so the answer is kept for the page's life).
- */
-import { createCofferClient, getTokenInfo, type CofferClient, type TokenInfo } from "@coffer/sdk";
-import { ethers } from "ethers";
+/** Symbols and decimals of the tokens the dashboard shows, read once per token (see `shared/read-client`). */
+import type { TokenInfo } from "@coffer/sdk";
 import { useEffect, useState } from "react";
-import { serviceUrl, type WebConfig } from "../shared/config";
-
-let reader: Promise<CofferClient> | undefined;
-const known = new Map<string, Promise<TokenInfo>>();
-
-function readClient(config: WebConfig): Promise<CofferClient> {
-  reader ??= createCofferClient({
-    runner: new ethers.JsonRpcProvider(serviceUrl(config.rpcUrl, ""), config.chainId, { staticNetwork: true }),
-    manifest: config.manifest,
-  }).catch((error: unknown) => {
-    reader = undefined; // try again on the next call
-    throw error;
-  });
-  return reader;
-}
-
-/** The token's symbol and decimals, from the cache or the chain. */
-export function tokenInfo(config: WebConfig, token: string): Promise<TokenInfo> {
-  const key = token.toLowerCase();
-  let info = known.get(key);
-  if (info === undefined) {
-    info = readClient(config).then((client) => getTokenInfo(client, ethers.getAddress(key)));
-    info.catch(() => known.delete(key));
-    known.set(key, info);
-  }
-  return info;
-}
+import type { WebConfig } from "../shared/config";
+import { tokenInfo } from "../shared/read-client";
 
 /** Lower-case token address → its info, for every token in `tokens` once it is read. */
 export function useTokens(config: WebConfig, tokens: readonly string[]): ReadonlyMap<string, TokenInfo> {

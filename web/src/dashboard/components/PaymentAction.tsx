@@ -2,6 +2,7 @@ import { escrow, type CofferClient, type CofferReceipt, type indexer, type Token
 import { useEffect, useId, useRef, useState } from "react";
 import { formatAmount, formatBps, formatUnits } from "../../shared/format";
 import { Steps, type Step } from "../../shared/components/Steps";
+import type { ActivityListener } from "../../wallet/activity";
 import { amountForInput, parseAmount } from "../amount-input";
 import { paymentStruct, type MerchantPayment } from "../data";
 import { ActionProblem } from "./ActionProblem";
@@ -51,6 +52,8 @@ export function PaymentAction(props: {
   payment: MerchantPayment;
   token: TokenInfo;
   client: CofferClient;
+  /** Hears what the page asks of the wallet, for the steps. */
+  subscribe: (listener: ActivityListener) => () => void;
   indexer: indexer.IndexerClient;
   chainId: number;
   onClose: () => void;
@@ -88,15 +91,35 @@ export function PaymentAction(props: {
     setRunning(true);
     setError(undefined);
     setResult(undefined);
-    const sign: Step = {
-      label:
-        kind === "refund"
-          ? "Approve the refund amount if needed, then confirm the refund in your wallet"
-          : "Confirm in your wallet",
-      state: "active",
-    };
-    setSteps([sign, { label: "Confirmed on chain", state: "pending" }, { label: "Indexed", state: "pending" }]);
-    let stage = 0;
+    // The steps follow what the wallet is really asked: a refund may need an approval first, the SDK decides.
+    const settle = (state: Step["state"], detail?: string) => (current: Step[]) =>
+      current.map((step) => (step.state === "active" ? { ...step, state, detail: detail ?? step.detail } : step));
+    const then = (label: string) => (current: Step[]) => [
+      ...settle("done")(current),
+      { label, state: "active" as const },
+    ];
+    setSteps([{ label: "Check with the escrow contract", state: "active" }]);
+    const unsubscribe = props.subscribe((activity) => {
+      if (activity.stage === "requested") {
+        setSteps(
+          then(
+            activity.kind === "approve"
+              ? `Approve ${formatAmount(amount, token)} for the refund in your wallet`
+              : `Confirm the ${kind} in your wallet`,
+          ),
+        );
+      } else if (activity.stage === "failed") {
+        setSteps(settle("failed"));
+      } else if (activity.stage === "sent") {
+        setSteps((current) => [
+          ...settle("done", activity.hash)(current),
+          {
+            label: activity.kind === "approve" ? "Wait for the approval to confirm" : "Wait for the network to confirm",
+            state: "active",
+          },
+        ]);
+      }
+    });
     try {
       const struct = paymentStruct(payment);
       const receipt =
@@ -105,29 +128,28 @@ export function PaymentAction(props: {
           : kind === "void"
             ? await escrow.voidPayment(props.client, struct)
             : await escrow.refund(props.client, struct, amount);
-      stage = 2;
-      setSteps([
-        { ...sign, state: "done" },
-        { label: `Confirmed on chain in block ${receipt.blockNumber}`, state: "done", detail: receipt.transactionHash },
-        { label: "Indexed", state: "active" },
+      unsubscribe();
+      setSteps((current) => [
+        ...settle("done")(current),
+        { label: `Confirmed in block ${receipt.blockNumber}`, state: "done" },
+        { label: "Recorded by Coffer's indexer", state: "active" },
       ]);
       // Sent and mined: from here on a slow or unreachable indexer only delays the list, it fails nothing.
       const indexed = await indexedPayment(props.indexer, props.chainId, payment.id, receipt.blockNumber).catch(
         () => null,
       );
-      setSteps([
-        { ...sign, state: "done" },
-        { label: `Confirmed on chain in block ${receipt.blockNumber}`, state: "done", detail: receipt.transactionHash },
-        {
-          label: indexed ? "Indexed" : "Not indexed yet: the list updates when it is",
-          state: indexed ? "done" : "skipped",
-        },
-      ]);
+      setSteps(
+        settle(
+          indexed ? "done" : "skipped",
+          indexed ? undefined : "Not recorded yet: the list shows the new state when it is.",
+        ),
+      );
       setResult({ state: indexed?.state, receipt });
     } catch (thrown) {
       setError(thrown);
-      setSteps((current) => current.map((step, index) => (index === stage ? { ...step, state: "failed" } : step)));
+      setSteps(settle("failed"));
     } finally {
+      unsubscribe();
       inFlight.current = false;
       setRunning(false);
     }

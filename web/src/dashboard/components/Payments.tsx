@@ -2,6 +2,7 @@ import type { CofferClient, indexer, TokenInfo } from "@coffer/sdk";
 import { Fragment, useRef, useState } from "react";
 import { formatAmount, formatTime, shortAddress } from "../../shared/format";
 import { ProblemBanner } from "../../shared/components/ProblemBanner";
+import type { ActivityListener } from "../../wallet/activity";
 import { ROW_LIMIT, type MerchantPayment } from "../data";
 import type { Indexed } from "../use-indexed";
 import { isIndexerDown } from "../use-live";
@@ -27,7 +28,7 @@ export function Payments(props: {
   payments: Indexed<MerchantPayment[]>;
   tokens: ReadonlyMap<string, TokenInfo>;
   /** The connected wallet's account and client, when it is on the app's chain. */
-  wallet: { account: string; client: CofferClient } | undefined;
+  wallet: { account: string; client: CofferClient; subscribe: (listener: ActivityListener) => () => void } | undefined;
   indexer: indexer.IndexerClient;
   chainId: number;
   /** The chain's time as of the last indexed block. */
@@ -142,6 +143,7 @@ export function Payments(props: {
                             payment={payment}
                             token={token}
                             client={props.wallet.client}
+                            subscribe={props.wallet.subscribe}
                             indexer={props.indexer}
                             chainId={props.chainId}
                             onClose={close}
