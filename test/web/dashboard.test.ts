@@ -391,7 +391,12 @@ describe("web: the merchant dashboard", function () {
   it("says the indexer is unreachable when it is, and keeps retrying", async function () {
     const closedPort = await freePort();
     const web = await startWebServer({
-      config: { chainId: 31337, chainName: "Local chain", manifest: stack.local.first.manifest },
+      config: {
+        chainId: 31337,
+        chainName: "Local chain",
+        manifest: stack.local.first.manifest,
+        merchants: { [address(MERCHANT)]: "Bean & Leaf" },
+      },
       rpcUrl: stack.local.chain.url,
       indexerUrl: `http://127.0.0.1:${closedPort}`,
     });
@@ -407,6 +412,7 @@ describe("web: the merchant dashboard", function () {
       await banner.waitFor({ timeout: 20_000 });
       expect(await banner.textContent()).to.include("Coffer's indexer is unreachable");
       expect(await down.getByTestId("problem").count()).to.equal(1); // one banner, not one per section
+      expect(await down.getByTestId("merchant-name").textContent()).to.equal("Bean & Leaf"); // named by the host
       expect(await down.getByTestId("payments").textContent()).to.include("waiting for the indexer");
       expect(await down.getByTestId("settlement").textContent()).not.to.include("Nothing settled yet");
       // It keeps asking: another `/status` request within a few seconds.

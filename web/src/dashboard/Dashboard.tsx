@@ -1,6 +1,6 @@
 import { ethers } from "ethers";
 import { useMemo, useState } from "react";
-import type { WebConfig } from "../shared/config";
+import { merchantName, type WebConfig } from "../shared/config";
 import { ProblemBanner } from "../shared/components/ProblemBanner";
 import { WalletPanel } from "../shared/components/WalletPanel";
 import { useWallet } from "../wallet/use-wallet";
@@ -92,7 +92,14 @@ export function Dashboard(props: { config: WebConfig }) {
   return (
     <>
       <div className="dashboard-bar">
-        <MerchantPicker merchant={merchant} invalid={fromUrl.invalid} onPick={pick} />
+        <div>
+          <MerchantPicker merchant={merchant} invalid={fromUrl.invalid} onPick={pick} />
+          {merchant !== undefined && merchantName(config, merchant) !== undefined && (
+            <p className="merchant-name" data-testid="merchant-name">
+              {merchantName(config, merchant)}
+            </p>
+          )}
+        </div>
         <p className="live" data-testid="live-status">
           {live.block === undefined ? (
             "Waiting for the indexer…"
