@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect } from "chai";
+import { ethers } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { buildPayment, createCofferClient, getChainTime, indexer, type CofferClient } from "../../sdk/src";
 import * as escrow from "../../sdk/src/escrow";
@@ -439,5 +440,35 @@ describe("web: the merchant dashboard", function () {
     }
     await page.getByTestId("indexer-problem").waitFor({ state: "detached", timeout: 10_000 });
     expect(await page.getByTestId("live-status").textContent()).to.match(/Indexed to block \d+/);
+  });
+
+  it("shows the reconciliation's mismatches when the chain and the index disagree", async function () {
+    // Runs last: it writes the merchant's token balance behind the indexer's back (OpenZeppelin's ERC20 keeps
+    // balances in slot 0), one tUSDC more than the Transfer events account for.
+    const slot = ethers.keccak256(
+      ethers.AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [address(MERCHANT), 0]),
+    );
+    const onChain = (await balanceOf(MERCHANT)) + USDC(1);
+    const value = ethers.zeroPadValue(ethers.toBeHex(onChain), 32);
+    await stack.provider
+      .send("anvil_setStorageAt", [usdcAddress, slot, value])
+      .catch(() => stack.provider.send("hardhat_setStorageAt", [usdcAddress, slot, value]));
+    await stack.provider.send("evm_mine", []);
+    expect(await balanceOf(MERCHANT)).to.equal(onChain);
+    await stack.waitForIndexer();
+    const { page: fresh, context } = await stack.open(`dashboard.html?merchant=${address(MERCHANT)}`, CUSTOMER);
+    try {
+      const status = fresh.getByTestId("reconciliation-status");
+      await status.waitFor({ timeout: 20_000 });
+      expect(await status.getAttribute("data-ok")).to.equal("false");
+      expect(await status.textContent()).to.match(/^Mismatch 1 of \d+ balances differ from the chain at block \d+/);
+      const difference = fresh.getByTestId("reconciliation-difference");
+      expect(await difference.count()).to.equal(1);
+      expect(await difference.textContent()).to.include(address(MERCHANT).slice(0, 6).toLowerCase());
+      expect(await difference.locator("td").last().textContent()).to.equal("−1.00 tUSDC");
+      await expectAccessible(fresh, "the dashboard with a reconciliation mismatch");
+    } finally {
+      await context.close();
+    }
   });
 });

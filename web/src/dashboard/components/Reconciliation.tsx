@@ -65,7 +65,10 @@ export function Reconciliation(props: {
               </thead>
               <tbody>
                 {chain.differences.map((difference) => (
-                  <tr key={`${difference.check}:${difference.account}:${difference.token}`}>
+                  <tr
+                    key={`${difference.check}:${difference.account}:${difference.token}`}
+                    data-testid="reconciliation-difference"
+                  >
                     <td>{CHECKS[difference.check] ?? difference.check}</td>
                     <td>
                       <code title={difference.account}>{shortAddress(difference.account)}</code>
