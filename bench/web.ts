@@ -13,11 +13,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { createCofferClient, getChainTime } from "../sdk/src";
+import { buildPayment, createCofferClient, getChainTime } from "../sdk/src";
 import * as escrow from "../sdk/src/escrow";
 import { checkoutLink } from "../scripts/lib/checkout-links";
 import { WEB_DIST } from "../scripts/lib/web-server";
+import { msUntilPaymentRow } from "../test/web/dashboard-live";
 import { startWebStack, type WebStack } from "../test/web/stack";
+import { MockERC20__factory } from "../typechain-types";
 import { gitCommit, machineInfo, packageVersion } from "./environment";
 import { writeWebResults } from "./report";
 import type { WebResults } from "./results";
@@ -90,6 +92,40 @@ async function checkoutInteractive(stack: WebStack, runs: number): Promise<numbe
   return samples;
 }
 
+/**
+ * A payment's block to its row in an open merchant dashboard: `runs` escrowed payments one after another, each
+ * timed from its receipt to its row (the dashboard polls the indexer about every second, without a reload).
+ */
+async function dashboardLatency(stack: WebStack, runs: number): Promise<number[]> {
+  const manifest = stack.local.first.manifest;
+  const token = manifest.contracts["TestUSDC"]!.address;
+  const [customer, merchant, operator] = [5, 6, 7].map((index) => stack.signer(index));
+  const usdc = MockERC20__factory.connect(token, stack.signer(0));
+  await (await usdc.mint(customer!.address, 1_000_000n * BigInt(runs))).wait();
+  const client = await createCofferClient({ runner: customer!, manifest });
+  const { page, context } = await stack.open(`dashboard.html?merchant=${merchant!.address}`, 7);
+  await page.getByTestId("indexed-block").waitFor({ timeout: 30_000 });
+  const samples: number[] = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      const payment = buildPayment({
+        operator: operator!.address,
+        payer: customer!.address,
+        payee: merchant!.address,
+        token,
+        maxAmount: 1_000_000n,
+        reference: `BENCH-DASHBOARD-${run}`,
+        now: await getChainTime(stack.provider),
+      });
+      const { paymentId } = await escrow.authorize(client, payment, 1_000_000n);
+      samples.push(await msUntilPaymentRow(page, paymentId, Date.now()));
+    }
+  } finally {
+    await context.close();
+  }
+  return samples;
+}
+
 async function main(): Promise<void> {
   const runs = Number(process.env.BENCH_WEB_RUNS ?? 10);
   const date = new Date().toISOString();
@@ -104,8 +140,10 @@ async function main(): Promise<void> {
   console.log("Starting the stack (chain, indexer, served app, Chromium)…");
   const stack = await startWebStack();
   let interactive: number[];
+  let dashboard: number[] | undefined;
   try {
     interactive = await checkoutInteractive(stack, runs);
+    if (pages.some((page) => page.page === "dashboard")) dashboard = await dashboardLatency(stack, runs);
   } finally {
     await stack.stop();
   }
@@ -126,6 +164,7 @@ async function main(): Promise<void> {
     pages,
     checkoutBudgetGzipBytes: CHECKOUT_BUDGET_GZIP_BYTES,
     checkoutInteractive: timing(interactive),
+    ...(dashboard === undefined ? {} : { dashboardLatency: timing(dashboard) }),
     notes: [
       `Timings are wall-clock on a machine shared with other work: its 1-minute load average was ` +
         `${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (${os.cpus().length} cores). ` +
@@ -134,6 +173,9 @@ async function main(): Promise<void> {
   };
   const written = writeWebResults(results);
   console.log(`Checkout interactive: median ${results.checkoutInteractive.medianMs.toFixed(0)} ms`);
+  if (results.dashboardLatency !== undefined) {
+    console.log(`Payment block to dashboard row: median ${results.dashboardLatency.medianMs.toFixed(0)} ms`);
+  }
   console.log(`Wrote ${written.join(", ")} in bench/results/`);
   if (checkout.gzipBytes > CHECKOUT_BUDGET_GZIP_BYTES) {
     throw new Error(

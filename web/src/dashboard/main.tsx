@@ -1,4 +1,6 @@
 import { Page } from "../shared/components/Page";
 import { mount } from "../shared/mount";
+import { Dashboard } from "./Dashboard";
+import "./dashboard.css";
 
-mount(<Page title="dashboard">{() => <p>Coming in this change.</p>}</Page>);
+mount(<Page title="Merchant dashboard">{(config) => <Dashboard config={config} />}</Page>);
