@@ -155,6 +155,47 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     await second.context.close();
   });
 
+  it("two owners approve a payout entirely in the browser: one proposes and signs it, the other signs and executes", async function () {
+    const recipient = ethers.Wallet.createRandom().address;
+    const nonce = await safeNonce();
+    const first = await openAs(1);
+    const form = first.page.getByTestId("payout");
+    await form.getByLabel("Token").selectOption(usdcAddress);
+    await form.getByLabel("Recipient").fill(recipient);
+    // More than the Safe holds: refused on the page, nothing signed.
+    await form.getByLabel("Amount (tUSDC)").fill("1000000");
+    await form.getByTestId("propose-payout").click();
+    expect(await form.getByTestId("problem").textContent()).to.contain("it cannot pay 1,000,000.00 tUSDC");
+    expect(first.wallet.calls).to.not.include("eth_signTypedData_v4");
+    await form.getByRole("button", { name: "Dismiss" }).click();
+
+    await form.getByLabel("Amount (tUSDC)").fill("75.5");
+    await form.getByLabel("Note for the other owners (optional)").fill("Roaster repair, invoice RR-12");
+    await form.getByTestId("propose-payout").click();
+    await form.getByTestId("payout-proposed").waitFor();
+    expect(await form.getByTestId("payout-proposed").textContent()).to.contain(`Proposed as nonce ${nonce}`);
+    expect(first.wallet.sent, "proposing sends nothing").to.equal(0);
+    const [proposal] = await service.list(stack.local.first.manifest.chainId, safe, nonce);
+    expect(proposal?.signatures.map((signature) => signature.signer)).to.deep.equal([address(1)]);
+    expect(proposal?.note).to.equal("Roaster repair, invoice RR-12");
+    await first.context.close();
+
+    const second = await openAs(2);
+    const pending = row(second.page, proposal!.safeTxHash);
+    await pending.waitFor();
+    expect(await pending.getByTestId("tx-title").textContent()).to.equal("Pay 75.50 tUSDC");
+    expect(await pending.getByTestId("confirmations").textContent()).to.equal("1 of 2 confirmations");
+    await pending.getByTestId("sign").click();
+    await pending.getByTestId("confirmations").filter({ hasText: "2 of 2" }).waitFor();
+    await pending.getByTestId("execute").click();
+    await second.page.getByTestId("executed").waitFor({ timeout: 30_000 });
+    expect(second.wallet.sent, "one execution sent").to.equal(1);
+    expect(await usdc.balanceOf(recipient), "the recipient on chain").to.equal(75_500_000n);
+    expect(await safeNonce()).to.equal(nonce + 1);
+    await screenshot(second.page, "treasury-payout-executed");
+    await second.context.close();
+  });
+
   it("cancels a queued transfer: one owner proposes from the page, another signs and executes it", async function () {
     const first = await openAs(1);
     const queuedRow = first.page.locator(`[data-transfer-id="${queued.id}"]`);

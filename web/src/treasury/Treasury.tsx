@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { WalletPanel } from "../shared/components/WalletPanel";
 import type { WebConfig } from "../shared/config";
 import { useWallet } from "../wallet/use-wallet";
+import { PayoutForm } from "./PayoutForm";
 import { PolicySection } from "./PolicySection";
 import { QueueSection } from "./QueueSection";
 import { createReaders, type TreasuryReaders } from "./read-client";
@@ -58,6 +59,13 @@ export function Treasury(props: { config: WebConfig }) {
             account={account}
             signer={signer}
             reloadKey={reloadKey}
+          />
+          <PayoutForm
+            readers={readers}
+            chainId={config.chainId}
+            safe={safe}
+            signer={signer}
+            onProposed={() => setReloadKey((key) => key + 1)}
           />
           <PolicySection
             readers={readers}
