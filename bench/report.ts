@@ -388,7 +388,7 @@ function webSection(web: WebResults | null): string[] {
     `Run: ${runLine(web)}`,
     "",
     `JavaScript each page of the production build loads (its entry and every chunk it imports), built by ${web.bundler}; ` +
-      `the checkout's budget is ${kib(web.checkoutBudgetGzipBytes)} gzipped` +
+      `the checkout's budget is ${(web.checkoutBudgetGzipBytes / 1000).toFixed(0)} kB (${kib(web.checkoutBudgetGzipBytes)}) gzipped` +
       (checkout
         ? ` and it uses ${((100 * checkout.gzipBytes) / web.checkoutBudgetGzipBytes).toFixed(0)}% of it.`
         : "."),
