@@ -251,7 +251,7 @@ describe("web: checkout (a customer pays from their own wallet)", function () {
     await context.close();
   });
 
-  it("places an escrowed order: the funds are held for the merchant's operator to capture", async function () {
+  it("places an escrowed order; the merchant's operator then captures and refunds it from the dashboard", async function () {
     const customer = stack.signer(CUSTOMER).address;
     const payment = buildPayment({
       operator: stack.signer(OPERATOR).address,
@@ -286,5 +286,34 @@ describe("web: checkout (a customer pays from their own wallet)", function () {
     expect(await balance(escrowAddress)).to.equal(heldBefore + 25_000_000n);
     await screenshot(page, "checkout-order");
     await context.close();
+
+    // The merchant's operator captures and refunds it from the dashboard, in the browser too.
+    const operatorAddress = stack.signer(OPERATOR).address;
+    await (await MockERC20__factory.connect(usdc, stack.signer(0)).mint(operatorAddress, 5_000_000n)).wait();
+    const merchantBefore = await balance(stack.signer(MERCHANT).address);
+    const customerBefore = await balance(customer);
+    const dashboard = await stack.open(`dashboard.html?merchant=${stack.signer(MERCHANT).address}`, OPERATOR);
+    await dashboard.page.getByRole("button", { name: "Connect Coffer Test Wallet" }).click();
+    const row = dashboard.page.locator(`[data-testid="payment-row"][data-payment="${paymentId}"]`);
+    await row.getByTestId("capture-button").waitFor({ timeout: 30_000 });
+    const act = async (kind: "capture" | "refund", amount: string) => {
+      await row.getByTestId(`${kind}-button`).click();
+      const form = dashboard.page.getByTestId(`${kind}-form`);
+      await form.getByTestId("action-amount").fill(amount);
+      await form.getByTestId("action-submit").click();
+      await form.getByTestId("action-result").waitFor({ timeout: 30_000 });
+      await dashboard.page.getByRole("button", { name: "Close" }).click();
+    };
+    await act("capture", "25");
+    await row.locator('[data-state="captured"]').waitFor({ timeout: 30_000 });
+    // 25 captured at the minimum fee (1%): 24.75 to the merchant, 0.25 to the fee receiver (the operator here).
+    expect((await balance(stack.signer(MERCHANT).address)) - merchantBefore).to.equal(24_750_000n);
+    await act("refund", "5");
+    await row.getByTestId("payment-refunded").filter({ hasText: "5.00 tUSDC" }).waitFor({ timeout: 30_000 });
+    expect((await balance(customer)) - customerBefore, "the customer got 5 back").to.equal(5_000_000n);
+    const settled = await escrow.getPaymentState(merchant, paymentId);
+    expect(settled.capturable).to.equal(0n);
+    expect(settled.refundable).to.equal(20_000_000n);
+    await dashboard.context.close();
   });
 });
