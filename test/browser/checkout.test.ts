@@ -10,6 +10,7 @@ import * as escrow from "../../sdk/src/escrow";
 import { MockERC20__factory } from "../../typechain-types";
 import { devPrivateKey, freePort } from "../../scripts/lib/local-chain";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { injectWallet, TestWallet } from "../helpers/browser-wallet";
 import { ensureSdkBuilt } from "../helpers/sdk-build";
 
 /** Vite's `build`, as far as this test uses it. */
@@ -67,95 +68,6 @@ async function serveStatic(root: string, port: number): Promise<http.Server> {
   });
   return server;
 }
-
-/** A JSON-RPC answer as an EIP-1193 provider passes it on: a result, or the node's error as it is. */
-type RpcAnswer = { result: unknown } | { error: { code: number; message: string; data?: unknown } };
-
-/**
- * The wallet behind the page's `window.ethereum`: it holds the customer's key in Node, signs and sends the
- * transactions and typed data the page asks for, and passes every other request to the local chain unchanged.
- */
-class TestWallet {
-  /** Every method the page asked for, in order. */
-  readonly calls: string[] = [];
-  #id = 0;
-
-  constructor(
-    readonly wallet: ethers.Wallet,
-    readonly rpcUrl: string,
-  ) {}
-
-  async request(method: string, params: unknown[]): Promise<RpcAnswer> {
-    this.calls.push(method);
-    try {
-      switch (method) {
-        case "eth_accounts":
-        case "eth_requestAccounts":
-          return { result: [this.wallet.address.toLowerCase()] };
-        case "eth_sendTransaction": {
-          const tx = params[0] as { from?: string; to?: string; data?: string; value?: string; gas?: string };
-          if (tx.from !== undefined && ethers.getAddress(tx.from) !== this.wallet.address) {
-            return { error: { code: 4100, message: `unknown account ${tx.from}` } };
-          }
-          const sent = await this.wallet.sendTransaction({
-            to: tx.to,
-            data: tx.data,
-            value: tx.value === undefined ? 0n : BigInt(tx.value),
-            gasLimit: tx.gas === undefined ? undefined : BigInt(tx.gas),
-          });
-          return { result: sent.hash };
-        }
-        case "eth_signTypedData_v4": {
-          const [account, json] = params as [string, string];
-          if (ethers.getAddress(account) !== this.wallet.address) {
-            return { error: { code: 4100, message: `unknown account ${account}` } };
-          }
-          const typed = JSON.parse(json) as {
-            domain: ethers.TypedDataDomain;
-            types: Record<string, ethers.TypedDataField[]>;
-            message: Record<string, unknown>;
-          };
-          const types = Object.fromEntries(Object.entries(typed.types).filter(([name]) => name !== "EIP712Domain"));
-          return { result: await this.wallet.signTypedData(typed.domain, types, typed.message) };
-        }
-        default:
-          return await this.forward(method, params);
-      }
-    } catch (error) {
-      return { error: { code: -32603, message: error instanceof Error ? error.message : String(error) } };
-    }
-  }
-
-  /** The local chain's own answer, error included, so that the page's ethers decodes reverts as with a wallet. */
-  private async forward(method: string, params: unknown[]): Promise<RpcAnswer> {
-    const response = await fetch(this.rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: ++this.#id, method, params }),
-    });
-    const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string } };
-    return body.error !== undefined ? { error: body.error } : { result: body.result ?? null };
-  }
-}
-
-// Installed in the page before its scripts run: an EIP-1193 provider whose requests go to the Node-side wallet.
-const INJECTED_PROVIDER = `
-  window.ethereum = {
-    isCofferTestWallet: true,
-    async request({ method, params }) {
-      const answer = await window.__cofferWalletRequest(method, params ?? []);
-      if ("error" in answer) {
-        const error = new Error(answer.error.message);
-        error.code = answer.error.code;
-        if (answer.error.data !== undefined) error.data = answer.error.data;
-        throw error;
-      }
-      return answer.result;
-    },
-    on() {},
-    removeListener() {},
-  };
-`;
 
 /**
  * A checkout page bundled by Vite from `@coffer/sdk` (the built package, as apps import it) pays a merchant's
@@ -240,10 +152,7 @@ describe("browser: a Vite-bundled checkout pays an invoice in Chromium", functio
     customer = new TestWallet(wallet(CUSTOMER), local.chain.url);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
     const context = await browser.newContext();
-    await context.exposeFunction("__cofferWalletRequest", (method: string, params: unknown[]) =>
-      customer.request(method, params),
-    );
-    await context.addInitScript(INJECTED_PROVIDER);
+    await injectWallet(context, customer);
     page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));

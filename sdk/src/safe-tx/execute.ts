@@ -137,27 +137,13 @@ export async function executeSafeTransactionFile(
   } catch (error) {
     throw new SafeExecutionError(file.safeTxHash, explainExecutionFailure(error), undefined, { cause: error });
   }
-  const provider = providerOf(signer);
-  let receipt: ethers.TransactionReceipt | null;
-  try {
-    receipt = await waitForReceipt(provider, hash, options.timeoutMs ?? 120_000);
-  } catch (error) {
-    throw new SafeExecutionError(file.safeTxHash, `waiting for ${hash}: ${toCofferError(error).message}`, hash);
-  }
-  if (receipt === null) throw new SafeExecutionError(file.safeTxHash, "the transaction was not mined", hash);
-  if (receipt.status !== 1) throw new SafeExecutionError(file.safeTxHash, "execTransaction reverted", hash);
-  const outcomes = receipt.logs
-    .filter((log) => log.address.toLowerCase() === file.safeAddress.toLowerCase())
-    .map((log) => safe.interface.parseLog(log))
-    .filter((event) => event?.name === "ExecutionSuccess" || event?.name === "ExecutionFailure")
-    .filter((event) => String(event?.args[0]).toLowerCase() === file.safeTxHash)
-    .map((event) => event?.name);
-  if (outcomes.includes("ExecutionFailure")) {
-    throw new SafeExecutionError(file.safeTxHash, "the Safe ran it but its call failed (ExecutionFailure)", hash);
-  }
-  if (!outcomes.includes("ExecutionSuccess")) {
-    throw new SafeExecutionError(file.safeTxHash, "no ExecutionSuccess event in the receipt", hash);
-  }
+  const receipt = await confirmSafeExecution(
+    providerOf(signer),
+    safe.interface,
+    file,
+    hash,
+    options.timeoutMs ?? 120_000,
+  );
   return {
     safeTxHash: file.safeTxHash,
     transactionHash: hash,
@@ -196,6 +182,41 @@ async function simulationFailure(
 function providerOf(signer: ethers.Signer): ethers.Provider {
   if (signer.provider === null) throw new SafeExecutionError("", "the signer is not connected to a provider");
   return signer.provider;
+}
+
+/**
+ * Waits for the transaction `hash` that executes `file` and checks that the Safe ran it: mined, not reverted, and
+ * an `ExecutionSuccess` (not `ExecutionFailure`) for its safeTxHash in the receipt.
+ * @throws SafeExecutionError naming what went wrong
+ */
+export async function confirmSafeExecution(
+  provider: ethers.Provider,
+  safeInterface: ethers.Interface,
+  file: SafeTransactionFile,
+  hash: string,
+  timeoutMs: number,
+): Promise<ethers.TransactionReceipt> {
+  let receipt: ethers.TransactionReceipt | null;
+  try {
+    receipt = await waitForReceipt(provider, hash, timeoutMs);
+  } catch (error) {
+    throw new SafeExecutionError(file.safeTxHash, `waiting for ${hash}: ${toCofferError(error).message}`, hash);
+  }
+  if (receipt === null) throw new SafeExecutionError(file.safeTxHash, "the transaction was not mined", hash);
+  if (receipt.status !== 1) throw new SafeExecutionError(file.safeTxHash, "execTransaction reverted", hash);
+  const outcomes = receipt.logs
+    .filter((log) => log.address.toLowerCase() === file.safeAddress.toLowerCase())
+    .map((log) => safeInterface.parseLog(log))
+    .filter((event) => event?.name === "ExecutionSuccess" || event?.name === "ExecutionFailure")
+    .filter((event) => String(event?.args[0]).toLowerCase() === file.safeTxHash)
+    .map((event) => event?.name);
+  if (outcomes.includes("ExecutionFailure")) {
+    throw new SafeExecutionError(file.safeTxHash, "the Safe ran it but its call failed (ExecutionFailure)", hash);
+  }
+  if (!outcomes.includes("ExecutionSuccess")) {
+    throw new SafeExecutionError(file.safeTxHash, "no ExecutionSuccess event in the receipt", hash);
+  }
+  return receipt;
 }
 
 /** Polls for the receipt (ethers' `wait` can miss it on an idle automining local chain). */

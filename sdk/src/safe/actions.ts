@@ -1,6 +1,7 @@
 import { generatePreValidatedSignature } from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
 import { toCofferError } from "../errors";
+import { confirmSafeExecution } from "../safe-tx/execute";
 import { explainExecutionFailure } from "../safe-tx/reverts";
 import { requireSigner, type SafeChain, type SafeConnection } from "./connection";
 import { describeSafeTransaction, type SafeCallDescription } from "./describe";
@@ -345,26 +346,7 @@ export async function executeSafeTransaction(
   } catch (error) {
     throw new SafeExecutionError(file.safeTxHash, explainExecutionFailure(error), undefined, { cause: error });
   }
-  let receipt: ethers.TransactionReceipt | null;
-  try {
-    receipt = await waitForReceipt(connection.provider, hash, 120_000);
-  } catch (error) {
-    throw new SafeExecutionError(file.safeTxHash, `waiting for ${hash}: ${toCofferError(error).message}`, hash);
-  }
-  if (receipt === null) throw new SafeExecutionError(file.safeTxHash, "the transaction was not mined", hash);
-  if (receipt.status !== 1) throw new SafeExecutionError(file.safeTxHash, "execTransaction reverted", hash);
-  const events = receipt.logs
-    .filter((log) => log.address === connection.safeAddress)
-    .map((log) => connection.safe.interface.parseLog(log))
-    .filter((event) => event?.name === "ExecutionSuccess" || event?.name === "ExecutionFailure")
-    .filter((event) => String(event?.args[0]).toLowerCase() === file.safeTxHash)
-    .map((event) => event?.name);
-  if (events.includes("ExecutionFailure")) {
-    throw new SafeExecutionError(file.safeTxHash, "the Safe ran it but its call failed (ExecutionFailure)", hash);
-  }
-  if (!events.includes("ExecutionSuccess")) {
-    throw new SafeExecutionError(file.safeTxHash, "no ExecutionSuccess event in the receipt", hash);
-  }
+  const receipt = await confirmSafeExecution(connection.provider, connection.safe.interface, file, hash, 120_000);
   return {
     safeTxHash: file.safeTxHash,
     transactionHash: hash,
@@ -404,21 +386,4 @@ export async function listPendingSafeTransactions(
     }
   }
   return { state, transactions };
-}
-
-/**
- * Polls for the receipt. ethers' `waitForTransaction` compares the receipt's block with a block number that may be
- * a cached, older one and then waits for a *new* block, which never comes on an idle automining local chain.
- */
-async function waitForReceipt(
-  provider: ethers.JsonRpcProvider,
-  hash: string,
-  timeoutMs: number,
-): Promise<ethers.TransactionReceipt | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const receipt = await provider.getTransactionReceipt(hash);
-    if (receipt !== null || Date.now() > deadline) return receipt;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }

@@ -1,3 +1,4 @@
+import { readSafeInfo } from "../safe-tx/safe-contract";
 import { buildSignatureBytes, EthSafeSignature } from "@safe-global/protocol-kit";
 import { ethers } from "ethers";
 import { toCofferError } from "../errors";
@@ -42,22 +43,7 @@ export interface VerifiedSafeTransaction {
 
 /** Reads a Safe's owners, threshold and nonce. */
 export async function readSafeState(chain: SafeChain, safeAddress: string): Promise<SafeState> {
-  const safe = chain.safeContract(safeAddress);
-  try {
-    const [owners, threshold, nonce] = await Promise.all([
-      safe.getFunction("getOwners")() as Promise<string[]>,
-      safe.getFunction("getThreshold")() as Promise<bigint>,
-      safe.getFunction("nonce")() as Promise<bigint>,
-    ]);
-    return {
-      safeAddress: ethers.getAddress(safeAddress),
-      owners: owners.map((owner) => ethers.getAddress(owner)),
-      threshold: Number(threshold),
-      nonce: Number(nonce),
-    };
-  } catch (error) {
-    throw toCofferError(error);
-  }
+  return readSafeInfo(chain.provider, safeAddress);
 }
 
 function transactionArgs(file: SafeTransactionFile): unknown[] {
