@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { buildPayment, createCofferClient, escrow, subscriptions, buildPlan, type CofferClient } from "../../sdk/src";
 import { MockERC20__factory } from "../../typechain-types";
 import { checkoutLink, ORDER_FORMAT } from "../../scripts/lib/checkout-links";
-import { freePort } from "../../scripts/lib/local-chain";
+import { devPrivateKey, freePort } from "../../scripts/lib/local-chain";
 import { startWebServer } from "../../scripts/lib/web-server";
 import { expectAccessible, screenshot, startWebStack, tabTo, type WebStack } from "./stack";
 
@@ -214,6 +214,40 @@ describe("web: checkout (a customer pays from their own wallet)", function () {
       expect(await page.getByTestId("pay").count()).to.equal(0);
       await screenshot(page, "checkout-indexer-unreachable");
       await page.close();
+    } finally {
+      await web.close();
+    }
+  });
+
+  it("pays with the app's own test wallet for a local account, offered on the local chain, with no wallet installed", async function () {
+    const { link, invoiceId } = await invoiceLink(4_200_000n, "INV-WEB-TESTWALLET");
+    const web = await startWebServer({
+      config: {
+        chainId: 31337,
+        chainName: "Local chain",
+        manifest: stack.local.first.manifest,
+        testAccounts: [{ name: "Dana (customer)", privateKey: devPrivateKey(CUSTOMER) }],
+      },
+      rpcUrl: stack.local.chain.url,
+      indexerUrl: stack.indexer.url,
+    });
+    try {
+      const context = await stack.browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await page.goto(`${web.url}${link.slice(stack.web.url.length)}`);
+      const connect = page.getByRole("button", { name: "Connect Test wallet: Dana (customer)" });
+      await connect.waitFor();
+      expect(await page.locator("[data-wallet]").count(), "only the test wallet: nothing is injected").to.equal(1);
+      await connect.click();
+      await page.getByTestId("account").waitFor();
+      await page.getByRole("button", { name: "Pay 4.20 tUSDC" }).click();
+      await page.getByTestId("receipt").waitFor({ timeout: 30_000 });
+      const receipt = await stack.provider.getTransactionReceipt(
+        (await page.getByTestId("receipt-tx").textContent()) ?? "",
+      );
+      expect(receipt?.from).to.equal(stack.signer(CUSTOMER).address);
+      expect(await escrow.isInvoicePaid(merchant, invoiceId)).to.equal(true);
+      await context.close();
     } finally {
       await web.close();
     }
