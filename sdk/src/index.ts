@@ -30,3 +30,5 @@ export type { Payment, Invoice, PayerAction, EscrowDomain } from "./escrow/typed
 export type { PaymentState, PaymentStatus } from "./escrow/reads";
 export type { Plan, PlanParams, Subscription, SubscriptionStatus } from "./subscriptions";
 export * from "./rpc";
+export { verifyWebhook, WebhookVerificationError } from "./webhooks/verify";
+export type { WebhookEvent, WebhookEventName, WebhookEventType } from "./webhooks/events";
