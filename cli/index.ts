@@ -2,6 +2,7 @@ import { CofferContractError } from "@coffer/sdk";
 import { Command, CommanderError } from "commander";
 import { deploymentsCommand } from "./commands/deployments";
 import { escrowCommand } from "./commands/escrow";
+import { faucetCommand } from "./commands/faucet";
 import { indexerCommands } from "./commands/indexer";
 import { invoiceCommand } from "./commands/invoice";
 import { safeCommand } from "./commands/safe";
@@ -50,6 +51,7 @@ export function buildProgram(io: CliIo): Command {
     splitsCommand(io),
     treasuryCommand(io),
     deploymentsCommand(io),
+    faucetCommand(io),
     ...indexerCommands(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
