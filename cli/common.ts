@@ -23,7 +23,12 @@ import { loadPrivateKey, parseAddress, rpcUrlFrom, toJson, UsageError, type CliI
 export type { TokenInfo } from "@coffer/sdk";
 
 /** The repository's `deployments/` folder: where `npm run deploy` and `npm run chain` write the manifests. */
-export const DEFAULT_DEPLOYMENTS_DIR = path.join(__dirname, "..", "deployments");
+export const DEFAULT_DEPLOYMENTS_DIR = path.join(
+  __dirname,
+  // From the sources (cli/) or from the build (cli/dist/).
+  path.basename(__dirname) === "dist" ? "../.." : "..",
+  "deployments",
+);
 
 /** The folder of the deployment manifests: `--deployments-dir`, else `$COFFER_DEPLOYMENTS_DIR`, else `deployments/`. */
 export function deploymentsDirOf(option: string | undefined, env: NodeJS.ProcessEnv): string {
