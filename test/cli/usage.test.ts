@@ -75,6 +75,49 @@ describe("cli: usage errors in the house style, and tokens by the symbol the CLI
       }
     });
 
+    it("refuses expiries that cannot work before anything is sent, and warns of a payee without a checksum", async function () {
+      await (await f.usdc.mint(f.address(5), 100_000_000n)).wait();
+      const authorize = (extra: string[], payee = f.address(7)) =>
+        f.run(
+          [
+            ...["escrow", "authorize", "--payee", payee, "--token", "tUSDC", "--amount", "1"],
+            ...["--out", f.file(`p-${extra.join("")}-${payee.slice(2, 6)}.json`), ...extra],
+          ],
+          5,
+        );
+      const before = await f.local.chain.provider.getBlockNumber();
+      const cases: [string[], string][] = [
+        [
+          ["--authorization-expiry", "2"],
+          "--authorization-expiry 2 is 2 seconds from now: the payment could not be captured in time; give at least 1m",
+        ],
+        [
+          ["--pre-approval-expiry", "2h", "--authorization-expiry", "1h"],
+          "--authorization-expiry 1h ends before --pre-approval-expiry 2h: funds could be authorized after they can no longer be captured",
+        ],
+        [
+          ["--refund-expiry", "1d", "--authorization-expiry", "2d"],
+          "--refund-expiry 1d ends before --authorization-expiry 2d: funds could be captured after they can no longer be refunded",
+        ],
+      ];
+      for (const [extra, message] of cases) {
+        const run = await authorize(extra);
+        expect(run.code, run.stderr).to.equal(2);
+        expect(run.stderr).to.equal(`coffer: ${message} (see --help)\n`);
+      }
+      expect(await f.local.chain.provider.getBlockNumber(), "nothing was sent").to.equal(before);
+
+      const lower = f.address(7).toLowerCase();
+      const warned = await authorize(["--json"], lower);
+      expect(warned.code, warned.stderr).to.equal(0);
+      expect(warned.stderr).to.contain(
+        `coffer: warning: --payee ${lower} has no checksum (one letter case), so a mistyped character would not be caught; check it against ${f.address(7)}`,
+      );
+      expect(warned.json<{ payment: { payee: string } }>().payment.payee).to.equal(f.address(7));
+      const checksummed = await authorize(["--json"]);
+      expect(checksummed.stderr).to.not.contain("warning");
+    });
+
     it("refuses a token it does not know, listing the names it accepts", async function () {
       const run = await f.run(
         ["invoice", "create", "--token", "WETH", "--amount", "1", "--reference", "X", "--out", f.file("x.json")],
