@@ -48,7 +48,7 @@ function isJson(contentType: string | undefined): boolean {
 }
 
 /** Ponder's answer, with a 400 when it reports errors and no data (Ponder answers 200 to every GraphQL error). */
-async function withStatus(c: Context, response: Response | void): Promise<Response | void> {
+async function withStatus(c: Context, response: Response | undefined): Promise<Response | undefined> {
   // Hono's Node server swaps in its own Response class, so test the shape rather than `instanceof`.
   if (response === undefined || typeof (response as { text?: unknown }).text !== "function") return response;
   const text = await response.text();
@@ -109,7 +109,7 @@ export function guardedGraphql(ponderGraphql: MiddlewareHandler, hexColumns: Hex
     );
     if (cost !== undefined) problems.push(cost);
     if (problems.length > 0) return refuse(c, 400, problems);
-    return withStatus(c, await ponderGraphql(c, next));
+    return withStatus(c, (await ponderGraphql(c, next)) ?? undefined);
   };
   return [limit, check];
 }

@@ -44,6 +44,7 @@ export type ParsedQuery = { document: DocumentNode } | { error: string };
 /** Parsed queries by their text: a frontend sends the same few queries over and over, with other variables. */
 const parsedQueries = new Map<string, ParsedQuery>();
 const PARSED_QUERIES_KEPT = 500;
+const CACHED_QUERY_CHARS = 16 * 1024;
 
 /** The query parsed with the token limit; remembers the last few hundred. */
 export function parseQuery(query: string): ParsedQuery {
@@ -53,9 +54,15 @@ export function parseQuery(query: string): ParsedQuery {
   try {
     parsed = { document: parse(query, { maxTokens: MAX_GRAPHQL_TOKENS }) };
   } catch (error) {
-    const message = (error as Error).message.replace("more that", "more than");
-    parsed = { error: message.replace(/Parsing aborted\.$/, `The limit is ${MAX_GRAPHQL_TOKENS}.`) };
+    const message = (error as Error).message;
+    parsed = {
+      error: /contains more that \d+ tokens/.test(message)
+        ? `The query has more than ${MAX_GRAPHQL_TOKENS} tokens (names, punctuation, values): that is the limit`
+        : message,
+    };
   }
+  // Long texts are not kept: 500 of them near the body limit would hold 128 MB.
+  if (query.length > CACHED_QUERY_CHARS) return parsed;
   // Oldest first out: a Map iterates in insertion order.
   if (parsedQueries.size >= PARSED_QUERIES_KEPT) parsedQueries.delete(parsedQueries.keys().next().value as string);
   parsedQueries.set(query, parsed);

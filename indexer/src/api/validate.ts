@@ -14,9 +14,10 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
-import { hexProblem, type HexColumns } from "./hex-columns";
+import { hexProblem, type HexColumns, type HexKind } from "./hex-columns";
 
 /** Ponder's most rows in one page, and its page size when `limit` is absent. */
 export const MAX_PAGE_ROWS = 1_000;
@@ -51,7 +52,7 @@ export function effectiveVariables(document: DocumentNode, sent: Record<string, 
 }
 
 /** Problems of one filter key of `table` (`payer`, `payer_in`, `actor_starts_with`…) with its value. */
-function filterKeyProblems(columns: ReadonlyMap<string, string>, key: string, value: unknown): string[] {
+function filterKeyProblems(columns: ReadonlyMap<string, HexKind>, key: string, value: unknown): string[] {
   for (const [column, kind] of columns) {
     if (!key.startsWith(column)) continue;
     const suffix = key.slice(column.length);
@@ -59,14 +60,14 @@ function filterKeyProblems(columns: ReadonlyMap<string, string>, key: string, va
     if (!partial && !WHOLE_SUFFIXES.includes(suffix)) continue;
     const values = Array.isArray(value) ? value : [value];
     return values
-      .map((item) => hexProblem(key, kind as "address" | "hash" | "bytes", item, partial))
+      .map((item) => hexProblem(key, kind, item, partial))
       .filter((problem): problem is string => problem !== undefined);
   }
   return [];
 }
 
 /** Walks a `where` object, AND/OR lists included. */
-function filterProblems(columns: ReadonlyMap<string, string>, filter: unknown): string[] {
+function filterProblems(columns: ReadonlyMap<string, HexKind>, filter: unknown): string[] {
   if (Array.isArray(filter)) return filter.flatMap((item) => filterProblems(columns, item));
   if (typeof filter !== "object" || filter === null) return [];
   return Object.entries(filter).flatMap(([key, value]) =>
@@ -74,29 +75,64 @@ function filterProblems(columns: ReadonlyMap<string, string>, filter: unknown): 
   );
 }
 
-/** Ponder's cursor: base64 of superjson (`{"json":{…}}`) holding the values of the ordered columns. */
-function cursorProblem(name: string, cursor: unknown, orderBy: unknown): string | undefined {
+/** The columns a cursor of a page holds, with their GraphQL type names: the `orderBy` column, then the key. */
+type CursorColumns = ReadonlyMap<string, string>;
+
+/** A value of a cursor as Ponder encodes a column of this GraphQL type (superjson marks bigints in `meta`). */
+function cursorValueFits(type: string | undefined, value: unknown, isBigint: boolean): boolean {
+  if (value === null) return true;
+  switch (type) {
+    case "Int":
+    case "Float":
+      return typeof value === "number";
+    case "BigInt":
+      return isBigint && typeof value === "string" && /^-?\d+$/.test(value);
+    case "Boolean":
+      return typeof value === "boolean";
+    default:
+      return typeof value === "string";
+  }
+}
+
+/**
+ * Ponder's cursor: base64 of superjson (`{"json":{…},"meta":…}`) holding exactly the values of the ordered
+ * columns. Ponder would read a cursor without them as "no rows" or fail with a JavaScript error.
+ */
+function cursorProblem(
+  name: string,
+  cursor: unknown,
+  orderBy: unknown,
+  columns: CursorColumns | undefined,
+): string | undefined {
   if (cursor === null || cursor === undefined) return undefined;
   const refused = `"${name}" is not a cursor from this API: pass a pageInfo.${
     name === "after" ? "endCursor" : "startCursor"
   } of the same query, got ${JSON.stringify(cursor).slice(0, 80)}`;
   if (typeof cursor !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(cursor)) return refused;
-  let decoded: unknown;
+  let decoded: { json?: unknown; meta?: { values?: Record<string, unknown> } } | null;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64").toString("utf8"));
+    decoded = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as typeof decoded;
   } catch {
     return refused;
   }
-  const values = (decoded as { json?: unknown } | null)?.json;
+  const values = decoded?.json;
   if (typeof values !== "object" || values === null || Array.isArray(values)) return refused;
   if (typeof orderBy === "string" && !(orderBy in values)) {
     return `"${name}" is a cursor of another ordering: it holds no "${orderBy}"; pass one from a query ordered the same`;
   }
+  if (columns === undefined) return undefined;
+  const held = Object.keys(values);
+  if (held.length !== columns.size || held.some((column) => !columns.has(column))) return refused;
+  const marks = decoded?.meta?.values ?? {};
+  for (const [column, value] of Object.entries(values)) {
+    const isBigint = JSON.stringify(marks[column]) === '["bigint"]';
+    if (!cursorValueFits(columns.get(column), value, isBigint)) return refused;
+  }
   return undefined;
 }
 
-/** Problems of the page arguments of one plural field. */
-function pageProblems(args: Record<string, unknown>): string[] {
+/** Problems of the page arguments of one plural field; `columns` are those its cursors hold, when known. */
+function pageProblems(args: Record<string, unknown>, columns: CursorColumns | undefined): string[] {
   const problems: string[] = [];
   const { limit, offset, orderDirection } = args;
   if (limit !== undefined && limit !== null) {
@@ -118,10 +154,30 @@ function pageProblems(args: Record<string, unknown>): string[] {
     problems.push(`"orderDirection" must be "asc" or "desc", got ${JSON.stringify(orderDirection)}`);
   }
   for (const name of ["after", "before"]) {
-    const problem = cursorProblem(name, args[name], args["orderBy"]);
+    const problem = cursorProblem(name, args[name], args["orderBy"], columns);
     if (problem !== undefined) problems.push(problem);
   }
   return problems;
+}
+
+/**
+ * The columns a page's cursors hold, with their GraphQL types: `orderBy`, then the table's primary key (the
+ * arguments of Ponder's single-row lookup of the same table). Undefined when `orderBy` is no column.
+ */
+function cursorColumns(schema: GraphQLSchema, page: GraphQLObjectType, orderBy: unknown): CursorColumns | undefined {
+  const entity = getNamedType(page.getFields()["items"]?.type ?? page);
+  if (!isObjectType(entity)) return undefined;
+  const fields = entity.getFields();
+  const lookup = schema.getQueryType()?.getFields()[entity.name.charAt(0).toLowerCase() + entity.name.slice(1)];
+  if (lookup === undefined) return undefined;
+  const names = [...(typeof orderBy === "string" ? [orderBy] : []), ...lookup.args.map((arg) => arg.name)];
+  const columns = new Map<string, string>();
+  for (const column of names) {
+    const field = fields[column];
+    if (field === undefined) return undefined;
+    columns.set(column, getNamedType(field.type).name);
+  }
+  return columns;
 }
 
 /**
@@ -152,7 +208,7 @@ export function argumentProblems(
         const returned = getNamedType(field.type);
         const isPage = isObjectType(returned) && "items" in returned.getFields() && "pageInfo" in returned.getFields();
         if (isPage) {
-          problems.push(...pageProblems(args));
+          problems.push(...pageProblems(args, cursorColumns(schema, returned, args["orderBy"])));
           const whereType = field.args.find((arg) => arg.name === "where");
           const table = whereType ? getNamedType(whereType.type).name.replace(/Filter$/, "") : undefined;
           const columns = table === undefined ? undefined : hexColumns.get(table);
