@@ -152,7 +152,10 @@ export const notification = onchainTable(
 
 /**
  * A payment. `capturable`, `refundable` and `status` mirror the contract's `getPaymentState`; `state` says in a
- * word where it stands for a merchant's dashboard.
+ * word what it holds now, funds still capturable first: `authorized` (nothing captured yet), `partially_captured`
+ * (some captured, the rest still capturable, whatever was refunded meanwhile), then for what is no longer held
+ * `captured`, `partially_refunded`, `refunded`, `voided` or `reclaimed` (nothing captured), `disputed`, `resolved`.
+ * Payments awaiting capture are those with `capturable_gt: "0"`.
  */
 export const payment = onchainTable(
   "payment",
@@ -305,6 +308,8 @@ export const subscriptionCharge = onchainTable(
     planId: t.bigint().notNull(),
     subscriber: t.hex().notNull(),
     merchant: t.hex().notNull(),
+    /** Who received the charge: the plan's payee (the merchant, or e.g. a split it pays into). */
+    payee: t.hex().notNull(),
     token: t.hex().notNull(),
     amount: t.bigint().notNull(),
     fee: t.bigint().notNull(),
@@ -321,6 +326,7 @@ export const subscriptionCharge = onchainTable(
     pk: primaryKey({ columns: [table.chainId, table.id] }),
     bySubscription: index().on(table.chainId, table.subscriptionId),
     byMerchant: index().on(table.chainId, table.merchant, table.timestamp),
+    byPayee: index().on(table.chainId, table.payee, table.timestamp),
   }),
 );
 

@@ -184,6 +184,22 @@ async function addStep(
   });
 }
 
+/**
+ * A payment's state in a word, from what it holds now: funds still capturable come first (`authorized`, or
+ * `partially_captured` once some were captured), then what became of the captured funds (`captured`,
+ * `partially_refunded`, `refunded`); with nothing captured and nothing held, how it was `released`. Disputes and
+ * resolutions set their own state.
+ */
+function paymentState(
+  p: { capturable: bigint; captured: bigint; refundable: bigint; refunded: bigint },
+  released: "voided" | "reclaimed" = "voided",
+): string {
+  if (p.capturable > 0n) return p.captured > 0n ? "partially_captured" : "authorized";
+  if (p.captured === 0n) return released;
+  if (p.refundable === 0n) return "refunded";
+  return p.refunded > 0n ? "partially_refunded" : "captured";
+}
+
 /** The fields every payment event announces: the payment, its reference and its parties. */
 function paymentParties(id: Hex, p: { referenceId: Hex; payer: Hex; payee: Hex; operator: Hex; token: Hex }) {
   return {
@@ -334,7 +350,12 @@ ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
     refundable: p.refundable + amount,
     captured: p.captured + amount,
     fees: p.fees + fee,
-    state: capturable === 0n ? "captured" : "partially_captured",
+    state: paymentState({
+      capturable,
+      captured: p.captured + amount,
+      refundable: p.refundable + amount,
+      refunded: p.refunded,
+    }),
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "captured", amount, fee);
@@ -359,7 +380,7 @@ async function release(
   await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
     capturable: 0n,
     returned: p.returned + amount,
-    state: p.captured > 0n ? (p.refundable === 0n ? "refunded" : "captured") : kind,
+    state: paymentState({ ...p, capturable: 0n }, kind),
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, kind, amount);
@@ -386,7 +407,7 @@ ponder.on("CofferEscrow:PaymentRefunded", async ({ event, context }) => {
   await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
     refundable,
     refunded: p.refunded + amount,
-    state: refundable === 0n && p.capturable === 0n ? "refunded" : "partially_refunded",
+    state: paymentState({ ...p, refundable, refunded: p.refunded + amount }),
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "refunded", amount, 0n, { actor: refunder });
@@ -596,6 +617,7 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
     planId,
     subscriber,
     merchant,
+    payee: p.payee,
     token,
     amount,
     fee,
@@ -633,6 +655,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
   const merchant = lc(event.args.merchant);
   const token = lc(event.args.token);
   const s = await getSubscription(context, subscriptionId);
+  const p = await getPlan(context, planId);
   // Read before the update: Ponder's cache hands out the row it then updates in place.
   const becomesPastDue = s.status !== "PastDue";
   await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
@@ -647,6 +670,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     planId,
     subscriber,
     merchant,
+    payee: p.payee,
     token,
     amount,
     fee: 0n,
