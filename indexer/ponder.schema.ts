@@ -122,6 +122,26 @@ export const activity = onchainTable(
 );
 
 /**
+ * Every token Coffer has seen (its configured tokens, and the token of each payment, invoice, plan, budget, queued
+ * transfer, sweep and split distribution), with its symbol and decimals as the token reports them: null when it
+ * does not answer. The zero address is the chain's native token.
+ */
+export const token = onchainTable(
+  "token",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    address: t.hex().notNull(),
+    symbol: t.text(),
+    name: t.text(),
+    decimals: t.integer(),
+    firstSeenBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.address] }),
+  }),
+);
+
+/**
  * Coffer's events as merchants are told of them (webhooks): one row per notification, in chain order by `id`
  * (block, log, then the order within the log). `eventId` is the stable id receivers see; `data` holds the event's
  * fields with amounts in base units under `amounts`, formatted with the token's decimals when served.

@@ -33,6 +33,7 @@ import {
 import { and, eq } from "ponder";
 import { decodeAbiParameters } from "viem";
 import { notify } from "./notifications";
+import { seeToken } from "./tokens";
 
 type Hex = `0x${string}`;
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -277,6 +278,7 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "authorized", amount);
+  await seeToken(context, fields.token, event.block.number);
   await notify(context, event, "payment.authorized", {
     ...paymentParties(paymentId, fields),
     amount,
@@ -312,6 +314,7 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "charged", amount, fee);
+  await seeToken(context, fields.token, event.block.number);
   await notify(context, event, "payment.charged", {
     ...paymentParties(paymentId, fields),
     amount,
@@ -482,6 +485,7 @@ ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  await seeToken(context, token, event.block.number);
   await notify(context, event, "invoice.paid", {
     invoiceId,
     reference: referenceId,
@@ -545,6 +549,7 @@ ponder.on("CofferSubscriptions:PlanCreated", async ({ event, context }) => {
     retired: p.retired,
     createdAt: event.block.timestamp,
   });
+  await seeToken(context, lc(p.token), event.block.number);
   await record(context, event, "plan_created", [
     { account: merchant, amount: 0n, token: lc(p.token), reference: event.args.planId.toString() },
   ]);
@@ -929,6 +934,7 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
   if (incentive !== 0n) {
     rows.push({ account: distributor, amount: incentive, token, counterparty: splitAddress, reference: splitAddress });
   }
+  await seeToken(context, token, event.block.number);
   await notify(context, event, "split.distributed", {
     split: splitAddress,
     token,
@@ -1011,6 +1017,7 @@ ponder.on("CofferTreasuryModule:QueueLimitSet", async ({ event, context }) => {
     operator: lc(event.args.operator),
     token: lc(event.args.token),
   };
+  await seeToken(context, key.token, event.block.number);
   await context.db
     .insert(queueLimit)
     .values({ ...key, amount: event.args.amount, period: event.args.period, totalQueued: 0n })
@@ -1031,6 +1038,7 @@ ponder.on("CofferTreasuryModule:BudgetSet", async ({ event, context }) => {
     operator: lc(event.args.operator),
     token: lc(event.args.token),
   };
+  await seeToken(context, key.token, event.block.number);
   await context.db
     .insert(budget)
     .values({
@@ -1098,6 +1106,7 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
     closedAt: null,
   };
   await context.db.insert(queuedTransfer).values(row);
+  await seeToken(context, row.token, event.block.number);
   const limitKey = { chainId: context.chain.id, safe: row.safe, operator: row.operator, token: row.token };
   const limit = await context.db.find(queueLimit, limitKey);
   if (limit !== null)
@@ -1176,6 +1185,7 @@ ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  await seeToken(context, token, event.block.number);
   await notify(context, event, "treasury.swept", { safe, token, cold, amount });
   await record(context, event, "swept", [
     { account: safe, amount: -amount, token, counterparty: cold },
@@ -1258,6 +1268,7 @@ ponder.on("Token:Transfer", async ({ event, context }) => {
   const from = lc(event.args.from);
   const to = lc(event.args.to);
   const { value } = event.args;
+  await seeToken(context, token, event.block.number);
   await addTokenBalance(context, from, token, -value, event.block.number);
   await addTokenBalance(context, to, token, value, event.block.number);
   await record(context, event, "transfer", [

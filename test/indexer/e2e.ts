@@ -229,6 +229,38 @@ export function describeEndToEnd(
       expect(empty.totals.gross).to.equal("0");
     });
 
+    it("knows the symbol and decimals of every token it has seen, as each token reports them", async function () {
+      const tokens = await allRows<{ address: string; symbol: string | null; decimals: number | null }>(
+        indexer,
+        "tokens",
+        "address symbol decimals",
+      );
+      const known = new Map(tokens.map((row) => [row.address, row]));
+      const seen = new Set([
+        ...(await allRows<{ token: string }>(indexer, "payments", "token")).map((row) => row.token),
+        ...(await allRows<{ token: string }>(indexer, "tokenBalances", "token")).map((row) => row.token),
+        ...(await allRows<{ token: string }>(indexer, "plans", "token")).map((row) => row.token),
+      ]);
+      expect(seen.size).to.be.greaterThan(1);
+      for (const address of seen) {
+        const row = known.get(address);
+        expect(row, `token ${address}`).to.not.equal(undefined);
+        if (address === ethers.ZeroAddress) {
+          expect(row).to.deep.include({ symbol: "ETH", decimals: 18 });
+          continue;
+        }
+        const contract = new ethers.Contract(
+          address,
+          ["function symbol() view returns (string)", "function decimals() view returns (uint8)"],
+          local.chain.provider,
+        );
+        expect(row, `token ${address}`).to.deep.include({
+          symbol: await contract.getFunction("symbol")(),
+          decimals: Number(await contract.getFunction("decimals")()),
+        });
+      }
+    });
+
     it("counts subscription income under the account that received it: a plan's payee that is not its merchant", async function () {
       const plans = await allRows<{ merchant: string; payee: string; token: string }>(
         indexer,
