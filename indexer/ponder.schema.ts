@@ -438,6 +438,12 @@ export const budget = onchainTable(
     /** Spent in the period of the last spend (`spentPeriodIndex`). */
     spentInPeriod: t.bigint().notNull(),
     spentPeriodIndex: t.bigint(),
+    /**
+     * What may still be spent until `periodEndsAt` (unix seconds), as `getBudget` reports it; from then on, a new
+     * period has begun and the whole `amount` may be spent. Null `periodEndsAt`: nothing spent in any period yet.
+     */
+    remainingInPeriod: t.bigint().notNull(),
+    periodEndsAt: t.bigint(),
     totalSpent: t.bigint().notNull(),
   }),
   (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.operator, table.token] }) }),

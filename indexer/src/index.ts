@@ -1039,17 +1039,35 @@ ponder.on("CofferTreasuryModule:BudgetSet", async ({ event, context }) => {
     token: lc(event.args.token),
   };
   await seeToken(context, key.token, event.block.number);
+  const { amount, period } = event.args;
+  // As the module's `_setAllowance`: what was spent in the running period (by the old period's length) carries
+  // over, and the period index restarts from now with the new length.
+  const periodIndex = event.block.timestamp / BigInt(period);
+  const periodEndsAt = (periodIndex + 1n) * BigInt(period);
   await context.db
     .insert(budget)
     .values({
       ...key,
-      amount: event.args.amount,
-      period: event.args.period,
+      amount,
+      period,
       spentInPeriod: 0n,
-      spentPeriodIndex: null,
+      spentPeriodIndex: periodIndex,
+      remainingInPeriod: amount,
+      periodEndsAt,
       totalSpent: 0n,
     })
-    .onConflictDoUpdate({ amount: event.args.amount, period: event.args.period });
+    .onConflictDoUpdate((row) => {
+      const running = row.period !== 0 && row.spentPeriodIndex === event.block.timestamp / BigInt(row.period);
+      const spent = running ? row.spentInPeriod : 0n;
+      return {
+        amount,
+        period,
+        spentInPeriod: spent,
+        spentPeriodIndex: periodIndex,
+        remainingInPeriod: amount > spent ? amount - spent : 0n,
+        periodEndsAt,
+      };
+    });
 });
 
 ponder.on("CofferTreasuryModule:BudgetSpent", async ({ event, context }) => {
@@ -1061,9 +1079,12 @@ ponder.on("CofferTreasuryModule:BudgetSpent", async ({ event, context }) => {
   const key = { chainId: context.chain.id, safe, operator, token };
   const row = await context.db.find(budget, key);
   if (row !== null) {
+    const periodIndex = row.period === 0 ? null : event.block.timestamp / BigInt(row.period);
     await context.db.update(budget, key).set({
       spentInPeriod,
-      spentPeriodIndex: row.period === 0 ? null : event.block.timestamp / BigInt(row.period),
+      spentPeriodIndex: periodIndex,
+      remainingInPeriod: row.amount > spentInPeriod ? row.amount - spentInPeriod : 0n,
+      periodEndsAt: periodIndex === null ? null : (periodIndex + 1n) * BigInt(row.period),
       totalSpent: row.totalSpent + amount,
     });
   }

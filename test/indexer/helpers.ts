@@ -373,6 +373,26 @@ export async function expectIndexEqualsChain(
     facts += 1;
   }
 
+  // Budgets: what remains in the current period equals getBudget's `remaining` at the block.
+  const blockTime = BigInt((await provider.getBlock(blockNumber))?.timestamp ?? 0);
+  const budgets = await allRows<{
+    safe: string;
+    operator: string;
+    token: string;
+    amount: string;
+    spentInPeriod: string;
+    remainingInPeriod: string;
+    periodEndsAt: string | null;
+  }>(indexer, "budgets", "safe operator token amount spentInPeriod remainingInPeriod periodEndsAt", { where });
+  for (const row of budgets) {
+    const [stored, remaining] = await treasury.getBudget(row.safe, row.operator, row.token, at);
+    const indexedRemaining =
+      row.periodEndsAt !== null && blockTime < BigInt(row.periodEndsAt) ? row.remainingInPeriod : row.amount;
+    expect(indexedRemaining, `budget remaining of ${row.operator}`).to.equal(remaining.toString());
+    expect(row.amount).to.equal(stored.amount.toString());
+    facts += 1;
+  }
+
   // Queued transfers and the Safe's executions.
   const queued = await allRows<{ id: string; status: string }>(indexer, "queuedTransfers", "id status", { where });
   for (const row of queued) {
