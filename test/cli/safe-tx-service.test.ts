@@ -121,7 +121,7 @@ describe("cli: coffer safe serve speaks the Safe Transaction Service API (api-ki
       method: "transfer",
       parameters: [
         { name: "to", type: "address", value: recipient },
-        { name: "amount", type: "uint256", value: amount.toString() },
+        { name: "value", type: "uint256", value: amount.toString() }, // the names of the ERC-20 standard
       ],
     });
     // The same store serves Coffer's own protocol: its client sees the proposal too.
@@ -193,6 +193,32 @@ describe("cli: coffer safe serve speaks the Safe Transaction Service API (api-ki
     );
     expect(confirmed.statusCode).to.equal(404);
     expect(confirmed.message).to.contain(unknown);
+  });
+
+  it("answers malformed requests in the service's shapes: field errors, bad address, oversized body, no route", async function () {
+    const api = `${server.url}/api`;
+    const post = (url: string, body: string) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const fields = await post(`${api}/v2/safes/${fixture.safeAddress}/multisig-transactions/`, '{"to":"0x12"}');
+    expect(fields.status).to.equal(422);
+    const errors = (await fields.json()) as Record<string, string[]>;
+    expect(errors.to).to.deep.equal(["Enter a valid checksummed Ethereum Address."]);
+    expect(errors).to.have.property("contractTransactionHash");
+    // One letter's case flipped: still hex, but the checksum fails.
+    const badChecksum = fixture.safeAddress.replace(/[a-fA-F]/, (c) =>
+      c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase(),
+    );
+    const safe = await fetch(`${api}/v1/safes/${badChecksum}/`);
+    expect(safe.status).to.equal(422);
+    expect(await safe.json()).to.include({ code: 1, message: "Checksum address validation failed" });
+    const big = await post(
+      `${api}/v1/multisig-transactions/${proposed}/confirmations/`,
+      JSON.stringify({ signature: "0x" + "ab".repeat(600_000) }),
+    );
+    expect(big.status).to.equal(413);
+    expect(await big.json()).to.deep.equal({ detail: "bodies are limited to 1048576 bytes" });
+    const none = await fetch(`${api}/v1/delegates/`);
+    expect([none.status, await none.json()]).to.deep.equal([404, { detail: "Not found." }]);
   });
 
   it("owner 2 confirms through api-kit, and protocol-kit executes what the service returns", async function () {
