@@ -291,5 +291,20 @@ describe("cli: coffer safe serve speaks the Safe Transaction Service API (api-ki
       expect(error.status).to.equal(400);
       expect(error.message).to.contain("answered 400").and.contain(`${stranger.address} is not an owner`);
     });
+
+    it("then a non-owner's process executes it by hash from the service", async function () {
+      const [pending] = await new SafeApiKitStore({ chainId: 31337, txServiceUrl: server.url }).list(
+        31337,
+        fixture.safeAddress,
+        0,
+      );
+      const run = await runCli(
+        ["safe", "exec", "--tx-service", server.url, "--hash", pending!.safeTxHash, "--json"],
+        as(5),
+      );
+      expect(run.code, run.stderr).to.equal(0);
+      expect(await fixture.usdc.balanceOf(recipient)).to.equal(amount + 1_500_000n);
+      expect((await apiKit.getPendingTransactions(fixture.safeAddress)).count).to.equal(0);
+    });
   });
 });
