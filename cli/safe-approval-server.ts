@@ -38,13 +38,13 @@ import { addVerifiedProposal } from "./safe-service/store-proposal";
  * | `POST /v1/transactions/:safeTxHash/signatures` | `{ signer, data, isContractSignature }` | 200 `{ transaction }`           |
  *
  * Beside these, the same store is served through the Safe Transaction Service API at `/api` (see
- * `safe-service/safe-api-routes.ts`), so that Safe's own clients (`@safe-global/api-kit`, protocol-kit, the Safe
- * CLI) propose, list, fetch and confirm through it unchanged: their `txServiceUrl` is `<url>/api`.
+ * `safe-service/safe-api-routes.ts`), so that Safe's own clients (`@safe-global/api-kit`, and protocol-kit with
+ * what it returns) propose, list, fetch and confirm through it unchanged: their `txServiceUrl` is `<url>/api`.
  *
- * Coffer's routes answer errors as `{ error: { name, message, ...values } }`: 400 for a document that is malformed or does not
- * verify (`name` is the SDK's error class, e.g. `SafeSignatureMismatchError`), 404 for an unknown transaction or route,
- * 409 when a pending transaction of the Safe holds the proposal's nonce, 413 (bodies over 1 MiB), 502 when
- * the node fails. A proposal must carry at least one owner's signature.
+ * Coffer's routes answer errors as `{ error: { name, message, ...values } }`: 400 for a document that is malformed
+ * or does not verify (`name` is the SDK's error class, e.g. `SafeSignatureMismatchError`), 404 for an unknown
+ * transaction or route, 409 when a pending transaction of the Safe holds the proposal's nonce, 413 (bodies over
+ * 1 MiB), 502 when the node fails. A proposal must carry at least one owner's signature.
  */
 export interface SignatureServiceOptions {
   /** The directory of the store (created if missing). */
