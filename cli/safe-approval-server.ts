@@ -1,6 +1,9 @@
-import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
 import { ethers } from "ethers";
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import pino from "pino";
 import { CofferError } from "@coffer/sdk";
 import { DirectorySafeStore } from "@coffer/sdk/node";
@@ -11,13 +14,13 @@ import {
   readSafeState,
   SafeApprovalError,
   SafeFileFormatError,
-  SafeInvalidProposalError,
   SafeNonceTakenError,
   SafeTransactionNotFoundError,
   verifySafeTransaction,
   type SafeChain,
-  type SafeTransactionFile,
 } from "@coffer/sdk/safe";
+import { safeApiErrorOf, safeApiRoutes } from "./safe-service/safe-api-routes";
+import { addVerifiedProposal } from "./safe-service/store-proposal";
 
 /**
  * Coffer's signature-collection service (`coffer safe serve`): signers on different machines share proposals
@@ -34,10 +37,14 @@ import {
  * | `GET /v1/transactions/:safeTxHash`           |                             | 200 `{ transaction }`                      |
  * | `POST /v1/transactions/:safeTxHash/signatures` | `{ signer, data, isContractSignature }` | 200 `{ transaction }`           |
  *
- * Errors answer `{ error: { name, message, ...values } }`: 400 for a document that is malformed or does not
- * verify (`name` is the SDK's error class, e.g. `SafeSignatureMismatchError`), 404 for an unknown transaction or route,
- * 409 when a pending transaction of the Safe holds the proposal's nonce, 413 (bodies over 1 MiB), 502 when
- * the node fails. A proposal must carry at least one owner's signature.
+ * Beside these, the same store is served through the Safe Transaction Service API at `/api` (see
+ * `safe-service/safe-api-routes.ts`), so that Safe's own clients (`@safe-global/api-kit`, and protocol-kit with
+ * what it returns) propose, list, fetch and confirm through it unchanged: their `txServiceUrl` is `<url>/api`.
+ *
+ * Coffer's routes answer errors as `{ error: { name, message, ...values } }`: 400 for a document that is malformed
+ * or does not verify (`name` is the SDK's error class, e.g. `SafeSignatureMismatchError`), 404 for an unknown
+ * transaction or route, 409 when a pending transaction of the Safe holds the proposal's nonce, 413 (bodies over
+ * 1 MiB), 502 when the node fails. A proposal must carry at least one owner's signature.
  */
 export interface SignatureServiceOptions {
   /** The directory of the store (created if missing). */
@@ -61,10 +68,12 @@ export interface SignatureService {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const VERSION: string = (require("../package.json") as { version: string }).version;
 
 class HttpError extends Error {
   constructor(
-    readonly status: number,
+    readonly status: ContentfulStatusCode,
     readonly errorName: string,
     message: string,
     readonly details: Record<string, unknown> = {},
@@ -73,32 +82,55 @@ class HttpError extends Error {
   }
 }
 
+/** Safe API paths (`/api/…`) answer errors in the Safe Transaction Service's shapes, the others in Coffer's. */
+const isSafeApi = (c: Context): boolean => c.req.path === "/api" || c.req.path.startsWith("/api/");
+
 /** Starts the service. @throws CofferRpcError when the node cannot be reached */
 export async function startSignatureService(options: SignatureServiceOptions): Promise<SignatureService> {
   const chain = await connectChain(options.rpcUrl);
   const store = new DirectorySafeStore(options.directory);
   const logger = options.logger ?? pino({ level: "silent" });
-  const server = http.createServer((request, response) => {
+  const app = new Hono({ strict: false });
+
+  app.use(async (c, next) => {
     const started = Date.now();
-    handle(chain, store, request)
-      .then(({ status, body }) => reply(response, status, body))
-      .catch((error: unknown) => {
-        const failure = toHttpError(error);
-        if (failure.status >= 500) logger.error({ err: error }, "request failed");
-        reply(response, failure.status, {
-          error: { name: failure.errorName, message: failure.message, ...failure.details },
-        });
-      })
-      .finally(() =>
-        logger.info(
-          { method: request.method, url: request.url, status: response.statusCode, ms: Date.now() - started },
-          "request",
-        ),
-      );
+    await next();
+    logger.info({ method: c.req.method, url: c.req.url, status: c.res.status, ms: Date.now() - started }, "request");
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => {
+        const message = `bodies are limited to ${MAX_BODY_BYTES} bytes`;
+        return isSafeApi(c)
+          ? c.json({ detail: message }, 413)
+          : c.json({ error: { name: "PayloadTooLarge", message } }, 413);
+      },
+    }),
+  );
+  app.route("/api", safeApiRoutes(chain, store, VERSION));
+  addCofferRoutes(app, chain, store);
+  app.notFound((c) =>
+    isSafeApi(c)
+      ? c.json({ detail: "Not found." }, 404)
+      : c.json({ error: { name: "NotFound", message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+  app.onError((error, c) => {
+    if (isSafeApi(c)) {
+      const failure = safeApiErrorOf(error);
+      if (failure.status >= 500) logger.error({ err: error }, "request failed");
+      return c.json(failure.body, failure.status);
+    }
+    const failure = toHttpError(error);
+    if (failure.status >= 500) logger.error({ err: error }, "request failed");
+    return c.json({ error: { name: failure.errorName, message: failure.message, ...failure.details } }, failure.status);
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: options.host ?? "127.0.0.1" }, () =>
+      resolve(started),
+    );
+    started.once("error", reject);
   });
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(":") ? `[${address}]` : address;
@@ -109,17 +141,11 @@ export async function startSignatureService(options: SignatureServiceOptions): P
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       chain.close();
     },
   };
-}
-
-function reply(response: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
-  response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-  response.end(text);
 }
 
 function toHttpError(error: unknown): HttpError {
@@ -136,77 +162,43 @@ function toHttpError(error: unknown): HttpError {
   return new HttpError(500, "InternalError", "internal error");
 }
 
-async function readJson(request: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES)
-      throw new HttpError(413, "PayloadTooLarge", `bodies are limited to ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+async function readJson(c: Context): Promise<unknown> {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return await c.req.json();
   } catch {
     throw new SafeFileFormatError("the body is not JSON", "the request");
   }
 }
 
-async function handle(
-  chain: SafeChain,
-  store: DirectorySafeStore,
-  request: http.IncomingMessage,
-): Promise<{ status: number; body: unknown }> {
-  const url = new URL(request.url ?? "/", "http://service");
-  const parts = url.pathname.split("/").filter((part) => part !== "");
-  const param = parts[2] ?? "";
-  const method = request.method ?? "GET";
-  const route = (expected: string, ...shape: (string | null)[]): boolean =>
-    method === expected &&
-    parts.length === shape.length &&
-    shape.every((part, i) => part === null || part === parts[i]);
+/** Coffer's own protocol, which the SDK's `SignatureServiceClient` and the web app's treasury page speak. */
+function addCofferRoutes(app: Hono, chain: SafeChain, store: DirectorySafeStore): void {
+  app.get("/health", (c) => c.json({ ok: true, chainId: chain.chainId }));
 
-  if (route("GET", "health")) return { status: 200, body: { ok: true, chainId: chain.chainId } };
+  app.post("/v1/transactions", async (c) => {
+    const file = parseSafeTransactionFile(await readJson(c), "the request body");
+    const { stored, created } = await addVerifiedProposal(chain, store, file);
+    return c.json({ transaction: stored }, created ? 201 : 200);
+  });
 
-  if (route("POST", "v1", "transactions")) {
-    const file = parseSafeTransactionFile(await readJson(request), "the request body");
-    const existing = await store.find(file.safeTxHash);
-    if (existing === undefined && file.signatures.length === 0) {
-      throw new SafeInvalidProposalError("a proposal must carry at least one owner's signature");
-    }
-    // The posted document is checked on its own (its data against its hash), then merged with what is stored.
-    await verifySafeTransaction(chain, file);
-    const incoming = file.signatures.filter(
-      (signature) => !existing?.signatures.some((s) => s.signer === signature.signer && s.data === signature.data),
-    );
-    const candidate: SafeTransactionFile =
-      existing === undefined ? file : { ...existing, signatures: [...existing.signatures, ...incoming] };
-    if (existing !== undefined) await verifySafeTransaction(chain, candidate);
-    const stored = await store.add(candidate);
-    return { status: existing === undefined ? 201 : 200, body: { transaction: stored } };
-  }
-
-  if (route("GET", "v1", "safes", null, "transactions")) {
-    const safe = param;
+  app.get("/v1/safes/:safe/transactions", async (c) => {
+    const safe = c.req.param("safe");
     if (!ethers.isAddress(safe)) throw new HttpError(400, "BadRequest", `${safe} is not an address`);
     const state = await readSafeState(chain, safe);
     const transactions = await store.list(chain.chainId, state.safeAddress, state.nonce);
-    return { status: 200, body: { safeNonce: state.nonce, threshold: state.threshold, transactions } };
-  }
+    return c.json({ safeNonce: state.nonce, threshold: state.threshold, transactions });
+  });
 
-  if (route("GET", "v1", "transactions", null)) {
-    return { status: 200, body: { transaction: await store.get(param) } };
-  }
+  app.get("/v1/transactions/:safeTxHash", async (c) =>
+    c.json({ transaction: await store.get(c.req.param("safeTxHash")) }),
+  );
 
-  if (route("POST", "v1", "transactions", null, "signatures")) {
-    const existing = await store.get(param);
-    const signature = parseSafeSignatureRecord(await readJson(request), "the request body");
+  app.post("/v1/transactions/:safeTxHash/signatures", async (c) => {
+    const existing = await store.get(c.req.param("safeTxHash"));
+    const signature = parseSafeSignatureRecord(await readJson(c), "the request body");
     if (existing.signatures.some((s) => s.signer === signature.signer && s.data === signature.data)) {
-      return { status: 200, body: { transaction: existing } };
+      return c.json({ transaction: existing });
     }
     await verifySafeTransaction(chain, { ...existing, signatures: [...existing.signatures, signature] });
-    return { status: 200, body: { transaction: await store.addSignature(existing.safeTxHash, signature) } };
-  }
-
-  throw new HttpError(404, "NotFound", `no route ${method} ${url.pathname}`);
+    return c.json({ transaction: await store.addSignature(existing.safeTxHash, signature) });
+  });
 }

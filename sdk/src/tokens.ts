@@ -33,7 +33,7 @@ export interface TokenInfo {
  * "units".
  * @throws CofferValidationError when the address holds no contract or the contract has no `decimals()`.
  */
-export async function getTokenInfo(client: CofferClient, token: string): Promise<TokenInfo> {
+export async function getTokenInfo(client: Pick<CofferClient, "provider">, token: string): Promise<TokenInfo> {
   if (token === NATIVE_TOKEN) return { address: NATIVE_TOKEN, symbol: "ETH", decimals: 18 };
   if ((await client.provider.getCode(token)) === "0x")
     throw new CofferValidationError("token", `${token} is not a contract`);
@@ -52,7 +52,11 @@ export async function getTokenInfo(client: CofferClient, token: string): Promise
 }
 
 /** `account`'s balance of `token` (wei for {@link NATIVE_TOKEN}). */
-export async function getBalance(client: CofferClient, token: string, account: string): Promise<bigint> {
+export async function getBalance(
+  client: Pick<CofferClient, "provider">,
+  token: string,
+  account: string,
+): Promise<bigint> {
   if (token === NATIVE_TOKEN) return client.provider.getBalance(account);
   return (await erc20(token, client.provider).getFunction("balanceOf")(account)) as bigint;
 }

@@ -51,8 +51,8 @@ describe("cli: coffer safe (signers in separate processes)", function () {
       file = path.join(work, "payout.json");
       const run = await runCli(
         [
-          ...["safe", "propose", "transfer", "--token", fixture.usdcAddress, "--to", recipient],
-          ...["--amount", `${amount}`, "--out", file, "--note", "invoice 42", "--json"],
+          ...["safe", "propose", "transfer", "--token", "tUSDC", "--to", recipient],
+          ...["--amount", "250", "--out", file, "--note", "invoice 42", "--json"],
         ],
         as(1),
       );
@@ -78,9 +78,16 @@ describe("cli: coffer safe (signers in separate processes)", function () {
       const run = await runCliInProcess(["safe", "show", file], cliEnv({}));
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout).to.contain(`Safe transaction ${safeTxHash}`);
-      expect(run.stdout).to.contain(`transfer ${amount} (base units) of token ${fixture.usdcAddress} to ${recipient}`);
+      expect(run.stdout).to.contain(`transfer ${amount} base units of token ${fixture.usdcAddress} to ${recipient}`);
       expect(run.stdout).to.contain("(not verified)");
       expect(run.stdout).to.contain("note       invoice 42 (unsigned)");
+    });
+
+    it("show --verify reads the token: the signer sees 250 tUSDC", async function () {
+      const run = await runCliInProcess(["safe", "show", file, "--verify"], as());
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.contain(`transfer 250 tUSDC to ${recipient}`);
+      expect(run.stdout).to.contain("status     1 signature missing\n");
     });
 
     it("a non-owner cannot execute it yet: one signature missing (exit 1)", async function () {
@@ -136,7 +143,19 @@ describe("cli: coffer safe (signers in separate processes)", function () {
     before(async function () {
       const file = path.join(work, "base.json");
       const run = await runCliInProcess(
-        ["safe", "propose", "transfer", "--token", "ETH", "--to", newAddress(), "--amount", "1000", "--out", file],
+        [
+          "safe",
+          "propose",
+          "transfer",
+          "--token",
+          "ETH",
+          "--to",
+          newAddress(),
+          "--amount",
+          "0.000000000000001",
+          "--out",
+          file,
+        ],
         as(1),
       );
       expect(run.code, run.stderr).to.equal(0);
@@ -194,8 +213,8 @@ describe("cli: coffer safe (signers in separate processes)", function () {
       fs.writeFileSync(
         calls,
         JSON.stringify([
-          { token: fixture.usdcAddress, to: recipient, amount: "3" },
-          { token: "ETH", to: recipient, amount: "4" },
+          { token: "TestUSDC", to: recipient, amount: "0.000003" },
+          { token: "eth", to: recipient, amount: "0.000000000000000004" },
           { to: recipient, value: "5" },
         ]),
       );
@@ -275,10 +294,22 @@ describe("cli: coffer safe (signers in separate processes)", function () {
         "--to 0x123 is not an address",
       ],
       [
-        "an amount with decimals",
-        () => [...transfer().slice(0, -1), "1.5", "--out", out()],
+        "an amount with more decimals than the token has",
+        () => [...transfer().slice(0, -1), "1.0000000000000000001", "--out", out()],
         () => as(1),
-        "--amount 1.5 is not a whole number",
+        "--amount 1.0000000000000000001 has more than the 18 decimals of ETH",
+      ],
+      [
+        "an amount in base units' clothing",
+        () => [...transfer().slice(0, -1), "1e6", "--out", out()],
+        () => as(1),
+        "--amount 1e6 is not an amount (e.g. 12.50)",
+      ],
+      [
+        "a token that is not one",
+        () => [...transfer().slice(0, 4), "tDOGE", ...transfer().slice(5), "--out", out()],
+        () => as(1),
+        "--token tDOGE is not a token on chain 31337: use ETH, tUSDC (TestUSDC)",
       ],
       ["no output", () => transfer(), () => as(1), "say where the proposal goes"],
       [
@@ -385,7 +416,7 @@ describe("cli: coffer safe (signers in separate processes)", function () {
     it("two processes' proposals get consecutive nonces; pending lists them; sign and exec by hash", async function () {
       const dir = path.join(work, "store");
       const transfer = (to: string) => [
-        ...["safe", "propose", "transfer", "--token", fixture.usdcAddress, "--to", to, "--amount", "7"],
+        ...["safe", "propose", "transfer", "--token", fixture.usdcAddress, "--to", to, "--amount", "0.000007"],
         ...["--dir", dir, "--json"],
       ];
       const recipients = [newAddress(), newAddress()];
@@ -430,6 +461,49 @@ describe("cli: coffer safe (signers in separate processes)", function () {
       for (const recipient of recipients) expect(await fixture.usdc.balanceOf(recipient)).to.equal(7n);
       const after = await runCliInProcess(["safe", "pending", "--dir", dir, "--json"], as());
       expect(after.json<{ transactions: unknown[] }>().transactions).to.deep.equal([]);
+    });
+  });
+
+  describe("a proposal that spends more than the Safe holds", function () {
+    it("is listed as not executable, with the shortfall in token units (text) and base units (JSON)", async function () {
+      const dir = path.join(work, "short");
+      const held = await fixture.usdc.balanceOf(fixture.safeAddress);
+      const needed = held + 150_000_000n; // 150 tUSDC more than it holds
+      const to = newAddress();
+      const propose = await runCliInProcess(
+        [
+          ...["safe", "propose", "transfer", "--token", "tusdc", "--to", to],
+          ...["--amount", ethers.formatUnits(needed, 6), "--dir", dir],
+        ],
+        as(1),
+      );
+      expect(propose.code, propose.stderr).to.equal(0);
+      const heldText = `${ethers.formatUnits(held, 6).replace(/\.0$/, "")} tUSDC`;
+      const shortText = `not executable: the Safe holds ${heldText}, 150 tUSDC short`;
+      expect(propose.stdout).to.contain(`transfer ${ethers.formatUnits(needed, 6).replace(/\.0$/, "")} tUSDC to ${to}`);
+      expect(propose.stdout).to.contain(`status     1 signature missing; ${shortText}`);
+
+      const [proposed] = fs.readdirSync(dir).filter((name) => name.endsWith(".json"));
+      const hash = path.basename(proposed!, ".json");
+      const sign = await runCliInProcess(["safe", "sign", "--hash", hash, "--dir", dir], as(2));
+      expect(sign.code, sign.stderr).to.equal(0);
+      expect(sign.stdout).to.contain(`status     ${shortText}\n`);
+
+      const pending = await runCliInProcess(["safe", "pending", "--dir", dir, "--json"], as());
+      expect(pending.code, pending.stderr).to.equal(0);
+      const [listed] = pending.json<{ transactions: Record<string, unknown>[] }>().transactions;
+      expect(listed).to.include({ missing: 0, executable: false });
+      expect(listed!.shortfalls).to.deep.equal([
+        {
+          token: fixture.usdcAddress,
+          symbol: "tUSDC",
+          needed: needed.toString(),
+          held: held.toString(),
+          short: "150000000",
+        },
+      ]);
+      const text = await runCliInProcess(["safe", "pending", "--dir", dir], as());
+      expect(text.stdout).to.contain(shortText);
     });
   });
 });

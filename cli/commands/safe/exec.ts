@@ -15,6 +15,7 @@ import {
   type SafeOptions,
   type StoreOptions,
 } from "./shared";
+import { readFundsView } from "./tokens";
 
 /** `coffer safe exec`: verifies a transaction and executes it once its approvals meet the threshold. */
 export function addExecCommand(safe: Command, io: CliIo): void {
@@ -35,13 +36,14 @@ export function addExecCommand(safe: Command, io: CliIo): void {
         await withSession(io, options, true, async ({ chain, open }) => {
           const transaction = await load(source, await storeFor(options, chain, io.env));
           const connection = await open(transaction.safeAddress);
+          const { tokens } = await readFundsView(chain, transaction);
           const result = await executeSafeTransaction(connection, transaction, {
             executorApproves: options.executorApproval,
           });
           const description = describeSafeTransaction(transaction);
           printResult(io, options.json, { ok: true, ...result, description }, () => [
             `Executed Safe transaction ${result.safeTxHash}`,
-            ...formatDescription(description).map((line) => `  ${line}`),
+            ...formatDescription(description, "", tokens).map((line) => `  ${line}`),
             `  approvals  ${result.approvals.map((a) => `${a.owner}${a.kind === "signature" ? "" : ` (${a.kind})`}`).join(", ")}`,
             `  mined      ${result.transactionHash} in block ${result.blockNumber}, ${result.gasUsed} gas, sent by ${result.executor}`,
           ]);

@@ -15,6 +15,7 @@ import {
   type SafeOptions,
   type StoreOptions,
 } from "./shared";
+import { readFundsView } from "./tokens";
 
 /** `coffer safe pending`: a Safe's pending transactions in a store, each verified. */
 export function addPendingCommand(safe: Command, io: CliIo): void {
@@ -29,6 +30,7 @@ export function addPendingCommand(safe: Command, io: CliIo): void {
         const connection = await open();
         const store = (await storeFor(options, chain, io.env)) as SafeTransactionStore;
         const { state, transactions } = await listPendingSafeTransactions(chain, connection.safeAddress, store);
+        const funds = await Promise.all(transactions.map((pending) => readFundsView(chain, pending.file)));
         printResult(
           io,
           options.json,
@@ -39,8 +41,8 @@ export function addPendingCommand(safe: Command, io: CliIo): void {
             safeNonce: state.nonce,
             threshold: state.threshold,
             owners: state.owners,
-            transactions: transactions.map((pending) => ({
-              ...summary(pending.file, pending.verified),
+            transactions: transactions.map((pending, index) => ({
+              ...summary(pending.file, pending.verified, funds[index]),
               ...(pending.error === undefined
                 ? {}
                 : { verified: false, error: { name: pending.error.name, message: pending.error.message } }),
@@ -49,8 +51,8 @@ export function addPendingCommand(safe: Command, io: CliIo): void {
           () => [
             `Safe ${state.safeAddress} on chain ${chain.chainId}: nonce ${state.nonce}, ${state.threshold} of ${state.owners.length} owners`,
             transactions.length === 0 ? "No pending transactions." : `${transactions.length} pending:`,
-            ...transactions.flatMap((pending) => [
-              ...describeText(pending.file, pending.verified),
+            ...transactions.flatMap((pending, index) => [
+              ...describeText(pending.file, pending.verified, funds[index]),
               ...(pending.error === undefined ? [] : [`  INVALID    ${pending.error.message}`]),
             ]),
           ],

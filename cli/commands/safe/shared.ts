@@ -15,6 +15,7 @@ import {
 import type { Command } from "commander";
 import { deploymentsDirOf, findManifest } from "../../common";
 import { loadPrivateKey, parseAddress, rpcUrlFrom, toJson, UsageError, type CliIo } from "../../io";
+import type { FundsView } from "./tokens";
 
 /** Options every chain-facing command takes. */
 export interface ChainOptions {
@@ -134,8 +135,15 @@ export async function storeFor(
   return undefined;
 }
 
-/** What the CLI prints about a transaction in JSON. */
-export function summary(file: SafeTransactionFile, verified?: VerifiedSafeTransaction): Record<string, unknown> {
+/**
+ * What the CLI prints about a transaction in JSON. With `funds`, a transaction that spends more than the Safe
+ * holds is not `executable`, and `shortfalls` says by how much (base units).
+ */
+export function summary(
+  file: SafeTransactionFile,
+  verified?: VerifiedSafeTransaction,
+  funds?: FundsView,
+): Record<string, unknown> {
   return {
     safeTxHash: file.safeTxHash,
     chainId: file.chainId,
@@ -151,17 +159,25 @@ export function summary(file: SafeTransactionFile, verified?: VerifiedSafeTransa
           threshold: verified.state.threshold,
           approvals: verified.approvals,
           missing: verified.missing,
-          executable: verified.executable,
+          executable: verified.executable && (funds?.shortfalls.length ?? 0) === 0,
         }),
+    ...(funds === undefined ? {} : { shortfalls: funds.shortfalls }),
   };
 }
 
-/** What the CLI prints about a transaction as text. */
-export function describeText(file: SafeTransactionFile, verified?: VerifiedSafeTransaction): string[] {
+/**
+ * What the CLI prints about a transaction as text: transfers in token units when `funds` knows the tokens, and
+ * "not executable: the Safe holds …, … short" when it spends more than the Safe holds.
+ */
+export function describeText(
+  file: SafeTransactionFile,
+  verified?: VerifiedSafeTransaction,
+  funds?: FundsView,
+): string[] {
   const lines = [
     `Safe transaction ${file.safeTxHash}`,
     `  Safe       ${file.safeAddress} on chain ${file.chainId}, nonce ${file.transaction.nonce}`,
-    ...formatDescription(describeSafeTransaction(file)).map(
+    ...formatDescription(describeSafeTransaction(file), "", funds?.tokens).map(
       (line, index) => `  ${index === 0 ? "does      " : "          "} ${line}`,
     ),
   ];
@@ -170,15 +186,18 @@ export function describeText(file: SafeTransactionFile, verified?: VerifiedSafeT
     const who = approvals.map(
       (approval) => `${approval.owner}${approval.kind === "signature" ? "" : ` (${approval.kind})`}`,
     );
+    const short = funds?.shortfallText === undefined ? [] : [`not executable: ${funds.shortfallText}`];
+    const signatures =
+      missing > 0
+        ? `${missing} signature${missing === 1 ? "" : "s"} missing`
+        : verified.executable
+          ? short.length > 0
+            ? undefined
+            : "ready to execute"
+          : `threshold met; waits for nonce ${state.nonce} to ${file.transaction.nonce - 1}`;
     lines.push(
       `  approvals  ${approvals.length} of ${state.threshold}${who.length > 0 ? `: ${who.join(", ")}` : ""}`,
-      `  status     ${
-        missing > 0
-          ? `${missing} signature${missing === 1 ? "" : "s"} missing`
-          : verified.executable
-            ? "ready to execute"
-            : `threshold met; waits for nonce ${state.nonce} to ${file.transaction.nonce - 1}`
-      }`,
+      `  status     ${[signatures, ...short].filter((part) => part !== undefined).join("; ")}`,
     );
   } else {
     lines.push(

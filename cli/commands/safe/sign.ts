@@ -18,6 +18,7 @@ import {
   type SafeOptions,
   type StoreOptions,
 } from "./shared";
+import { readFundsView } from "./tokens";
 
 /** `coffer safe sign`: verifies a transaction and adds the key's signature. */
 export function addSignCommand(safe: Command, io: CliIo): void {
@@ -34,14 +35,21 @@ export function addSignCommand(safe: Command, io: CliIo): void {
         const connection = await open(transaction.safeAddress);
         const result = await signSafeTransaction(connection, transaction, { store });
         const out = options.out ?? ("path" in source ? source.path : undefined);
+        const funds = await readFundsView(chain, result.file);
         if (out !== undefined && (result.added || out !== file)) writeSafeTransactionFile(out, result.file);
         printResult(
           io,
           options.json,
-          { ok: true, ...summary(result.file, result.verified), signer: result.signer, added: result.added, file: out },
+          {
+            ok: true,
+            ...summary(result.file, result.verified, funds),
+            signer: result.signer,
+            added: result.added,
+            file: out,
+          },
           () => [
             result.added ? `Signed by ${result.signer}:` : `${result.signer} had signed already; nothing changed:`,
-            ...describeText(result.file, result.verified),
+            ...describeText(result.file, result.verified, funds),
             ...(out !== undefined ? [`  written to ${out}`] : []),
             ...(store !== undefined ? [`  shared in ${store.location}`] : []),
           ],

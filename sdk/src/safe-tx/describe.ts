@@ -139,16 +139,57 @@ function tryParse(iface: ethers.Interface, data: string): ethers.TransactionDesc
   }
 }
 
-/** One readable line per call (a batch gives a header and its calls, indented). */
-export function formatDescription(description: SafeCallDescription, indent = ""): string[] {
+/** A token's symbol and decimals, for amounts people read. */
+export interface TokenLabel {
+  readonly symbol: string;
+  readonly decimals: number;
+}
+
+/** The symbol and decimals of a token address (checksummed), when known. */
+export type TokenLabels = (token: string) => TokenLabel | undefined;
+
+/** An amount in a token's units: `250 tUSDC`, `12.5 tUSDC`. */
+export const formatTokenAmount = (amount: bigint | string, label: TokenLabel): string =>
+  `${ethers.formatUnits(amount, label.decimals).replace(/\.0$/, "")} ${label.symbol}`;
+
+/**
+ * What a transaction sends out of the Safe, by token (ERC-20 address, or `ETH`), summed over a batch's calls:
+ * ERC-20 transfers and plain ETH transfers. Other calls may move funds too; they are not counted.
+ */
+export function outgoingTransfers(description: SafeCallDescription): Map<string, bigint> {
+  const totals = new Map<string, bigint>();
+  const add = (token: string, amount: bigint) => totals.set(token, (totals.get(token) ?? 0n) + amount);
+  const visit = (call: SafeCallDescription): void => {
+    if (call.kind === "erc20Transfer") add(call.token, BigInt(call.amount));
+    else if (call.kind === "ethTransfer") add("ETH", BigInt(call.value));
+    else if (call.kind === "batch") call.calls.forEach(visit);
+    else if (call.kind === "call" && call.value !== "0") add("ETH", BigInt(call.value));
+  };
+  visit(description);
+  return totals;
+}
+
+/**
+ * One readable line per call (a batch gives a header and its calls, indented). Transfers read in token units
+ * (`transfer 250 tUSDC to 0x…`) when `tokens` knows the token, else in base units with the token's address.
+ */
+export function formatDescription(
+  description: SafeCallDescription,
+  indent = "",
+  tokens: TokenLabels = () => undefined,
+): string[] {
   switch (description.kind) {
-    case "erc20Transfer":
+    case "erc20Transfer": {
+      const label = tokens(description.token);
       return [
-        `${indent}transfer ${description.amount} (base units) of token ${description.token} to ${description.to}`,
+        label === undefined
+          ? `${indent}transfer ${description.amount} base units of token ${description.token} to ${description.to}`
+          : `${indent}transfer ${formatTokenAmount(description.amount, label)} to ${description.to}`,
       ];
+    }
     case "ethTransfer":
       return [
-        `${indent}send ${description.value} wei (${ethers.formatEther(description.value)} ETH) to ${description.to}`,
+        `${indent}transfer ${formatTokenAmount(description.value, { symbol: "ETH", decimals: 18 })} to ${description.to}`,
       ];
     case "addOwner":
       return [`${indent}add owner ${description.owner}, threshold ${description.threshold}`];
@@ -172,7 +213,7 @@ export function formatDescription(description: SafeCallDescription, indent = "")
       return [
         `${indent}batch of ${description.calls.length} calls (MultiSend):`,
         ...description.calls.flatMap((call, index) =>
-          formatDescription(call, `${indent}  ${index + 1}. `).map((line, lineIndex) =>
+          formatDescription(call, `${indent}  ${index + 1}. `, tokens).map((line, lineIndex) =>
             lineIndex === 0 ? line : `${indent}     ${line.trimStart()}`,
           ),
         ),

@@ -1,7 +1,12 @@
 import SafeApiKit from "@safe-global/api-kit";
 import { ethers } from "ethers";
 import { toCofferError } from "../errors";
-import { SafeInvalidProposalError, SafeServiceError, SafeTransactionNotFoundError } from "./errors";
+import {
+  SafeInvalidProposalError,
+  SafeNonceTakenError,
+  SafeServiceError,
+  SafeTransactionNotFoundError,
+} from "./errors";
 import {
   parseSafeTransactionFile,
   SAFE_TX_FORMAT,
@@ -16,7 +21,10 @@ type ServiceTransaction = Awaited<ReturnType<SafeApiKit["getTransaction"]>>;
 /** Settings of {@link SafeApiKitStore}. */
 export interface SafeApiKitStoreOptions {
   readonly chainId: number;
-  /** A Safe Transaction Service URL (self-hosted, or Safe's with an API key), e.g. `https://host/api`. */
+  /**
+   * A Safe Transaction Service URL (self-hosted, Safe's with an API key, or `coffer safe serve`), e.g.
+   * `https://host/api`. A URL without a path gets `/api`, where the service answers.
+   */
   readonly txServiceUrl: string;
   /** The API key, needed by Safe's hosted service. */
   readonly apiKey?: string;
@@ -27,34 +35,49 @@ export interface SafeApiKitStoreOptions {
  * that run one (or use Safe's hosted one with an API key): proposals and confirmations go to the service, and
  * its pending transactions come back in the `coffer-safe-tx/1` format, verified by the actions like any other.
  *
- * Not covered by Coffer's tests: they run offline, where no Transaction Service is reachable. The service also
- * accepts several transactions with the same nonce (replacements), so it never raises `SafeNonceTakenError`:
- * proposals made at the same time through it take the next nonce from the pending transactions it lists.
+ * Tested against `coffer safe serve`, which speaks the same API. Safe's hosted service accepts several
+ * transactions with the same nonce (replacements), so it never raises `SafeNonceTakenError` (Coffer's does):
+ * proposals made at the same time through it take the next nonce from the pending transactions it lists. An HTTP
+ * error of the service becomes a `SafeServiceError` with its status and the service's message.
  */
 export class SafeApiKitStore implements SafeTransactionStore {
   readonly #kit: SafeApiKit;
 
+  readonly #url: string;
+
   constructor(readonly options: SafeApiKitStoreOptions) {
-    this.#kit = new SafeApiKit({
-      chainId: BigInt(options.chainId),
-      txServiceUrl: options.txServiceUrl,
-      apiKey: options.apiKey,
-    });
+    this.#url = serviceApiUrl(options.txServiceUrl);
+    this.#kit = new SafeApiKit({ chainId: BigInt(options.chainId), txServiceUrl: this.#url, apiKey: options.apiKey });
   }
 
   get location(): string {
-    return this.options.txServiceUrl;
+    return this.#url;
   }
 
   async #call<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const message = toCofferError(error).message;
-      if (/not found|404/i.test(message) && what.startsWith("get ")) {
+      const answer = httpErrorOf(error);
+      if (answer === undefined) {
+        // No HTTP answer: the service is down (a system error with a code), or api-kit refused the input.
+        const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+        if (typeof code === "string") throw new SafeServiceError(0, "Unreachable", `${what}: ${code}`, this.location);
+        throw new SafeServiceError(
+          -1,
+          "SafeTransactionService",
+          `${what}: ${toCofferError(error).message}`,
+          this.location,
+        );
+      }
+      if (answer.status === 404 && what.startsWith("get ")) {
         throw new SafeTransactionNotFoundError(what.slice(4), this.location);
       }
-      throw new SafeServiceError(-1, "SafeTransactionService", `${what}: ${message}`, this.location);
+      const { nonce, existingSafeTxHash } = answer.body as { nonce?: unknown; existingSafeTxHash?: unknown };
+      if (answer.status === 422 && typeof nonce === "number" && typeof existingSafeTxHash === "string") {
+        throw new SafeNonceTakenError(nonce, existingSafeTxHash);
+      }
+      throw new SafeServiceError(answer.status, "SafeTransactionService", `${what}: ${answer.message}`, this.location);
     }
   }
 
@@ -127,4 +150,36 @@ export class SafeApiKitStore implements SafeTransactionStore {
       this.location,
     );
   }
+}
+
+/** The service's API root: the URL as given, or `<origin>/api` when it has no path. */
+export function serviceApiUrl(txServiceUrl: string): string {
+  const trimmed = txServiceUrl.replace(/\/+$/, "");
+  try {
+    const url = new URL(trimmed);
+    return url.pathname === "/" || url.pathname === "" ? `${trimmed}/api` : trimmed;
+  } catch {
+    return trimmed;
+  }
+}
+
+/**
+ * The HTTP answer in an api-kit error (`HttpError`: `statusCode`, `data` = the JSON body), with the service's own
+ * words: `detail`, `message`, `nonFieldErrors` or the field errors (`signature: [...]`) of its body.
+ */
+function httpErrorOf(error: unknown): { status: number; message: string; body: unknown } | undefined {
+  const { statusCode, data } = (error ?? {}) as { statusCode?: unknown; data?: unknown };
+  if (typeof statusCode !== "number") return undefined;
+  const body = (data ?? {}) as Record<string, unknown>;
+  const words = (value: unknown): string => (Array.isArray(value) ? value.map(String).join("; ") : String(value));
+  const parts =
+    body.detail !== undefined
+      ? [words(body.detail)]
+      : body.message !== undefined
+        ? [words(body.message)]
+        : Object.entries(body).map(([field, value]) =>
+            field === "nonFieldErrors" ? words(value) : `${field}: ${words(value)}`,
+          );
+  const message = parts.length > 0 ? parts.join("; ") : (error as Error).message;
+  return { status: statusCode, message, body };
 }

@@ -260,7 +260,9 @@ export class SafeServiceError extends SafeApprovalError {
         ? `The signature service at ${url} cannot be reached: ${serviceMessage}`
         : status < 0
           ? `The Safe Transaction Service at ${url} failed: ${serviceMessage}`
-          : `The signature service answered ${status} (${errorName}): ${serviceMessage}`,
+          : errorName === "SafeTransactionService"
+            ? `The Safe Transaction Service at ${url} answered ${status}: ${serviceMessage}`
+            : `The signature service answered ${status} (${errorName}): ${serviceMessage}`,
     );
     this.name = "SafeServiceError";
   }

@@ -8,6 +8,7 @@ import { canonicalSafeContract } from "../../../deploy/safe";
 import {
   describeSafeTransaction,
   formatDescription,
+  outgoingTransfers,
   parseSafeTransactionFile,
   SAFE_TX_FORMAT,
   SafeFileFormatError,
@@ -152,8 +153,15 @@ describe("sdk/safe: the coffer-safe-tx/1 file format", function () {
       expect(description.kind).to.equal("batch");
       expect(formatDescription(description)).to.deep.equal([
         "batch of 2 calls (MultiSend):",
-        `  1. send 5 wei (0.000000000000000005 ETH) to ${RECIPIENT}`,
-        `  2. transfer 1 (base units) of token ${TOKEN} to ${RECIPIENT}`,
+        `  1. transfer 0.000000000000000005 ETH to ${RECIPIENT}`,
+        `  2. transfer 1 base units of token ${TOKEN} to ${RECIPIENT}`,
+      ]);
+      // With the token's symbol and decimals, amounts read in token units.
+      const labels = (token: string) => (token === TOKEN ? { symbol: "tUSDC", decimals: 6 } : undefined);
+      expect(formatDescription(description, "", labels)[2]).to.equal(`  2. transfer 0.000001 tUSDC to ${RECIPIENT}`);
+      expect([...outgoingTransfers(description)]).to.deep.equal([
+        ["ETH", 5n],
+        [TOKEN, 1n],
       ]);
     });
 

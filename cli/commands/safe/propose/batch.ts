@@ -12,8 +12,9 @@ export function addProposeBatchCommand(propose: Command, io: CliIo): void {
     (command) =>
       command.requiredOption(
         "--calls <file>",
-        'a JSON array of transfers {"token", "to", "amount"} (token or "ETH") and calls {"to", "value"?, "data"?}',
+        'a JSON array of transfers {"token", "to", "amount"} (token: ETH, a name, a symbol or an address; amount in ' +
+          'token units, e.g. "12.5") and calls {"to", "value"?, "data"?} (value in wei)',
       ),
-    (options) => ({ kind: "batch", calls: readBatch(options.calls ?? "") }),
+    async (options, context) => ({ kind: "batch", calls: await readBatch(options.calls ?? "", context) }),
   );
 }

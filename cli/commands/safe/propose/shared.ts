@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import { writeSafeTransactionFile } from "@coffer/sdk/node";
 import {
-  ETH,
   proposeSafeTransaction,
   transferCall,
   verifySafeTransaction,
   type SafeCall,
+  type SafeChain,
   type SafeProposal,
 } from "@coffer/sdk/safe";
 import type { Command } from "commander";
@@ -26,6 +26,7 @@ import {
   type SafeOptions,
   type StoreOptions,
 } from "../shared";
+import { parseTransfer, readFundsView } from "../tokens";
 
 const batchSchema = z.array(
   z.union([
@@ -34,8 +35,18 @@ const batchSchema = z.array(
   ]),
 );
 
-/** Reads a batch file: transfers and calls. */
-export function readBatch(file: string): SafeCall[] {
+/** What a proposal's options are read with: the chain (tokens) and where the deployment manifests are. */
+export interface ProposalContext {
+  readonly chain: SafeChain;
+  readonly env: NodeJS.ProcessEnv;
+  readonly deploymentsDir?: string;
+}
+
+/**
+ * Reads a batch file: transfers (`token` as ETH, a name, a symbol or an address; `amount` in token units, e.g.
+ * "12.5") and calls (`value` in wei).
+ */
+export async function readBatch(file: string, context: ProposalContext): Promise<SafeCall[]> {
   let document: unknown;
   try {
     document = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -48,11 +59,25 @@ export function readBatch(file: string): SafeCall[] {
       `${file} is not a batch: a JSON array of {token, to, amount} transfers or {to, value?, data?} calls`,
     );
   }
-  return parsed.data.map((entry, index): SafeCall => {
+  const calls: SafeCall[] = [];
+  for (const [index, entry] of parsed.data.entries()) calls.push(await batchCall(entry, index, context));
+  return calls;
+}
+
+async function batchCall(
+  entry: z.infer<typeof batchSchema>[number],
+  index: number,
+  context: ProposalContext,
+): Promise<SafeCall> {
+  {
     if ("token" in entry) {
-      const token = entry.token === ETH ? ETH : parseAddress(entry.token, `call ${index + 1}: token`);
       const to = parseAddress(entry.to, `call ${index + 1}: to`);
-      return transferCall(token, to, parseUnits(entry.amount, `call ${index + 1}: amount`));
+      const { token, amount } = await parseTransfer(context.chain, entry.token, entry.amount, {
+        ...context,
+        tokenWhat: `call ${index + 1}: token`,
+        amountWhat: `call ${index + 1}: amount`,
+      });
+      return transferCall(token, to, amount);
     }
     if (entry.data !== undefined && !/^0x([0-9a-fA-F]{2})*$/.test(entry.data)) {
       throw new UsageError(`call ${index + 1}: data is not hex`);
@@ -62,7 +87,7 @@ export function readBatch(file: string): SafeCall[] {
       value: entry.value === undefined ? 0n : parseUnits(entry.value, `call ${index + 1}: value`),
       data: entry.data ?? "0x",
     };
-  });
+  }
 }
 
 /**
@@ -75,7 +100,7 @@ export function addProposal(
   name: string,
   description: string,
   configure: (command: Command) => Command,
-  toProposal: (options: Record<string, string>) => SafeProposal,
+  toProposal: (options: Record<string, string>, context: ProposalContext) => SafeProposal | Promise<SafeProposal>,
 ): void {
   const command = propose.command(name).description(description);
   configure(command);
@@ -99,20 +124,21 @@ export function addProposal(
         throw new UsageError(`${options.out} exists: choose another --out (a signed file is never overwritten)`);
       }
       const nonce = options.nonce === undefined ? undefined : parseCount(options.nonce, "--nonce");
-      const request = toProposal(options);
       await withSession(io, options, true, async ({ chain, open }) => {
+        const request = await toProposal(options, { chain, env: io.env, deploymentsDir: options.deploymentsDir });
         const connection = await open();
         const store = await storeFor(options, chain, io.env);
         const file = await proposeSafeTransaction(connection, request, { store, nonce, note: options.note });
         if (options.out !== undefined) writeSafeTransactionFile(options.out, file);
         const verified = await verifySafeTransaction(chain, file);
+        const funds = await readFundsView(chain, file);
         printResult(
           io,
           options.json,
-          { ok: true, ...summary(file, verified), file: options.out, store: store?.location },
+          { ok: true, ...summary(file, verified, funds), file: options.out, store: store?.location },
           () => [
             `Proposed and signed by ${connection.signer}:`,
-            ...describeText(file, verified),
+            ...describeText(file, verified, funds),
             ...(options.out !== undefined ? [`  written to ${options.out}`] : []),
             ...(store !== undefined ? [`  shared in ${store.location}`] : []),
           ],

@@ -1,9 +1,9 @@
-import { ETH } from "@coffer/sdk/safe";
 import type { Command } from "commander";
-import { parseAddress, parseUnits, type CliIo } from "../../../io";
+import { parseAddress, type CliIo } from "../../../io";
+import { parseTransfer } from "../tokens";
 import { addProposal } from "./shared";
 
-/** `coffer safe propose transfer`: a payout of an ERC-20 token or ETH from the Safe. */
+/** `coffer safe propose transfer`: a payout of an ERC-20 token or ETH from the Safe, in token units. */
 export function addProposeTransferCommand(propose: Command, io: CliIo): void {
   addProposal(
     propose,
@@ -12,14 +12,19 @@ export function addProposeTransferCommand(propose: Command, io: CliIo): void {
     "a payout of an ERC-20 token or ETH from the Safe",
     (command) =>
       command
-        .requiredOption("--token <address>", `the token, or ${ETH} for the chain's native currency`)
+        .requiredOption(
+          "--token <token>",
+          "the token: ETH, a name or symbol of the deployment manifest (TestUSDC, tUSDC), or an address",
+        )
         .requiredOption("--to <address>", "the recipient")
-        .requiredOption("--amount <units>", "the amount in base units (token units or wei; no decimals)"),
-    (options) => ({
-      kind: "transfer",
-      token: options.token === ETH ? ETH : parseAddress(options.token ?? "", "--token"),
-      to: parseAddress(options.to ?? "", "--to"),
-      amount: parseUnits(options.amount ?? "", "--amount"),
-    }),
+        .requiredOption(
+          "--amount <amount>",
+          "the amount in token units, e.g. 250 or 12.5 (a whole number is whole tokens, never base units)",
+        ),
+    async (options, context) => {
+      const to = parseAddress(options.to ?? "", "--to");
+      const { token, amount } = await parseTransfer(context.chain, options.token ?? "", options.amount ?? "", context);
+      return { kind: "transfer", token, to, amount };
+    },
   );
 }
