@@ -1,11 +1,13 @@
 /**
- * The `token` table: each token's symbol, name and decimals, read from the token once, when Coffer first sees it.
+ * Tokens: the configured tokens' `Transfer` events (token balances), and the `token` table: each token's symbol,
+ * name and decimals, read from the token once, when Coffer first sees it.
  * A token that does not answer (or answers a `bytes32` symbol, as some old tokens do) is recorded with what could
  * be read; the reads go through Ponder's client, so a re-index reads them from its cache, not from the node.
  */
-import type { Context } from "ponder:registry";
+import { ponder, type Context } from "ponder:registry";
 import { token as tokenTable } from "ponder:schema";
 import { hexToString, parseAbi } from "viem";
+import { addTokenBalance, lc, record } from "./ledger";
 
 type Hex = `0x${string}`;
 
@@ -57,3 +59,17 @@ export async function seeToken(context: Context, address: Hex, block: bigint): P
     .values({ chainId, address, ...metadata, firstSeenBlock: block })
     .onConflictDoNothing();
 }
+
+ponder.on("Token:Transfer", async ({ event, context }) => {
+  const token = lc(event.log.address);
+  const from = lc(event.args.from);
+  const to = lc(event.args.to);
+  const { value } = event.args;
+  await seeToken(context, token, event.block.number);
+  await addTokenBalance(context, from, token, -value, event.block.number);
+  await addTokenBalance(context, to, token, value, event.block.number);
+  await record(context, event, "transfer", [
+    { account: from, amount: -value, token, counterparty: to },
+    { account: to, amount: value, token, counterparty: from },
+  ]);
+});

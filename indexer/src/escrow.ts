@@ -1,0 +1,362 @@
+/** The escrow (`CofferEscrow`): payments and their steps, invoices, credits and withdrawals. */
+import { ponder, type Context } from "ponder:registry";
+import { invoice, payment, paymentStep, treasuryPolicy } from "ponder:schema";
+import { lc, logId, record, addEscrowed, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
+import { notify } from "./notifications";
+import { seeToken } from "./tokens";
+
+async function addStep(
+  context: Context,
+  event: EventMeta,
+  paymentId: Hex,
+  kind: string,
+  amount: bigint,
+  fee = 0n,
+  extra: { payerAmount?: bigint; actor?: Hex } = {},
+) {
+  await context.db.insert(paymentStep).values({
+    chainId: context.chain.id,
+    id: logId(event),
+    paymentId,
+    kind,
+    amount,
+    fee,
+    payerAmount: extra.payerAmount ?? null,
+    actor: extra.actor ?? null,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+}
+
+/**
+ * A payment's state in a word, from what it holds now: funds still capturable come first (`authorized`, or
+ * `partially_captured` once some were captured), then what became of the captured funds (`captured`,
+ * `partially_refunded`, `refunded`); with nothing captured and nothing held, how it was `released`. Disputes and
+ * resolutions set their own state.
+ */
+function paymentState(
+  p: { capturable: bigint; captured: bigint; refundable: bigint; refunded: bigint },
+  released: "voided" | "reclaimed" = "voided",
+): string {
+  if (p.capturable > 0n) return p.captured > 0n ? "partially_captured" : "authorized";
+  if (p.captured === 0n) return released;
+  if (p.refundable === 0n) return "refunded";
+  return p.refunded > 0n ? "partially_refunded" : "captured";
+}
+
+/** The fields every payment event announces: the payment, its reference and its parties. */
+function paymentParties(id: Hex, p: { referenceId: Hex; payer: Hex; payee: Hex; operator: Hex; token: Hex }) {
+  return {
+    paymentId: id,
+    reference: p.referenceId,
+    payer: p.payer,
+    payee: p.payee,
+    merchant: p.payee,
+    operator: p.operator,
+    token: p.token,
+  };
+}
+
+async function getPayment(context: Context, id: Hex) {
+  const row = await context.db.find(payment, { chainId: context.chain.id, id });
+  if (row === null) throw new Error(`Payment ${id} on chain ${context.chain.id} was never authorized`);
+  return row;
+}
+
+interface PaymentStruct {
+  operator: Hex;
+  payer: Hex;
+  payee: Hex;
+  token: Hex;
+  maxAmount: bigint;
+  preApprovalExpiry: number;
+  authorizationExpiry: number;
+  refundExpiry: number;
+  minFeeBps: number;
+  maxFeeBps: number;
+  feeReceiver: Hex;
+  arbiter: Hex;
+  referenceId: Hex;
+  salt: bigint;
+}
+
+function paymentFields(p: PaymentStruct) {
+  return {
+    operator: lc(p.operator),
+    payer: lc(p.payer),
+    payee: lc(p.payee),
+    token: lc(p.token),
+    maxAmount: p.maxAmount,
+    preApprovalExpiry: BigInt(p.preApprovalExpiry),
+    authorizationExpiry: BigInt(p.authorizationExpiry),
+    refundExpiry: BigInt(p.refundExpiry),
+    minFeeBps: p.minFeeBps,
+    maxFeeBps: p.maxFeeBps,
+    feeReceiver: lc(p.feeReceiver),
+    arbiter: lc(p.arbiter),
+    referenceId: p.referenceId,
+    salt: p.salt,
+  };
+}
+
+ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
+  const fields = paymentFields(event.args.payment);
+  const { amount, paymentId } = event.args;
+  await context.db.insert(payment).values({
+    chainId: context.chain.id,
+    id: paymentId,
+    ...fields,
+    mode: "authorized",
+    state: "authorized",
+    status: "Authorized",
+    authorized: amount,
+    capturable: amount,
+    refundable: 0n,
+    captured: 0n,
+    fees: 0n,
+    refunded: 0n,
+    returned: 0n,
+    createdAt: event.block.timestamp,
+    createdBlock: event.block.number,
+    updatedAt: event.block.timestamp,
+  });
+  await addStep(context, event, paymentId, "authorized", amount);
+  await seeToken(context, fields.token, event.block.number);
+  await notify(context, event, "payment.authorized", {
+    ...paymentParties(paymentId, fields),
+    amount,
+    authorizationExpiry: Number(fields.authorizationExpiry),
+    refundExpiry: Number(fields.refundExpiry),
+  });
+  await addEscrowed(context, fields.payer, fields.token, amount);
+  await record(context, event, "payment_authorized", [
+    { account: fields.payer, amount: -amount, token: fields.token, counterparty: fields.payee, reference: paymentId },
+    { account: fields.payee, amount: 0n, token: fields.token, counterparty: fields.payer, reference: paymentId },
+  ]);
+});
+
+ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
+  const fields = paymentFields(event.args.payment);
+  const { amount, fee, paymentId } = event.args;
+  await context.db.insert(payment).values({
+    chainId: context.chain.id,
+    id: paymentId,
+    ...fields,
+    mode: "charged",
+    state: "captured",
+    status: "Authorized",
+    authorized: amount,
+    capturable: 0n,
+    refundable: amount,
+    captured: amount,
+    fees: fee,
+    refunded: 0n,
+    returned: 0n,
+    createdAt: event.block.timestamp,
+    createdBlock: event.block.number,
+    updatedAt: event.block.timestamp,
+  });
+  await addStep(context, event, paymentId, "charged", amount, fee);
+  await seeToken(context, fields.token, event.block.number);
+  await notify(context, event, "payment.charged", {
+    ...paymentParties(paymentId, fields),
+    amount,
+    fee,
+    refundExpiry: Number(fields.refundExpiry),
+  });
+  await record(context, event, "payment_charged", [
+    { account: fields.payer, amount: -amount, token: fields.token, counterparty: fields.payee, reference: paymentId },
+    {
+      account: fields.payee,
+      amount: amount - fee,
+      token: fields.token,
+      counterparty: fields.payer,
+      reference: paymentId,
+    },
+    ...(fee === 0n
+      ? []
+      : [
+          {
+            account: fields.feeReceiver,
+            amount: fee,
+            token: fields.token,
+            counterparty: fields.payer,
+            reference: paymentId,
+          },
+        ]),
+  ]);
+});
+
+ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
+  const { paymentId, amount, fee } = event.args;
+  const p = await getPayment(context, paymentId);
+  const capturable = p.capturable - amount;
+  await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
+    capturable,
+    refundable: p.refundable + amount,
+    captured: p.captured + amount,
+    fees: p.fees + fee,
+    state: paymentState({
+      capturable,
+      captured: p.captured + amount,
+      refundable: p.refundable + amount,
+      refunded: p.refunded,
+    }),
+    updatedAt: event.block.timestamp,
+  });
+  await addStep(context, event, paymentId, "captured", amount, fee);
+  await notify(context, event, "payment.captured", { ...paymentParties(paymentId, p), amount, fee });
+  await addEscrowed(context, p.payer, p.token, -amount);
+  await record(context, event, "payment_captured", [
+    { account: p.payee, amount: amount - fee, token: p.token, counterparty: p.payer, reference: paymentId },
+    ...(fee === 0n
+      ? []
+      : [{ account: p.feeReceiver, amount: fee, token: p.token, counterparty: p.payer, reference: paymentId }]),
+  ]);
+});
+
+async function release(
+  context: Context,
+  event: EventMeta,
+  paymentId: Hex,
+  amount: bigint,
+  kind: "voided" | "reclaimed",
+) {
+  const p = await getPayment(context, paymentId);
+  await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
+    capturable: 0n,
+    returned: p.returned + amount,
+    state: paymentState({ ...p, capturable: 0n }, kind),
+    updatedAt: event.block.timestamp,
+  });
+  await addStep(context, event, paymentId, kind, amount);
+  await notify(context, event, `payment.${kind}`, { ...paymentParties(paymentId, p), amount });
+  await addEscrowed(context, p.payer, p.token, -amount);
+  await record(context, event, `payment_${kind}`, [
+    { account: p.payer, amount, token: p.token, counterparty: p.payee, reference: paymentId },
+  ]);
+}
+
+ponder.on("CofferEscrow:PaymentVoided", async ({ event, context }) => {
+  await release(context, event, event.args.paymentId, event.args.amount, "voided");
+});
+
+ponder.on("CofferEscrow:PaymentReclaimed", async ({ event, context }) => {
+  await release(context, event, event.args.paymentId, event.args.amount, "reclaimed");
+});
+
+ponder.on("CofferEscrow:PaymentRefunded", async ({ event, context }) => {
+  const { paymentId, amount } = event.args;
+  const refunder = lc(event.args.refunder);
+  const p = await getPayment(context, paymentId);
+  const refundable = p.refundable - amount;
+  await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
+    refundable,
+    refunded: p.refunded + amount,
+    state: paymentState({ ...p, refundable, refunded: p.refunded + amount }),
+    updatedAt: event.block.timestamp,
+  });
+  await addStep(context, event, paymentId, "refunded", amount, 0n, { actor: refunder });
+  await notify(context, event, "payment.refunded", { ...paymentParties(paymentId, p), amount, refunder });
+  await record(context, event, "payment_refunded", [
+    { account: p.payer, amount, token: p.token, counterparty: refunder, reference: paymentId },
+    { account: refunder, amount: -amount, token: p.token, counterparty: p.payer, reference: paymentId },
+  ]);
+});
+
+ponder.on("CofferEscrow:PaymentDisputed", async ({ event, context }) => {
+  const { paymentId, amount } = event.args;
+  const p = await getPayment(context, paymentId);
+  await context.db
+    .update(payment, { chainId: context.chain.id, id: paymentId })
+    .set({ status: "Disputed", state: "disputed", updatedAt: event.block.timestamp });
+  await addStep(context, event, paymentId, "disputed", amount);
+  await notify(context, event, "payment.disputed", { ...paymentParties(paymentId, p), amount });
+  await record(context, event, "payment_disputed", [
+    { account: p.payer, amount: 0n, token: p.token, counterparty: p.payee, reference: paymentId },
+    { account: p.payee, amount: 0n, token: p.token, counterparty: p.payer, reference: paymentId },
+  ]);
+});
+
+ponder.on("CofferEscrow:PaymentResolved", async ({ event, context }) => {
+  const { paymentId, payerAmount, payeeAmount } = event.args;
+  const p = await getPayment(context, paymentId);
+  await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
+    capturable: 0n,
+    refundable: p.refundable + payeeAmount,
+    captured: p.captured + payeeAmount,
+    returned: p.returned + payerAmount,
+    status: "Resolved",
+    state: "resolved",
+    updatedAt: event.block.timestamp,
+  });
+  await addStep(context, event, paymentId, "resolved", payeeAmount, 0n, { payerAmount });
+  await notify(context, event, "payment.resolved", { ...paymentParties(paymentId, p), payerAmount, payeeAmount });
+  await addEscrowed(context, p.payer, p.token, -(payerAmount + payeeAmount));
+  await record(context, event, "payment_resolved", [
+    { account: p.payer, amount: payerAmount, token: p.token, counterparty: p.payee, reference: paymentId },
+    { account: p.payee, amount: payeeAmount, token: p.token, counterparty: p.payer, reference: paymentId },
+  ]);
+});
+
+ponder.on("CofferEscrow:PayoutCredited", async ({ event, context }) => {
+  const holder = lc(event.args.account);
+  const token = lc(event.args.token);
+  await addCredit(context, lc(event.log.address), "escrow", holder, token, event.args.amount);
+  await record(context, event, "payout_credited", [{ account: holder, amount: event.args.amount, token }]);
+});
+
+ponder.on("CofferEscrow:CreditWithdrawn", async ({ event, context }) => {
+  const { account: holder, token, to, amount } = event.args;
+  await recordWithdrawal(context, event, "escrow", lc(holder), lc(token), lc(to), amount);
+});
+
+ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
+  const { invoiceId, amount, referenceId } = event.args;
+  const payee = lc(event.args.payee);
+  const payer = lc(event.args.payer);
+  const token = lc(event.args.token);
+  await context.db.insert(invoice).values({
+    chainId: context.chain.id,
+    id: invoiceId,
+    payee,
+    payer,
+    token,
+    amount,
+    referenceId,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await seeToken(context, token, event.block.number);
+  await notify(context, event, "invoice.paid", {
+    invoiceId,
+    reference: referenceId,
+    payer,
+    payee,
+    merchant: payee,
+    token,
+    amount,
+  });
+  await record(context, event, "invoice_paid", [
+    { account: payer, amount: -amount, token, counterparty: payee, reference: invoiceId },
+    { account: payee, amount, token, counterparty: payer, reference: invoiceId },
+  ]);
+});
+
+ponder.on("CofferEscrow:ComplianceGuardUpdated", async ({ event, context }) => {
+  await context.db
+    .insert(treasuryPolicy)
+    .values({
+      chainId: context.chain.id,
+      safe: lc(event.log.address),
+      key: "escrow:complianceGuard",
+      value: { previous: lc(event.args.previousGuard), guard: lc(event.args.newGuard) },
+      updatedBlock: event.block.number,
+    })
+    .onConflictDoUpdate({
+      value: { previous: lc(event.args.previousGuard), guard: lc(event.args.newGuard) },
+      updatedBlock: event.block.number,
+    });
+});

@@ -1,0 +1,176 @@
+/** Splits (`CofferSplitFactory` and each `CofferSplit`): splits, recipients, distributions and shares, credits. */
+import { ponder, type Context } from "ponder:registry";
+import { distribution, distributionShare, split, splitRecipient } from "ponder:schema";
+import { and, eq } from "ponder";
+import { ZERO, lc, logId, touch, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
+import { notify } from "./notifications";
+import { seeToken } from "./tokens";
+
+const ALLOCATION_TOTAL = 1_000_000n;
+
+interface SplitConfig {
+  readonly recipients: readonly bigint[];
+  readonly distributionIncentive: number;
+  readonly pullOnly: boolean;
+}
+
+/** `allocation << 160 | recipient` words → recipients and allocations. */
+function decodeRecipients(config: SplitConfig): { recipient: Hex; allocation: bigint }[] {
+  return config.recipients.map((word) => ({
+    recipient: lc(`0x${(word & ((1n << 160n) - 1n)).toString(16).padStart(40, "0")}`),
+    allocation: word >> 160n,
+  }));
+}
+
+async function writeRecipients(context: Context, splitAddress: Hex, config: SplitConfig) {
+  const old = await context.db.sql
+    .select()
+    .from(splitRecipient)
+    .where(and(eq(splitRecipient.chainId, context.chain.id), eq(splitRecipient.split, splitAddress)));
+  for (const row of old) {
+    await context.db.delete(splitRecipient, {
+      chainId: context.chain.id,
+      split: splitAddress,
+      recipient: row.recipient,
+    });
+  }
+  for (const { recipient, allocation } of decodeRecipients(config)) {
+    await context.db
+      .insert(splitRecipient)
+      .values({ chainId: context.chain.id, split: splitAddress, recipient, allocation: Number(allocation) });
+  }
+}
+
+ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
+  const splitAddress = lc(event.args.split);
+  const controller = lc(event.args.controller);
+  const { config, configHash } = event.args;
+  await context.db.insert(split).values({
+    chainId: context.chain.id,
+    address: splitAddress,
+    controller,
+    pendingController: ZERO,
+    configHash,
+    distributionIncentive: config.distributionIncentive,
+    pullOnly: config.pullOnly,
+    lastDistributionId: null,
+    createdAt: event.block.timestamp,
+    createdBlock: event.block.number,
+  });
+  await writeRecipients(context, splitAddress, config);
+  await touch(context, splitAddress, event);
+  await record(
+    context,
+    event,
+    "split_member",
+    decodeRecipients(config).map(({ recipient }) => ({
+      account: recipient,
+      amount: 0n,
+      counterparty: splitAddress,
+      reference: splitAddress,
+    })),
+  );
+});
+
+ponder.on("CofferSplit:SplitUpdated", async ({ event, context }) => {
+  const splitAddress = lc(event.log.address);
+  const { config, configHash } = event.args;
+  await context.db.update(split, { chainId: context.chain.id, address: splitAddress }).set({
+    configHash,
+    distributionIncentive: config.distributionIncentive,
+    pullOnly: config.pullOnly,
+  });
+  await writeRecipients(context, splitAddress, config);
+});
+
+ponder.on("CofferSplit:ControlTransferStarted", async ({ event, context }) => {
+  await context.db
+    .update(split, { chainId: context.chain.id, address: lc(event.log.address) })
+    .set({ pendingController: lc(event.args.pendingController) });
+});
+
+ponder.on("CofferSplit:ControlTransferred", async ({ event, context }) => {
+  await context.db
+    .update(split, { chainId: context.chain.id, address: lc(event.log.address) })
+    .set({ controller: lc(event.args.newController), pendingController: ZERO });
+});
+
+ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
+  const splitAddress = lc(event.log.address);
+  const token = lc(event.args.token);
+  const distributor = lc(event.args.distributor);
+  const { amount, incentive } = event.args;
+  const id = logId(event);
+  const s = await context.db.find(split, { chainId: context.chain.id, address: splitAddress });
+  if (s === null) throw new Error(`Split ${splitAddress} on chain ${context.chain.id} was never created`);
+  await context.db.insert(distribution).values({
+    chainId: context.chain.id,
+    id,
+    split: splitAddress,
+    token,
+    distributor,
+    amount,
+    incentive,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await context.db.update(split, { chainId: context.chain.id, address: splitAddress }).set({ lastDistributionId: id });
+  const recipients = await context.db.sql
+    .select()
+    .from(splitRecipient)
+    .where(and(eq(splitRecipient.chainId, context.chain.id), eq(splitRecipient.split, splitAddress)));
+  const rows: { account: Hex; amount: bigint; token: Hex; counterparty: Hex; reference: string }[] = [];
+  for (const { recipient, allocation } of recipients) {
+    const share = (amount * BigInt(allocation)) / ALLOCATION_TOTAL;
+    await context.db.insert(distributionShare).values({
+      chainId: context.chain.id,
+      id: `${id}-${recipient}`,
+      distributionId: id,
+      split: splitAddress,
+      recipient,
+      token,
+      amount: share,
+      credited: s.pullOnly,
+    });
+    if (s.pullOnly) await addCredit(context, splitAddress, "split", recipient, token, share);
+    rows.push({ account: recipient, amount: share, token, counterparty: splitAddress, reference: splitAddress });
+  }
+  if (incentive !== 0n) {
+    rows.push({ account: distributor, amount: incentive, token, counterparty: splitAddress, reference: splitAddress });
+  }
+  await seeToken(context, token, event.block.number);
+  await notify(context, event, "split.distributed", {
+    split: splitAddress,
+    token,
+    amount,
+    incentive,
+    distributor,
+    pullOnly: s.pullOnly,
+    shares: rows.map((row) => ({ account: row.account, amount: row.amount })),
+  });
+  await record(context, event, s.pullOnly ? "split_share_credited" : "split_share", rows);
+});
+
+ponder.on("CofferSplit:PayoutCredited", async ({ event, context }) => {
+  const splitAddress = lc(event.log.address);
+  const holder = lc(event.args.account);
+  const token = lc(event.args.token);
+  const { amount } = event.args;
+  const s = await context.db.find(split, { chainId: context.chain.id, address: splitAddress });
+  if (s?.lastDistributionId) {
+    const shareKey = { chainId: context.chain.id, id: `${s.lastDistributionId}-${holder}` };
+    const share = await context.db.find(distributionShare, shareKey);
+    if (share !== null && !share.credited && share.token === token && share.amount === amount) {
+      await context.db.update(distributionShare, shareKey).set({ credited: true });
+    }
+  }
+  await addCredit(context, splitAddress, "split", holder, token, amount);
+  await notify(context, event, "split.credited", { split: splitAddress, account: holder, token, amount });
+  await record(context, event, "payout_credited", [{ account: holder, amount, token, counterparty: splitAddress }]);
+});
+
+ponder.on("CofferSplit:Withdrawn", async ({ event, context }) => {
+  const { account: holder, token, to, amount } = event.args;
+  await recordWithdrawal(context, event, "split", lc(holder), lc(token), lc(to), amount);
+});

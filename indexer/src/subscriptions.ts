@@ -1,0 +1,290 @@
+/** Subscriptions (`CofferSubscriptions`): plans, subscriptions, charges and failed charges, ETH deposits, credits. */
+import { ponder, type Context } from "ponder:registry";
+import { plan, subscription, subscriptionCharge, subscriptionDeposit } from "ponder:schema";
+import { ZERO, lc, logId, record, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
+import { notify } from "./notifications";
+import { seeToken } from "./tokens";
+
+const FAILURE_REASON = ["AllowanceTooLow", "BalanceTooLow", "TransferFailed", "WrongAmountDelivered"] as const;
+
+async function getPlan(context: Context, id: bigint) {
+  const row = await context.db.find(plan, { chainId: context.chain.id, id });
+  if (row === null) throw new Error(`Plan ${id} on chain ${context.chain.id} was never created`);
+  return row;
+}
+
+async function getSubscription(context: Context, id: bigint) {
+  const row = await context.db.find(subscription, { chainId: context.chain.id, id });
+  if (row === null) throw new Error(`Subscription ${id} on chain ${context.chain.id} was never created`);
+  return row;
+}
+
+ponder.on("CofferSubscriptions:PlanCreated", async ({ event, context }) => {
+  const p = event.args.plan;
+  const merchant = lc(event.args.merchant);
+  await context.db.insert(plan).values({
+    chainId: context.chain.id,
+    id: event.args.planId,
+    merchant,
+    payee: lc(p.payee),
+    token: lc(p.token),
+    amount: p.amount,
+    period: p.period,
+    trial: p.trial,
+    grace: p.grace,
+    feeBps: p.feeBps,
+    feeReceiver: lc(p.feeReceiver),
+    retired: p.retired,
+    createdAt: event.block.timestamp,
+  });
+  await seeToken(context, lc(p.token), event.block.number);
+  await record(context, event, "plan_created", [
+    { account: merchant, amount: 0n, token: lc(p.token), reference: event.args.planId.toString() },
+  ]);
+});
+
+ponder.on("CofferSubscriptions:PlanRetired", async ({ event, context }) => {
+  await context.db.update(plan, { chainId: context.chain.id, id: event.args.planId }).set({ retired: true });
+});
+
+ponder.on("CofferSubscriptions:SubscriptionCreated", async ({ event, context }) => {
+  const { subscriptionId, planId, anchor } = event.args;
+  const subscriber = lc(event.args.subscriber);
+  const merchant = lc(event.args.merchant);
+  const p = await getPlan(context, planId);
+  await context.db.insert(subscription).values({
+    chainId: context.chain.id,
+    id: subscriptionId,
+    planId,
+    subscriber,
+    merchant,
+    status: "Active",
+    statusBeforePause: "None",
+    anchor: BigInt(anchor),
+    nextPeriod: 0n,
+    pastDueSince: 0n,
+    nextChargeAt: BigInt(anchor),
+    successfulCharges: 0,
+    failedCharges: 0,
+    totalCharged: 0n,
+    createdAt: event.block.timestamp,
+  });
+  const reference = subscriptionId.toString();
+  await notify(context, event, "subscription.created", {
+    subscriptionId: reference,
+    planId: planId.toString(),
+    subscriber,
+    merchant,
+    payee: p.payee,
+    token: p.token,
+    amount: p.amount,
+    period: p.period,
+    firstChargeAt: Number(anchor),
+  });
+  await record(context, event, "subscription_created", [
+    { account: subscriber, amount: 0n, token: p.token, counterparty: merchant, reference },
+    { account: merchant, amount: 0n, token: p.token, counterparty: subscriber, reference },
+  ]);
+});
+
+ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) => {
+  const { subscriptionId, planId, amount, fee, periodIndex } = event.args;
+  const subscriber = lc(event.args.subscriber);
+  const merchant = lc(event.args.merchant);
+  const token = lc(event.args.token);
+  const s = await getSubscription(context, subscriptionId);
+  const p = await getPlan(context, planId);
+  const nextPeriod = BigInt(periodIndex) + 1n;
+  await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
+    status: "Active",
+    nextPeriod,
+    pastDueSince: 0n,
+    nextChargeAt: s.anchor + nextPeriod * BigInt(p.period),
+    successfulCharges: s.successfulCharges + 1,
+    totalCharged: s.totalCharged + amount,
+  });
+  await context.db.insert(subscriptionCharge).values({
+    chainId: context.chain.id,
+    id: logId(event),
+    subscriptionId,
+    planId,
+    subscriber,
+    merchant,
+    payee: p.payee,
+    token,
+    amount,
+    fee,
+    periodIndex,
+    success: true,
+    failureReason: null,
+    revertData: null,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  if (token === ZERO) await addDeposit(context, subscriber, -amount);
+  const reference = subscriptionId.toString();
+  await notify(context, event, "subscription.charged", {
+    subscriptionId: reference,
+    planId: planId.toString(),
+    subscriber,
+    merchant,
+    payee: p.payee,
+    token,
+    amount,
+    fee,
+    periodIndex,
+  });
+  await record(context, event, "subscription_charged", [
+    { account: subscriber, amount: -amount, token, counterparty: p.payee, reference },
+    { account: p.payee, amount: amount - fee, token, counterparty: subscriber, reference },
+    ...(fee === 0n ? [] : [{ account: p.feeReceiver, amount: fee, token, counterparty: subscriber, reference }]),
+  ]);
+});
+
+ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, context }) => {
+  const { subscriptionId, planId, amount, periodIndex, reason, revertData } = event.args;
+  const subscriber = lc(event.args.subscriber);
+  const merchant = lc(event.args.merchant);
+  const token = lc(event.args.token);
+  const s = await getSubscription(context, subscriptionId);
+  const p = await getPlan(context, planId);
+  // Read before the update: Ponder's cache hands out the row it then updates in place.
+  const becomesPastDue = s.status !== "PastDue";
+  await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
+    status: "PastDue",
+    pastDueSince: s.status === "PastDue" ? s.pastDueSince : event.block.timestamp,
+    failedCharges: s.failedCharges + 1,
+  });
+  await context.db.insert(subscriptionCharge).values({
+    chainId: context.chain.id,
+    id: logId(event),
+    subscriptionId,
+    planId,
+    subscriber,
+    merchant,
+    payee: p.payee,
+    token,
+    amount,
+    fee: 0n,
+    periodIndex,
+    success: false,
+    failureReason: FAILURE_REASON[reason] ?? `Unknown(${reason})`,
+    revertData,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  const failed = {
+    subscriptionId: subscriptionId.toString(),
+    planId: planId.toString(),
+    subscriber,
+    merchant,
+    token,
+    amount,
+    periodIndex,
+  };
+  const failureReason = FAILURE_REASON[reason] ?? `Unknown(${reason})`;
+  await notify(context, event, "subscription.charge_failed", { ...failed, reason: failureReason });
+  // The first failure makes the subscription past due; a failed retry leaves it so.
+  if (becomesPastDue) await notify(context, event, "subscription.past_due", failed, 1);
+  await record(context, event, "subscription_charge_failed", [
+    { account: subscriber, amount: 0n, token, counterparty: merchant, reference: subscriptionId.toString() },
+  ]);
+});
+
+async function setSubscriptionStatus(context: Context, event: EventMeta, id: bigint, kind: string, by?: Hex) {
+  const s = await getSubscription(context, id);
+  const updates =
+    kind === "paused"
+      ? { status: "Paused", statusBeforePause: s.status }
+      : kind === "resumed"
+        ? { status: s.statusBeforePause }
+        : { status: kind === "lapsed" ? "Lapsed" : "Cancelled", nextChargeAt: null };
+  await context.db.update(subscription, { chainId: context.chain.id, id }).set(updates);
+  const reference = id.toString();
+  const p = await getPlan(context, s.planId);
+  await notify(context, event, `subscription.${kind === "cancelled" ? "canceled" : kind}`, {
+    subscriptionId: reference,
+    planId: s.planId.toString(),
+    subscriber: s.subscriber,
+    merchant: s.merchant,
+    payee: p.payee,
+    token: p.token,
+    status: updates.status,
+    ...(by === undefined ? {} : { by }),
+  });
+  await record(context, event, `subscription_${kind}`, [
+    { account: s.subscriber, amount: 0n, counterparty: by ?? s.merchant, reference },
+    ...(by !== undefined && by !== s.subscriber
+      ? [{ account: by, amount: 0n, counterparty: s.subscriber, reference }]
+      : []),
+  ]);
+}
+
+ponder.on("CofferSubscriptions:SubscriptionLapsed", async ({ event, context }) => {
+  await setSubscriptionStatus(context, event, event.args.subscriptionId, "lapsed");
+});
+
+ponder.on("CofferSubscriptions:SubscriptionCancelled", async ({ event, context }) => {
+  await setSubscriptionStatus(context, event, event.args.subscriptionId, "cancelled", lc(event.args.by));
+});
+
+ponder.on("CofferSubscriptions:SubscriptionPaused", async ({ event, context }) => {
+  await setSubscriptionStatus(context, event, event.args.subscriptionId, "paused");
+});
+
+ponder.on("CofferSubscriptions:SubscriptionResumed", async ({ event, context }) => {
+  await setSubscriptionStatus(context, event, event.args.subscriptionId, "resumed");
+});
+
+ponder.on("CofferSubscriptions:SubscriptionChargeSkipped", async ({ event, context }) => {
+  const s = await getSubscription(context, event.args.subscriptionId);
+  await record(context, event, "subscription_charge_skipped", [
+    {
+      account: s.subscriber,
+      amount: 0n,
+      counterparty: s.merchant,
+      reference: event.args.subscriptionId.toString(),
+    },
+  ]);
+});
+
+async function addDeposit(context: Context, subscriber: Hex, delta: bigint) {
+  await context.db
+    .insert(subscriptionDeposit)
+    .values({ chainId: context.chain.id, account: subscriber, amount: delta })
+    .onConflictDoUpdate((row) => ({ amount: row.amount + delta }));
+}
+
+ponder.on("CofferSubscriptions:Deposited", async ({ event, context }) => {
+  const subscriber = lc(event.args.subscriber);
+  await addDeposit(context, subscriber, event.args.amount);
+  await record(context, event, "deposit", [{ account: subscriber, amount: -event.args.amount, token: ZERO }]);
+});
+
+ponder.on("CofferSubscriptions:DepositWithdrawn", async ({ event, context }) => {
+  const subscriber = lc(event.args.subscriber);
+  await addDeposit(context, subscriber, -event.args.amount);
+  await record(context, event, "deposit_withdrawn", [
+    { account: subscriber, amount: event.args.amount, token: ZERO, counterparty: lc(event.args.to) },
+  ]);
+});
+
+ponder.on("CofferSubscriptions:PayoutCredited", async ({ event, context }) => {
+  const holder = lc(event.args.account);
+  await addCredit(context, lc(event.log.address), "subscriptions", holder, ZERO, event.args.amount);
+  await record(context, event, "payout_credited", [{ account: holder, amount: event.args.amount, token: ZERO }]);
+});
+
+ponder.on("CofferSubscriptions:CreditWithdrawn", async ({ event, context }) => {
+  await recordWithdrawal(
+    context,
+    event,
+    "subscriptions",
+    lc(event.args.account),
+    ZERO,
+    lc(event.args.to),
+    event.args.amount,
+  );
+});

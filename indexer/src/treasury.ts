@@ -1,0 +1,248 @@
+/** The treasury module (`CofferTreasuryModule`): budgets, queue limits, spends, queued transfers, sweeps, policy. */
+import { ponder, type Context } from "ponder:registry";
+import { budget, budgetSpend, queueLimit, queuedTransfer, sweep, treasuryPolicy } from "ponder:schema";
+import { lc, logId, record, type Hex, type EventMeta } from "./ledger";
+import { notify } from "./notifications";
+import { seeToken } from "./tokens";
+
+async function setPolicy(context: Context, event: EventMeta, safe: Hex, key: string, value: Record<string, unknown>) {
+  await context.db
+    .insert(treasuryPolicy)
+    .values({ chainId: context.chain.id, safe, key, value, updatedBlock: event.block.number })
+    .onConflictDoUpdate({ value, updatedBlock: event.block.number });
+}
+
+ponder.on("CofferTreasuryModule:OperatorSet", async ({ event, context }) => {
+  const { enabled, restricted } = event.args;
+  await setPolicy(context, event, lc(event.args.safe), `operator:${lc(event.args.operator)}`, { enabled, restricted });
+});
+
+ponder.on("CofferTreasuryModule:OperatorPaused", async ({ event, context }) => {
+  await setPolicy(context, event, lc(event.args.safe), `operatorPaused:${lc(event.args.operator)}`, {
+    paused: event.args.paused,
+  });
+});
+
+ponder.on("CofferTreasuryModule:RecipientSet", async ({ event, context }) => {
+  const key = `recipient:${lc(event.args.operator)}:${lc(event.args.recipient)}`;
+  await setPolicy(context, event, lc(event.args.safe), key, { allowed: event.args.allowed });
+});
+
+/** Merges one field into a Safe's `settings` policy ({paused, delay}; a field never set is false / 0). */
+async function setSetting(context: Context, event: EventMeta, safe: Hex, field: "paused" | "delay", value: unknown) {
+  const row = await context.db.find(treasuryPolicy, { chainId: context.chain.id, safe, key: "settings" });
+  const previous = (row?.value ?? { paused: false, delay: 0 }) as Record<string, unknown>;
+  await setPolicy(context, event, safe, "settings", { ...previous, [field]: value });
+}
+
+ponder.on("CofferTreasuryModule:PausedSet", async ({ event, context }) => {
+  await setSetting(context, event, lc(event.args.safe), "paused", event.args.paused);
+});
+
+ponder.on("CofferTreasuryModule:QueueDelaySet", async ({ event, context }) => {
+  await setSetting(context, event, lc(event.args.safe), "delay", event.args.delay);
+});
+
+ponder.on("CofferTreasuryModule:QueueLimitSet", async ({ event, context }) => {
+  const key = {
+    chainId: context.chain.id,
+    safe: lc(event.args.safe),
+    operator: lc(event.args.operator),
+    token: lc(event.args.token),
+  };
+  await seeToken(context, key.token, event.block.number);
+  await context.db
+    .insert(queueLimit)
+    .values({ ...key, amount: event.args.amount, period: event.args.period, totalQueued: 0n })
+    .onConflictDoUpdate({ amount: event.args.amount, period: event.args.period });
+});
+
+ponder.on("CofferTreasuryModule:SweepRuleSet", async ({ event, context }) => {
+  await setPolicy(context, event, lc(event.args.safe), `sweep:${lc(event.args.token)}`, {
+    cold: lc(event.args.cold),
+    cap: event.args.cap.toString(),
+  });
+});
+
+ponder.on("CofferTreasuryModule:BudgetSet", async ({ event, context }) => {
+  const key = {
+    chainId: context.chain.id,
+    safe: lc(event.args.safe),
+    operator: lc(event.args.operator),
+    token: lc(event.args.token),
+  };
+  await seeToken(context, key.token, event.block.number);
+  const { amount, period } = event.args;
+  // As the module's `_setAllowance`: what was spent in the running period (by the old period's length) carries
+  // over, and the period index restarts from now with the new length.
+  const periodIndex = event.block.timestamp / BigInt(period);
+  const periodEndsAt = (periodIndex + 1n) * BigInt(period);
+  await context.db
+    .insert(budget)
+    .values({
+      ...key,
+      amount,
+      period,
+      spentInPeriod: 0n,
+      spentPeriodIndex: periodIndex,
+      remainingInPeriod: amount,
+      periodEndsAt,
+      totalSpent: 0n,
+    })
+    .onConflictDoUpdate((row) => {
+      const running = row.period !== 0 && row.spentPeriodIndex === event.block.timestamp / BigInt(row.period);
+      const spent = running ? row.spentInPeriod : 0n;
+      return {
+        amount,
+        period,
+        spentInPeriod: spent,
+        spentPeriodIndex: periodIndex,
+        remainingInPeriod: amount > spent ? amount - spent : 0n,
+        periodEndsAt,
+      };
+    });
+});
+
+ponder.on("CofferTreasuryModule:BudgetSpent", async ({ event, context }) => {
+  const safe = lc(event.args.safe);
+  const operator = lc(event.args.operator);
+  const token = lc(event.args.token);
+  const to = lc(event.args.to);
+  const { amount, spentInPeriod } = event.args;
+  const key = { chainId: context.chain.id, safe, operator, token };
+  const row = await context.db.find(budget, key);
+  if (row !== null) {
+    const periodIndex = row.period === 0 ? null : event.block.timestamp / BigInt(row.period);
+    await context.db.update(budget, key).set({
+      spentInPeriod,
+      spentPeriodIndex: periodIndex,
+      remainingInPeriod: row.amount > spentInPeriod ? row.amount - spentInPeriod : 0n,
+      periodEndsAt: periodIndex === null ? null : (periodIndex + 1n) * BigInt(row.period),
+      totalSpent: row.totalSpent + amount,
+    });
+  }
+  await context.db.insert(budgetSpend).values({
+    chainId: context.chain.id,
+    id: logId(event),
+    safe,
+    operator,
+    token,
+    to,
+    amount,
+    spentInPeriod,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await notify(context, event, "treasury.transfer_made", { safe, operator, to, token, amount, spentInPeriod });
+  await record(context, event, "budget_spent", [
+    { account: safe, amount: -amount, token, counterparty: to, reference: operator },
+    { account: to, amount, token, counterparty: safe, reference: operator },
+    ...(operator === safe || operator === to ? [] : [{ account: operator, amount: 0n, token, counterparty: to }]),
+  ]);
+});
+
+ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
+  const t = event.args.transfer;
+  const row = {
+    chainId: context.chain.id,
+    id: event.args.transferId,
+    safe: lc(t.safe),
+    token: lc(t.token),
+    to: lc(t.to),
+    amount: t.amount,
+    operator: lc(t.operator),
+    eta: BigInt(t.eta),
+    nonce: t.nonce,
+    status: "Queued",
+    executor: null,
+    queuedAt: BigInt(t.queuedAt),
+    closedAt: null,
+  };
+  await context.db.insert(queuedTransfer).values(row);
+  await seeToken(context, row.token, event.block.number);
+  const limitKey = { chainId: context.chain.id, safe: row.safe, operator: row.operator, token: row.token };
+  const limit = await context.db.find(queueLimit, limitKey);
+  if (limit !== null)
+    await context.db.update(queueLimit, limitKey).set({ totalQueued: limit.totalQueued + row.amount });
+  await notify(context, event, "treasury.transfer_queued", {
+    transferId: row.id,
+    safe: row.safe,
+    operator: row.operator,
+    to: row.to,
+    token: row.token,
+    amount: row.amount,
+    executableAt: Number(row.eta),
+  });
+  await record(context, event, "transfer_queued", [
+    { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
+    { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
+  ]);
+});
+
+async function closeQueued(
+  context: Context,
+  event: EventMeta,
+  id: Hex,
+  status: "Executed" | "Cancelled",
+  executor?: Hex,
+) {
+  const key = { chainId: context.chain.id, id };
+  const row = await context.db.find(queuedTransfer, key);
+  if (row === null) throw new Error(`Queued transfer ${id} on chain ${context.chain.id} was never queued`);
+  await context.db
+    .update(queuedTransfer, key)
+    .set({ status, executor: executor ?? null, closedAt: event.block.timestamp });
+  await notify(context, event, status === "Executed" ? "treasury.transfer_executed" : "treasury.transfer_canceled", {
+    transferId: id,
+    safe: row.safe,
+    operator: row.operator,
+    to: row.to,
+    token: row.token,
+    amount: row.amount,
+    ...(executor === undefined ? {} : { executor }),
+  });
+  if (status === "Executed") {
+    await record(context, event, "transfer_executed", [
+      { account: row.safe, amount: -row.amount, token: row.token, counterparty: row.to, reference: id },
+      { account: row.to, amount: row.amount, token: row.token, counterparty: row.safe, reference: id },
+    ]);
+  } else {
+    await record(context, event, "transfer_cancelled", [
+      { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: id },
+      { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: id },
+    ]);
+  }
+}
+
+ponder.on("CofferTreasuryModule:TransferExecuted", async ({ event, context }) => {
+  await closeQueued(context, event, event.args.transferId, "Executed", lc(event.args.executor));
+});
+
+ponder.on("CofferTreasuryModule:TransferCancelled", async ({ event, context }) => {
+  await closeQueued(context, event, event.args.transferId, "Cancelled");
+});
+
+ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
+  const safe = lc(event.args.safe);
+  const token = lc(event.args.token);
+  const cold = lc(event.args.cold);
+  const { amount } = event.args;
+  await context.db.insert(sweep).values({
+    chainId: context.chain.id,
+    id: logId(event),
+    safe,
+    token,
+    cold,
+    amount,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    timestamp: event.block.timestamp,
+  });
+  await seeToken(context, token, event.block.number);
+  await notify(context, event, "treasury.swept", { safe, token, cold, amount });
+  await record(context, event, "swept", [
+    { account: safe, amount: -amount, token, counterparty: cold },
+    { account: cold, amount, token, counterparty: safe },
+  ]);
+});
