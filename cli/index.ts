@@ -92,7 +92,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       if (error.exitCode === 0) return EXIT_OK;
       if (error.code === "commander.help" || error.code === "commander.helpDisplayed") return EXIT_USAGE;
       // The parser's own errors ("error: unknown option …", with a suggestion on the next line) in the house style.
-      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").trim();
+      const message = error.message
+        .replace(/^error: /, "")
+        .replace(/\s*\n\s*/g, " ")
+        .trim();
       io.stderr(`coffer: ${message} (see --help)\n`);
       if (json) io.stdout(`${toJson({ ok: false, error: { name: "UsageError", message } })}\n`);
       return EXIT_USAGE;
