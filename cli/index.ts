@@ -8,6 +8,7 @@ import { safeCommand } from "./commands/safe";
 import { splitsCommand } from "./commands/splits";
 import { subscriptionsCommand } from "./commands/subscriptions";
 import { treasuryCommand } from "./commands/treasury";
+import { listenCommand, webhooksCommand } from "./commands/webhooks";
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -51,6 +52,8 @@ export function buildProgram(io: CliIo): Command {
     treasuryCommand(io),
     deploymentsCommand(io),
     ...indexerCommands(io),
+    webhooksCommand(io),
+    listenCommand(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
@@ -74,7 +77,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   let serving = false;
   const program = buildProgram(io);
   program.hook("preAction", (_program, action) => {
-    serving = action.name() === "serve";
+    serving = action.name() === "serve" || action.name() === "listen";
   });
   try {
     await program.parseAsync([...argv]);
