@@ -145,8 +145,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         // A reorg may have canceled it while it was on the wire: it was received all the same, so it is
         // recorded as succeeded and its `.reverted` follows.
         const [before] = await tx.query<{ status: string }>(
-          `UPDATE coffer_webhooks.deliveries d SET status = 'succeeded', attempts = attempts + 1,
-             first_attempt_at = coalesce(first_attempt_at, now()), last_attempt_at = now(),
+          `UPDATE coffer_webhooks.deliveries d SET status = 'succeeded', attempts = d.attempts + 1,
+             first_attempt_at = coalesce(d.first_attempt_at, now()), last_attempt_at = now(),
              last_status_code = $2, last_error = NULL
            FROM coffer_webhooks.deliveries old WHERE d.id = $1 AND old.id = d.id AND d.status IN ('pending', 'canceled')
            RETURNING old.status`,
@@ -238,7 +238,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const claimed = await claim(free);
     for (const endpointId of claimed) {
       const work = serveEndpoint(endpointId)
-        .catch((error: unknown) => options.logger?.error({ endpointId, err: String(error) }, "serving an endpoint failed"))
+        .catch((error: unknown) => {
+          options.logger?.error({ endpointId, err: String(error) }, "serving an endpoint failed");
+          if (options.logger === undefined && process.env.COFFER_DEBUG === "1") console.error(error);
+        })
         .finally(() => {
           inFlight.delete(endpointId);
           schedule_();
