@@ -121,6 +121,33 @@ export const activity = onchainTable(
   }),
 );
 
+/**
+ * Coffer's events as merchants are told of them (webhooks): one row per notification, in chain order by `id`
+ * (block, log, then the order within the log). `eventId` is the stable id receivers see; `data` holds the event's
+ * fields with amounts in base units under `amounts`, formatted with the token's decimals when served.
+ */
+export const notification = onchainTable(
+  "notification",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    id: t.text().notNull(),
+    eventId: t.text().notNull(),
+    type: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+    blockHash: t.hex().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+    contract: t.hex().notNull(),
+    timestamp: t.bigint().notNull(),
+    token: t.hex(),
+    data: t.json().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    chainBlock: index().on(table.chainId, table.blockNumber),
+  }),
+);
+
 // ─── Escrow and invoices ─────────────────────────────────────────────────────────────────────────────────
 
 /**

@@ -32,6 +32,7 @@ import {
 } from "ponder:schema";
 import { and, eq } from "ponder";
 import { decodeAbiParameters } from "viem";
+import { notify } from "./notifications";
 
 type Hex = `0x${string}`;
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -40,7 +41,7 @@ const FAILURE_REASON = ["AllowanceTooLow", "BalanceTooLow", "TransferFailed", "W
 
 /** The parts of a Ponder event that every handler here reads. */
 interface EventMeta {
-  readonly block: { readonly number: bigint; readonly timestamp: bigint };
+  readonly block: { readonly number: bigint; readonly timestamp: bigint; readonly hash: Hex };
   readonly log: { readonly logIndex: number; readonly address: Hex };
   readonly transaction: { readonly hash: Hex };
 }
@@ -183,6 +184,19 @@ async function addStep(
   });
 }
 
+/** The fields every payment event announces: the payment, its reference and its parties. */
+function paymentParties(id: Hex, p: { referenceId: Hex; payer: Hex; payee: Hex; operator: Hex; token: Hex }) {
+  return {
+    paymentId: id,
+    reference: p.referenceId,
+    payer: p.payer,
+    payee: p.payee,
+    merchant: p.payee,
+    operator: p.operator,
+    token: p.token,
+  };
+}
+
 async function getPayment(context: Context, id: Hex) {
   const row = await context.db.find(payment, { chainId: context.chain.id, id });
   if (row === null) throw new Error(`Payment ${id} on chain ${context.chain.id} was never authorized`);
@@ -247,6 +261,12 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "authorized", amount);
+  await notify(context, event, "payment.authorized", {
+    ...paymentParties(paymentId, fields),
+    amount,
+    authorizationExpiry: Number(fields.authorizationExpiry),
+    refundExpiry: Number(fields.refundExpiry),
+  });
   await addEscrowed(context, fields.payer, fields.token, amount);
   await record(context, event, "payment_authorized", [
     { account: fields.payer, amount: -amount, token: fields.token, counterparty: fields.payee, reference: paymentId },
@@ -276,6 +296,12 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "charged", amount, fee);
+  await notify(context, event, "payment.charged", {
+    ...paymentParties(paymentId, fields),
+    amount,
+    fee,
+    refundExpiry: Number(fields.refundExpiry),
+  });
   await record(context, event, "payment_charged", [
     { account: fields.payer, amount: -amount, token: fields.token, counterparty: fields.payee, reference: paymentId },
     {
@@ -312,6 +338,7 @@ ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "captured", amount, fee);
+  await notify(context, event, "payment.captured", { ...paymentParties(paymentId, p), amount, fee });
   await addEscrowed(context, p.payer, p.token, -amount);
   await record(context, event, "payment_captured", [
     { account: p.payee, amount: amount - fee, token: p.token, counterparty: p.payer, reference: paymentId },
@@ -336,6 +363,7 @@ async function release(
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, kind, amount);
+  await notify(context, event, `payment.${kind}`, { ...paymentParties(paymentId, p), amount });
   await addEscrowed(context, p.payer, p.token, -amount);
   await record(context, event, `payment_${kind}`, [
     { account: p.payer, amount, token: p.token, counterparty: p.payee, reference: paymentId },
@@ -362,6 +390,7 @@ ponder.on("CofferEscrow:PaymentRefunded", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "refunded", amount, 0n, { actor: refunder });
+  await notify(context, event, "payment.refunded", { ...paymentParties(paymentId, p), amount, refunder });
   await record(context, event, "payment_refunded", [
     { account: p.payer, amount, token: p.token, counterparty: refunder, reference: paymentId },
     { account: refunder, amount: -amount, token: p.token, counterparty: p.payer, reference: paymentId },
@@ -375,6 +404,7 @@ ponder.on("CofferEscrow:PaymentDisputed", async ({ event, context }) => {
     .update(payment, { chainId: context.chain.id, id: paymentId })
     .set({ status: "Disputed", state: "disputed", updatedAt: event.block.timestamp });
   await addStep(context, event, paymentId, "disputed", amount);
+  await notify(context, event, "payment.disputed", { ...paymentParties(paymentId, p), amount });
   await record(context, event, "payment_disputed", [
     { account: p.payer, amount: 0n, token: p.token, counterparty: p.payee, reference: paymentId },
     { account: p.payee, amount: 0n, token: p.token, counterparty: p.payer, reference: paymentId },
@@ -394,6 +424,7 @@ ponder.on("CofferEscrow:PaymentResolved", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "resolved", payeeAmount, 0n, { payerAmount });
+  await notify(context, event, "payment.resolved", { ...paymentParties(paymentId, p), payerAmount, payeeAmount });
   await addEscrowed(context, p.payer, p.token, -(payerAmount + payeeAmount));
   await record(context, event, "payment_resolved", [
     { account: p.payer, amount: payerAmount, token: p.token, counterparty: p.payee, reference: paymentId },
@@ -429,6 +460,15 @@ ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
     transactionHash: event.transaction.hash,
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
+  });
+  await notify(context, event, "invoice.paid", {
+    invoiceId,
+    reference: referenceId,
+    payer,
+    payee,
+    merchant: payee,
+    token,
+    amount,
   });
   await record(context, event, "invoice_paid", [
     { account: payer, amount: -amount, token, counterparty: payee, reference: invoiceId },
@@ -516,6 +556,17 @@ ponder.on("CofferSubscriptions:SubscriptionCreated", async ({ event, context }) 
     createdAt: event.block.timestamp,
   });
   const reference = subscriptionId.toString();
+  await notify(context, event, "subscription.created", {
+    subscriptionId: reference,
+    planId: planId.toString(),
+    subscriber,
+    merchant,
+    payee: p.payee,
+    token: p.token,
+    amount: p.amount,
+    period: p.period,
+    firstChargeAt: Number(anchor),
+  });
   await record(context, event, "subscription_created", [
     { account: subscriber, amount: 0n, token: p.token, counterparty: merchant, reference },
     { account: merchant, amount: 0n, token: p.token, counterparty: subscriber, reference },
@@ -558,6 +609,17 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
   });
   if (token === ZERO) await addDeposit(context, subscriber, -amount);
   const reference = subscriptionId.toString();
+  await notify(context, event, "subscription.charged", {
+    subscriptionId: reference,
+    planId: planId.toString(),
+    subscriber,
+    merchant,
+    payee: p.payee,
+    token,
+    amount,
+    fee,
+    periodIndex,
+  });
   await record(context, event, "subscription_charged", [
     { account: subscriber, amount: -amount, token, counterparty: p.payee, reference },
     { account: p.payee, amount: amount - fee, token, counterparty: subscriber, reference },
@@ -571,6 +633,8 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
   const merchant = lc(event.args.merchant);
   const token = lc(event.args.token);
   const s = await getSubscription(context, subscriptionId);
+  // Read before the update: Ponder's cache hands out the row it then updates in place.
+  const becomesPastDue = s.status !== "PastDue";
   await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
     status: "PastDue",
     pastDueSince: s.status === "PastDue" ? s.pastDueSince : event.block.timestamp,
@@ -594,6 +658,19 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  const failed = {
+    subscriptionId: subscriptionId.toString(),
+    planId: planId.toString(),
+    subscriber,
+    merchant,
+    token,
+    amount,
+    periodIndex,
+  };
+  const failureReason = FAILURE_REASON[reason] ?? `Unknown(${reason})`;
+  await notify(context, event, "subscription.charge_failed", { ...failed, reason: failureReason });
+  // The first failure makes the subscription past due; a failed retry leaves it so.
+  if (becomesPastDue) await notify(context, event, "subscription.past_due", failed, 1);
   await record(context, event, "subscription_charge_failed", [
     { account: subscriber, amount: 0n, token, counterparty: merchant, reference: subscriptionId.toString() },
   ]);
@@ -609,6 +686,17 @@ async function setSubscriptionStatus(context: Context, event: EventMeta, id: big
         : { status: kind === "lapsed" ? "Lapsed" : "Cancelled", nextChargeAt: null };
   await context.db.update(subscription, { chainId: context.chain.id, id }).set(updates);
   const reference = id.toString();
+  const p = await getPlan(context, s.planId);
+  await notify(context, event, `subscription.${kind === "cancelled" ? "canceled" : kind}`, {
+    subscriptionId: reference,
+    planId: s.planId.toString(),
+    subscriber: s.subscriber,
+    merchant: s.merchant,
+    payee: p.payee,
+    token: p.token,
+    status: updates.status,
+    ...(by === undefined ? {} : { by }),
+  });
   await record(context, event, `subscription_${kind}`, [
     { account: s.subscriber, amount: 0n, counterparty: by ?? s.merchant, reference },
     ...(by !== undefined && by !== s.subscriber
@@ -817,6 +905,15 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
   if (incentive !== 0n) {
     rows.push({ account: distributor, amount: incentive, token, counterparty: splitAddress, reference: splitAddress });
   }
+  await notify(context, event, "split.distributed", {
+    split: splitAddress,
+    token,
+    amount,
+    incentive,
+    distributor,
+    pullOnly: s.pullOnly,
+    shares: rows.map((row) => ({ account: row.account, amount: row.amount })),
+  });
   await record(context, event, s.pullOnly ? "split_share_credited" : "split_share", rows);
 });
 
@@ -834,6 +931,7 @@ ponder.on("CofferSplit:PayoutCredited", async ({ event, context }) => {
     }
   }
   await addCredit(context, splitAddress, "split", holder, token, amount);
+  await notify(context, event, "split.credited", { split: splitAddress, account: holder, token, amount });
   await record(context, event, "payout_credited", [{ account: holder, amount, token, counterparty: splitAddress }]);
 });
 
@@ -950,6 +1048,7 @@ ponder.on("CofferTreasuryModule:BudgetSpent", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  await notify(context, event, "treasury.transfer_made", { safe, operator, to, token, amount, spentInPeriod });
   await record(context, event, "budget_spent", [
     { account: safe, amount: -amount, token, counterparty: to, reference: operator },
     { account: to, amount, token, counterparty: safe, reference: operator },
@@ -979,6 +1078,15 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
   const limit = await context.db.find(queueLimit, limitKey);
   if (limit !== null)
     await context.db.update(queueLimit, limitKey).set({ totalQueued: limit.totalQueued + row.amount });
+  await notify(context, event, "treasury.transfer_queued", {
+    transferId: row.id,
+    safe: row.safe,
+    operator: row.operator,
+    to: row.to,
+    token: row.token,
+    amount: row.amount,
+    executableAt: Number(row.eta),
+  });
   await record(context, event, "transfer_queued", [
     { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
     { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
@@ -998,6 +1106,15 @@ async function closeQueued(
   await context.db
     .update(queuedTransfer, key)
     .set({ status, executor: executor ?? null, closedAt: event.block.timestamp });
+  await notify(context, event, status === "Executed" ? "treasury.transfer_executed" : "treasury.transfer_canceled", {
+    transferId: id,
+    safe: row.safe,
+    operator: row.operator,
+    to: row.to,
+    token: row.token,
+    amount: row.amount,
+    ...(executor === undefined ? {} : { executor }),
+  });
   if (status === "Executed") {
     await record(context, event, "transfer_executed", [
       { account: row.safe, amount: -row.amount, token: row.token, counterparty: row.to, reference: id },
@@ -1035,6 +1152,7 @@ ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  await notify(context, event, "treasury.swept", { safe, token, cold, amount });
   await record(context, event, "swept", [
     { account: safe, amount: -amount, token, counterparty: cold },
     { account: cold, amount, token, counterparty: safe },
@@ -1080,6 +1198,18 @@ async function executed(context: Context, event: EventMeta, safeTxHash: Hex, pai
   const key = { chainId: context.chain.id, safe, nonce: state.lastNonce };
   const row = await context.db.find(safeExecution, key);
   await context.db.update(safeExecution, key).set({ safeTxHash, success, payment: paid });
+  await notify(context, event, "safe.transaction_executed", {
+    safe,
+    safeTxHash,
+    nonce: state.lastNonce.toString(),
+    success,
+    to: row?.to ?? null,
+    // The call's value is in the chain's native token (as amounts are); the gas refund, in base units of the
+    // transaction's gas token, is left unformatted.
+    token: ZERO,
+    value: row?.value ?? 0n,
+    gasPayment: paid.toString(),
+  });
   await context.db.update(safeState, { chainId: context.chain.id, safe }).set({ executions: state.executions + 1 });
   await record(context, event, success ? "safe_execution" : "safe_execution_failed", [
     { account: safe, amount: 0n, counterparty: row?.to ?? null, reference: state.lastNonce.toString() },

@@ -7,6 +7,7 @@ import { readManifest } from "../../deploy/manifest";
 import { startIndexer, type IndexerDatabase, type RunningIndexer } from "../../scripts/lib/indexer-process";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { allRows, expectIndexEqualsChain, gql, gqlRaw, psqlIn, runActivity } from "./helpers";
+import { itServesWebhookEvents } from "./webhook-events";
 
 const lc = (value: string) => value.toLowerCase();
 const DAY = 86_400n;
@@ -222,6 +223,13 @@ export function describeEndToEnd(
       expect(empty.days).to.deep.equal([]);
       expect(empty.totals.gross).to.equal("0");
     });
+
+    itServesWebhookEvents(() => ({
+      indexer,
+      provider: local.chain.provider,
+      deploymentsDir: local.deploymentsDir,
+      head,
+    }));
 
     it("reconciles every indexed balance with balanceOf and finds no difference", async function () {
       const response = await fetch(`${indexer.url}/reports/reconciliation`);

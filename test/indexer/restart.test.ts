@@ -5,6 +5,7 @@ import { MockERC20__factory } from "../../typechain-types";
 import { startIndexer, type IndexerDatabase, type RunningIndexer } from "../../scripts/lib/indexer-process";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { driveCoffer, wallet } from "./drive";
+import { expectEventsMatchLogs } from "./webhook-events";
 import { freshPglite, freshPostgres, psqlIn } from "./helpers";
 
 /** Blocks behind the head that Ponder treats as final on a 31337 chain. */
@@ -156,13 +157,22 @@ function describeRestart(name: string, make: (label: string) => Made): void {
       console.log(`      (${name}: the second run resumed the backfill at block ${resumedFrom})`);
       expect(resumedFrom).to.be.greaterThan(firstStart);
       expect(resumedFrom).to.be.within(killedAt, backfillEnd);
+      // Every module's events are announced once, with the same ids after the crash as without it.
+      const { types } = await expectEventsMatchLogs(uninterrupted, local.chain.provider, local.deploymentsDir, head);
+      expect(types.size, [...types].join(", ")).to.be.at.least(20);
       // Stopped (SIGTERM) before the dump: a PGlite folder is open to one process at a time.
       await second.stop();
       await uninterrupted.stop();
 
       const resumed = await dumpTables(interrupted.database);
       const whole = await dumpTables(reference.database);
-      expect(Object.keys(resumed)).to.include.members(["activity", "token_balance", "payment", "subscription"]);
+      expect(Object.keys(resumed)).to.include.members([
+        "activity",
+        "token_balance",
+        "payment",
+        "subscription",
+        "notification",
+      ]);
       expect(JSON.parse(resumed["activity"] ?? "[]")).to.have.length.greaterThan(TRANSFER_BLOCKS);
       for (const table of Object.keys(whole)) {
         expect(resumed[table], `table ${table}`).to.equal(whole[table]);

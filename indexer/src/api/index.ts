@@ -4,12 +4,15 @@
  *   that fails to parse or validate gets a 400 with the GraphQL errors, never a crash.
  * - `/reports/settlement`: gross, fees, refunds and net per UTC day for a merchant and token, JSON or CSV.
  * - `/reports/reconciliation`: indexed token balances against `balanceOf` on chain at the indexed block.
+ * - `/webhooks/events`: the events merchants are notified of, in a block range, as webhook bodies.
  */
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono, type Context } from "hono";
 import { graphql } from "ponder";
-import { ReportError, reconciliation, settlementCsv, settlementReport } from "./reports";
+import type { PublicClient } from "viem";
+import { ReportError, readStatus, reconciliation, settlementCsv, settlementReport } from "./reports";
+import { eventsLimit, webhookEvents } from "./webhook-events";
 import { queryProblems } from "./validate";
 import { loadSettings } from "../settings";
 
@@ -127,6 +130,58 @@ app.get("/reports/reconciliation", async (c) => {
     const chainId = chainParam(c);
     const statusUrl = new URL("/status", c.req.url).toString();
     return c.json(await reconciliation(db, publicClients, statusUrl, chainId));
+  } catch (error) {
+    if (error instanceof ReportError) return badRequest(c, error.message);
+    throw error;
+  }
+});
+
+function blockParam(c: Context, name: string): bigint | undefined {
+  const value = c.req.query(name);
+  if (value === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(value)) {
+    throw new ReportError(`"${name}" must be a block number (a non-negative integer), got ${JSON.stringify(value)}`);
+  }
+  return BigInt(value);
+}
+
+/** The one indexed chain `chainId` names, or the only chain when it is absent. */
+function indexedChain(c: Context) {
+  const chainId = chainParam(c);
+  const chains = loadSettings();
+  if (chainId === undefined && chains.length > 1) {
+    throw new ReportError(
+      `"chainId" is required: this indexer serves chains ${chains.map((x) => x.chainId).join(", ")}`,
+    );
+  }
+  const chain = chainId === undefined ? chains[0] : chains.find((entry) => entry.chainId === chainId);
+  if (chain === undefined) throw new ReportError(`Chain ${chainId} is not indexed here`);
+  return chain;
+}
+
+app.get("/webhooks/events", async (c) => {
+  try {
+    const chain = indexedChain(c);
+    const fromBlock = blockParam(c, "fromBlock") ?? 0n;
+    const toBlock = blockParam(c, "toBlock");
+    if (toBlock !== undefined && toBlock < fromBlock) {
+      throw new ReportError(`"toBlock" (${toBlock}) is before "fromBlock" (${fromBlock})`);
+    }
+    const limit = eventsLimit(c.req.query("limit"));
+    const status = await readStatus(new URL("/status", c.req.url).toString());
+    const indexed = Object.values(status).find((entry) => entry.id === chain.chainId)?.block.number;
+    if (indexed === undefined) throw new ReportError(`Chain ${chain.chainId} has not started indexing yet`);
+    const client = (publicClients as unknown as Record<string, PublicClient>)[chain.name];
+    if (client === undefined) throw new Error(`No RPC client for ${chain.name}`);
+    return c.json(
+      await webhookEvents(db, client, {
+        chainId: chain.chainId,
+        fromBlock,
+        toBlock,
+        limit,
+        indexedBlock: BigInt(indexed),
+      }),
+    );
   } catch (error) {
     if (error instanceof ReportError) return badRequest(c, error.message);
     throw error;

@@ -174,9 +174,10 @@ export interface ReconciliationReport {
   chains: { chainId: number; block: number; checked: number; differences: BalanceDifference[] }[];
 }
 
-type Status = Record<string, { id: number; block: { number: number } }>;
+export type Status = Record<string, { id: number; block: { number: number } }>;
 
-async function readStatus(statusUrl: string): Promise<Status> {
+/** Ponder's `/status`: the block each chain is indexed to. */
+export async function readStatus(statusUrl: string): Promise<Status> {
   const response = await fetch(statusUrl);
   if (!response.ok) throw new Error(`${statusUrl} answered ${response.status}`);
   return (await response.json()) as Status;
