@@ -19,8 +19,13 @@ export interface DispatcherOptions {
   readonly store: WebhookStore;
   /** Endpoints served at once. Default 20. */
   readonly concurrency?: number;
-  /** One attempt's bound (ms). Default 10 s. The lease on an endpoint is twice this plus 5 s. */
+  /** One attempt's bound (ms). Default 10 s. */
   readonly requestTimeoutMs?: number;
+  /**
+   * How long a claim on an endpoint lasts (ms), renewed after each delivery; a dispatcher that dies holds its
+   * endpoints this long. Default twice the request timeout plus 5 s; it must exceed the request timeout.
+   */
+  readonly leaseMs?: number;
   readonly retrySchedule?: RetrySchedule;
   readonly disablePolicy?: DisablePolicy;
   /** Between looks for due work when idle (ms). Default 250. */
@@ -87,7 +92,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store } = options;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const leaseMs = 2 * timeoutMs + 5_000;
+  const leaseMs = options.leaseMs ?? 2 * timeoutMs + 5_000;
+  if (leaseMs <= timeoutMs) throw new Error(`the lease (${leaseMs} ms) must outlast the request timeout (${timeoutMs} ms)`);
   const schedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE;
   const disable = options.disablePolicy ?? DEFAULT_DISABLE_POLICY;
   const pollMs = options.pollMs ?? 250;
@@ -137,9 +143,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const record = async (endpointId: string, delivery: HeadRow, outcome: AttemptOutcome): Promise<void> => {
     await store.transaction(async (tx) => {
       await tx.query(
-        `INSERT INTO coffer_webhooks.attempts (delivery_id, status_code, response_ms, error, response_body)
-         VALUES ($1, $2, $3, $4, $5)`,
-        [delivery.id, outcome.statusCode, outcome.responseMs, outcome.error, outcome.responseBody],
+        `INSERT INTO coffer_webhooks.attempts (delivery_id, status_code, response_ms, error, response_body, dispatcher)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [delivery.id, outcome.statusCode, outcome.responseMs, outcome.error, outcome.responseBody, workerId],
       );
       if (outcome.ok) {
         // A reorg may have canceled it while it was on the wire: it was received all the same, so it is

@@ -20,6 +20,7 @@ export interface WebhookServiceOptions {
   readonly dispatch?: boolean;
   readonly concurrency?: number;
   readonly requestTimeoutMs?: number;
+  readonly leaseMs?: number;
   readonly retrySchedule?: RetrySchedule;
   readonly disablePolicy?: DisablePolicy;
   readonly dispatcherPollMs?: number;
@@ -47,6 +48,7 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
           store: options.store,
           concurrency: options.concurrency,
           requestTimeoutMs: options.requestTimeoutMs,
+          leaseMs: options.leaseMs,
           retrySchedule: options.retrySchedule,
           disablePolicy: options.disablePolicy,
           pollMs: options.dispatcherPollMs,

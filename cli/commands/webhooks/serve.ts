@@ -15,6 +15,7 @@ interface ServeOptions extends ChainCommandOptions {
   dispatch: boolean;
   concurrency?: string;
   timeout?: string;
+  lease?: string;
   pollMs?: string;
   retryDelays?: string;
   retryMaxAge?: string;
@@ -43,6 +44,7 @@ export function addServeCommand(webhooks: Command, io: CliIo): void {
     .option("--no-dispatch", "run no dispatcher in this process")
     .option("--concurrency <n>", "endpoints served at once by this dispatcher", "20")
     .option("--timeout <ms>", "one attempt's time limit in milliseconds", "10000")
+    .option("--lease <ms>", "how long a claim on an endpoint lasts (default twice --timeout plus 5 s)")
     .option("--poll-ms <ms>", "how often the indexer is polled and due work looked for", "250")
     .option("--retry-delays <ms,ms,…>", "the retry schedule in milliseconds (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h)")
     .option("--retry-max-age <ms>", "give a delivery up this long after its first attempt (default three days)")
@@ -95,6 +97,7 @@ export function addServeCommand(webhooks: Command, io: CliIo): void {
         dispatch: options.dispatch,
         concurrency: parseCount(options.concurrency ?? "20", "--concurrency"),
         requestTimeoutMs: parseCount(options.timeout ?? "10000", "--timeout"),
+        leaseMs: options.lease === undefined ? undefined : parseCount(options.lease, "--lease"),
         retrySchedule,
         dispatcherPollMs: pollMs,
         allowPrivateNetworks: options.denyPrivateNetworks !== true,

@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS coffer_webhooks.attempts (
   status_code integer,                        -- null: no answer (refused, timeout, DNS)
   response_ms integer NOT NULL,
   error text,
-  response_body text                          -- at most 1 KiB
+  response_body text,                        -- at most 1 KiB
+  dispatcher text                             -- the lease owner that sent it
 );
 CREATE INDEX IF NOT EXISTS attempts_delivery ON coffer_webhooks.attempts (delivery_id, id);
 
