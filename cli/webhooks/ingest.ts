@@ -57,18 +57,18 @@ export function createIngester(options: IngesterOptions): Ingester {
   let running: Promise<void> | undefined;
   let stopped = false;
 
-  const cursorOf = async (chainId: number): Promise<number | undefined> => {
-    const [row] = await store.query<{ block: string | number }>(
-      "SELECT block FROM coffer_webhooks.cursors WHERE chain_id = $1",
+  const cursorOf = async (chainId: number): Promise<{ block: number; startBlock: number } | undefined> => {
+    const [row] = await store.query<{ block: string | number; start_block: string | number }>(
+      "SELECT block, start_block FROM coffer_webhooks.cursors WHERE chain_id = $1",
       [chainId],
     );
-    return row === undefined ? undefined : Number(row.block);
+    return row === undefined ? undefined : { block: Number(row.block), startBlock: Number(row.start_block) };
   };
   const advance = (chainId: number, block: number) =>
     store.query(
-      `INSERT INTO coffer_webhooks.cursors (chain_id, block) VALUES ($1, $2)
+      `INSERT INTO coffer_webhooks.cursors (chain_id, block, start_block) VALUES ($1, $2, $3)
        ON CONFLICT (chain_id) DO UPDATE SET block = GREATEST(coffer_webhooks.cursors.block, EXCLUDED.block), updated_at = now()`,
-      [chainId, block],
+      [chainId, block, block + 1],
     );
 
   const followChain = async (chain: ChainFollowing): Promise<boolean> => {
@@ -76,13 +76,12 @@ export function createIngester(options: IngesterOptions): Ingester {
     const confirmedHead = (await source.indexedBlock(chain.chainId)) - chain.confirmations;
     let cursor = await cursorOf(chain.chainId);
     if (cursor === undefined) {
-      if (options.startAt !== "genesis") {
-        await advance(chain.chainId, Math.max(-1, confirmedHead));
-        return false;
-      }
-      cursor = -1;
+      // First sight of this chain: from its confirmed head on (what came before is never read), or from block 0.
+      await advance(chain.chainId, options.startAt === "genesis" ? -1 : Math.max(-1, confirmedHead));
+      cursor = await cursorOf(chain.chainId);
+      if (cursor === undefined) return false;
     }
-    let from = Math.max(0, cursor - chain.reorgWindow + 1);
+    let from = Math.max(cursor.startBlock, cursor.block - chain.reorgWindow + 1);
     const to = confirmedHead;
     while (from <= to && !stopped) {
       const page = await source.events(chain.chainId, from, to);
@@ -115,24 +114,31 @@ export function createIngester(options: IngesterOptions): Ingester {
     return changed;
   };
 
+  // Every chain is polled even when one fails; the first failure is thrown afterwards.
   const pollOnce = async (): Promise<void> => {
     let changed = false;
+    let failure: unknown;
     for (const chain of options.chains) {
       try {
         if (await followChain(chain)) changed = true;
       } catch (error) {
-        options.logger?.warn({ chainId: chain.chainId, err: error instanceof Error ? error.message : String(error) }, "ingest poll failed");
+        failure ??= error;
       }
     }
     if (changed) options.onChange?.();
+    if (failure !== undefined) throw failure;
   };
 
   const loop = () => {
     if (stopped) return;
-    running = pollOnce().finally(() => {
-      running = undefined;
-      if (!stopped) timer = setTimeout(loop, pollMs);
-    });
+    running = pollOnce()
+      .catch((error: unknown) =>
+        options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, "ingest poll failed"),
+      )
+      .finally(() => {
+        running = undefined;
+        if (!stopped) timer = setTimeout(loop, pollMs);
+      });
   };
 
   return {

@@ -86,7 +86,10 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
     const { port, address } = server.address() as AddressInfo;
     url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
   }
-  if (ingester !== undefined) await ingester.pollOnce();
+  // A first poll before answering (the cursor starts at the head now); an indexer not up yet is retried later.
+  await ingester
+    ?.pollOnce()
+    .catch((error: unknown) => options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, "first ingest poll failed"));
   ingester?.start();
   dispatcher?.start();
   return {

@@ -92,7 +92,7 @@ describe("cli: coffer webhooks and coffer listen", function () {
       await until(() => /Signing secret: (whsec_\S+)/.test(stdout), `the secret line (${stderr})`, 30_000);
       hooks.secrets.push(/Signing secret: (whsec_\S+)/.exec(stdout)![1]!);
       const events = [indexer.add("payment.captured", 2), indexer.add("invoice.paid", 3)];
-      await until(() => hooks.acceptedIds().length === 2, "both forwarded");
+      await until(() => hooks.acceptedIds().length === 2, `both forwarded (${stdout} ${stderr})`);
       expect(hooks.acceptedIds()).to.deep.equal(events.map((event) => event.id));
       expect(hooks.rejected).to.deep.equal([]);
       await until(() => stdout.includes(`→ invoice.paid ${events[1]!.id} 204`), "the line of the second");

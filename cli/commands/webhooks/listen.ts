@@ -55,7 +55,7 @@ export function listenCommand(io: CliIo): Command {
         ingest: { source, chains, pollMs: Number(options.pollMs) },
         // Development: retry quickly, give up after an hour.
         retrySchedule: { delaysMs: [1_000, 2_000, 5_000, 10_000, 30_000], maxAgeMs: 3_600_000, jitter: 0 },
-        disablePolicy: { failingForMs: Number.MAX_SAFE_INTEGER, minConsecutiveFailures: Number.MAX_SAFE_INTEGER },
+        disablePolicy: { failingForMs: 10 * 365 * 86_400_000, minConsecutiveFailures: 1_000_000 }, // never
         onAttempt: (attempt) =>
           print(
             { event: "attempt", type: attempt.eventType, id: attempt.eventId, status: attempt.statusCode, ms: attempt.responseMs, error: attempt.error },

@@ -84,7 +84,8 @@ CREATE INDEX IF NOT EXISTS attempts_delivery ON coffer_webhooks.attempts (delive
 -- How far each chain has been ingested.
 CREATE TABLE IF NOT EXISTS coffer_webhooks.cursors (
   chain_id integer PRIMARY KEY,
-  block bigint NOT NULL,
+  block bigint NOT NULL,                      -- the last block ingested
+  start_block bigint NOT NULL DEFAULT 0,      -- the first block followed: nothing below is ever read
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 `;
