@@ -24,7 +24,9 @@ export function parseApiKeys(value: string): ApiKeys {
       const owner = entry.slice(0, colon);
       const key = entry.slice(colon + 1);
       if (colon <= 0 || key.length < 16) {
-        throw new Error(`COFFER_WEBHOOKS_API_KEYS entry ${index + 1} is not owner:key with a key of 16 characters or more`);
+        throw new Error(
+          `COFFER_WEBHOOKS_API_KEYS entry ${index + 1} is not owner:key with a key of 16 characters or more`,
+        );
       }
       owners.set(digest(key), owner);
     });

@@ -87,7 +87,9 @@ export function createApi(options: ApiOptions): Hono<Env> {
     }
     return context.json({ error: { name: "InternalError", message: "internal error" } }, 500);
   });
-  app.notFound((context) => context.json({ error: { name: "NotFound", message: `no route ${context.req.method} ${context.req.path}` } }, 404));
+  app.notFound((context) =>
+    context.json({ error: { name: "NotFound", message: `no route ${context.req.method} ${context.req.path}` } }, 404),
+  );
 
   app.get("/health", (context) => context.json({ ok: true }));
 
@@ -95,7 +97,7 @@ export function createApi(options: ApiOptions): Hono<Env> {
     const header = context.req.header("authorization");
     if (header === undefined) throw new ApiError(401, "Unauthorized", "no API key: send Authorization: Bearer <key>");
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const owner = match === null ? undefined : options.keys.ownerOf(match[1]!);
+    const owner = match === null ? undefined : options.keys.ownerOf(match[1] ?? "");
     if (owner === undefined) throw new ApiError(401, "Unauthorized", "the API key is not valid");
     context.set("owner", owner);
     await next();
@@ -106,7 +108,9 @@ export function createApi(options: ApiOptions): Hono<Env> {
     await checkDestination(input.url);
     return context.json({ endpoint: await createEndpoint(store, context.get("owner"), input) }, 201);
   });
-  app.get("/v1/endpoints", async (context) => context.json({ endpoints: await listEndpoints(store, context.get("owner")) }));
+  app.get("/v1/endpoints", async (context) =>
+    context.json({ endpoints: await listEndpoints(store, context.get("owner")) }),
+  );
   app.get("/v1/endpoints/:id", async (context) => {
     const endpoint = await getEndpoint(store, context.get("owner"), context.req.param("id"));
     if (endpoint === undefined) throw notFound(context.req.param("id"));
@@ -126,7 +130,8 @@ export function createApi(options: ApiOptions): Hono<Env> {
     return context.json({ endpoint });
   });
   app.delete("/v1/endpoints/:id", async (context) => {
-    if (!(await deleteEndpoint(store, context.get("owner"), context.req.param("id")))) throw notFound(context.req.param("id"));
+    if (!(await deleteEndpoint(store, context.get("owner"), context.req.param("id"))))
+      throw notFound(context.req.param("id"));
     return context.json({ deleted: true });
   });
   app.get("/v1/endpoints/:id/deliveries", async (context) => {
@@ -156,7 +161,9 @@ export function createApi(options: ApiOptions): Hono<Env> {
   app.post("/v1/endpoints/:id/test", async (context) => {
     const { type } = parse(
       z.object({
-        type: z.string().refine(isWebhookEventName, (value) => ({ message: `unknown event type ${JSON.stringify(value)}` })),
+        type: z
+          .string()
+          .refine(isWebhookEventName, (value) => ({ message: `unknown event type ${JSON.stringify(value)}` })),
       }),
       await body(context),
     );

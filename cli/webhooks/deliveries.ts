@@ -58,7 +58,10 @@ export async function listDeliveries(
   endpointId: string,
   options: { status?: DeliveryView["status"]; limit?: number } = {},
 ): Promise<DeliveryView[] | undefined> {
-  const owned = await store.query("SELECT 1 FROM coffer_webhooks.endpoints WHERE id = $1 AND owner = $2", [endpointId, owner]);
+  const owned = await store.query("SELECT 1 FROM coffer_webhooks.endpoints WHERE id = $1 AND owner = $2", [
+    endpointId,
+    owner,
+  ]);
   if (owned.length === 0) return undefined;
   const rows = await store.query<DeliveryRow>(
     `SELECT d.id, d.endpoint_id, d.event_id, ev.type, d.status, d.next_attempt_at, d.last_status_code, d.last_error,
@@ -121,7 +124,10 @@ export async function redeliverFailed(
   endpointId: string,
   since: Date,
 ): Promise<number | undefined> {
-  const owned = await store.query("SELECT 1 FROM coffer_webhooks.endpoints WHERE id = $1 AND owner = $2", [endpointId, owner]);
+  const owned = await store.query("SELECT 1 FROM coffer_webhooks.endpoints WHERE id = $1 AND owner = $2", [
+    endpointId,
+    owner,
+  ]);
   if (owned.length === 0) return undefined;
   const rows = await store.query(
     `UPDATE coffer_webhooks.deliveries SET status = 'pending', next_attempt_at = now(), first_attempt_at = NULL

@@ -93,7 +93,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const leaseMs = options.leaseMs ?? 2 * timeoutMs + 5_000;
-  if (leaseMs <= timeoutMs) throw new Error(`the lease (${leaseMs} ms) must outlast the request timeout (${timeoutMs} ms)`);
+  if (leaseMs <= timeoutMs)
+    throw new Error(`the lease (${leaseMs} ms) must outlast the request timeout (${timeoutMs} ms)`);
   const schedule = options.retrySchedule ?? DEFAULT_RETRY_SCHEDULE;
   const disable = options.disablePolicy ?? DEFAULT_DISABLE_POLICY;
   const pollMs = options.pollMs ?? 250;
@@ -207,9 +208,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         let outcome: AttemptOutcome;
         try {
           if (options.allowPrivateNetworks === false) await assertPublicDestination(delivery.url);
-          outcome = await send({ url: delivery.url, messageId: delivery.event_id, body: delivery.body, secrets, timeoutMs });
+          outcome = await send({
+            url: delivery.url,
+            messageId: delivery.event_id,
+            body: delivery.body,
+            secrets,
+            timeoutMs,
+          });
         } catch (error) {
-          outcome = { ok: false, statusCode: null, responseMs: 0, error: error instanceof Error ? error.message : String(error), responseBody: null };
+          outcome = {
+            ok: false,
+            statusCode: null,
+            responseMs: 0,
+            error: error instanceof Error ? error.message : String(error),
+            responseBody: null,
+          };
         }
         await record(endpointId, delivery, outcome);
         options.onAttempt?.({

@@ -48,7 +48,7 @@ function view(row: EndpointRow): EndpointView {
     disabledAt: iso(row.disabled_at),
     consecutiveFailures: row.consecutive_failures,
     previousSecretExpiresAt: iso(row.previous_secret_expires_at),
-    createdAt: iso(row.created_at)!,
+    createdAt: new Date(row.created_at).toISOString(),
   };
 }
 
@@ -65,9 +65,18 @@ export async function createEndpoint(
   const [row] = await store.query<EndpointRow>(
     `INSERT INTO coffer_webhooks.endpoints (id, owner, url, description, event_types, filters, secret)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-    [newEndpointId(), owner, input.url, input.description, JSON.stringify(input.eventTypes), JSON.stringify(input.filters), secret],
+    [
+      newEndpointId(),
+      owner,
+      input.url,
+      input.description,
+      JSON.stringify(input.eventTypes),
+      JSON.stringify(input.filters),
+      secret,
+    ],
   );
-  return { ...view(row!), secret };
+  if (row === undefined) throw new Error("the endpoint was not stored");
+  return { ...view(row), secret };
 }
 
 /** `owner`'s endpoints, oldest first. */

@@ -96,7 +96,13 @@ export async function sendWebhook(webhook: OutgoingWebhook): Promise<AttemptOutc
       bytes = await readCapped(response, MAX_RESPONSE_READ_BYTES);
     } catch (error) {
       if (!timedOut) throw error;
-      return { ok: false, statusCode: null, responseMs: elapsed(), error: `timed out after ${webhook.timeoutMs} ms while reading the answer`, responseBody: null };
+      return {
+        ok: false,
+        statusCode: null,
+        responseMs: elapsed(),
+        error: `timed out after ${webhook.timeoutMs} ms while reading the answer`,
+        responseBody: null,
+      };
     }
     const responseBody = bytes.subarray(0, MAX_RESPONSE_EXCERPT_BYTES).toString("utf8");
     const status = response.status;

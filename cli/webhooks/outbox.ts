@@ -33,7 +33,8 @@ export async function storeAndFanOut(
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING RETURNING seq`,
       [event.id, source, event.data.chainId, event.data.blockNumber, event.type, JSON.stringify(event)],
     );
-    if (inserted.length === 0) return false;
+    const [row] = inserted;
+    if (row === undefined) return false;
     const endpoints = await tx.query<EndpointSelectionRow>(
       onlyEndpointId === undefined
         ? "SELECT id, event_types, filters FROM coffer_webhooks.endpoints WHERE enabled"
@@ -41,14 +42,23 @@ export async function storeAndFanOut(
       onlyEndpointId === undefined ? [] : [onlyEndpointId],
     );
     const chosen = endpoints
-      .filter((endpoint) => onlyEndpointId !== undefined || selects({ eventTypes: endpoint.event_types, filters: endpoint.filters }, event))
+      .filter(
+        (endpoint) =>
+          onlyEndpointId !== undefined ||
+          selects({ eventTypes: endpoint.event_types, filters: endpoint.filters }, event),
+      )
       .map((endpoint) => endpoint.id);
-    await queueDeliveries(tx, event.id, Number(inserted[0]!.seq), chosen);
+    await queueDeliveries(tx, event.id, Number(row.seq), chosen);
     return true;
   });
 }
 
-async function queueDeliveries(tx: Queryable, eventId: string, seq: number, endpointIds: readonly string[]): Promise<void> {
+async function queueDeliveries(
+  tx: Queryable,
+  eventId: string,
+  seq: number,
+  endpointIds: readonly string[],
+): Promise<void> {
   for (const endpointId of endpointIds) {
     await tx.query(
       `INSERT INTO coffer_webhooks.deliveries (id, event_id, endpoint_id, event_seq)
@@ -88,7 +98,8 @@ export async function queueReverted(tx: Queryable, originalId: string, endpointI
   const [stored] = await tx.query<{ seq: string | number }>("SELECT seq FROM coffer_webhooks.events WHERE id = $1", [
     reverted.id,
   ]);
-  await queueDeliveries(tx, reverted.id, Number(stored!.seq), endpointIds);
+  if (stored === undefined) throw new Error(`the reverted event ${reverted.id} was not stored`);
+  await queueDeliveries(tx, reverted.id, Number(stored.seq), endpointIds);
 }
 
 /**
@@ -99,9 +110,10 @@ export async function queueReverted(tx: Queryable, originalId: string, endpointI
  */
 export async function revertEvent(store: WebhookStore, eventId: string): Promise<boolean> {
   return store.transaction(async (tx) => {
-    const marked = await tx.query("UPDATE coffer_webhooks.events SET reverted = true WHERE id = $1 AND NOT reverted RETURNING id", [
-      eventId,
-    ]);
+    const marked = await tx.query(
+      "UPDATE coffer_webhooks.events SET reverted = true WHERE id = $1 AND NOT reverted RETURNING id",
+      [eventId],
+    );
     if (marked.length === 0) return false;
     await tx.query(
       `UPDATE coffer_webhooks.deliveries SET status = 'canceled',

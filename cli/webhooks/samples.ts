@@ -25,10 +25,24 @@ export function sampleEvent(type: WebhookEventName, now = new Date()): WebhookEv
   switch (object) {
     case "payment":
     case "invoice":
-      Object.assign(data, { reference: hex(32), paymentId: hex(32), payer: hex(20), payee, merchant: payee, amount: "49.5" });
+      Object.assign(data, {
+        reference: hex(32),
+        paymentId: hex(32),
+        payer: hex(20),
+        payee,
+        merchant: payee,
+        amount: "49.5",
+      });
       break;
     case "subscription":
-      Object.assign(data, { subscriptionId: "1", planId: "1", subscriber: hex(20), merchant: payee, payee, amount: "9.99" });
+      Object.assign(data, {
+        subscriptionId: "1",
+        planId: "1",
+        subscriber: hex(20),
+        merchant: payee,
+        payee,
+        amount: "9.99",
+      });
       break;
     case "split":
       Object.assign(data, { split: hex(20), amount: "100", recipient: hex(20) });

@@ -13,9 +13,19 @@ import type { WebhookStore } from "./store/database";
 export interface WebhookServiceOptions {
   readonly store: WebhookStore;
   /** Ingest from this source (omit: no ingester in this process). */
-  readonly ingest?: { readonly source: EventSource; readonly chains: readonly ChainFollowing[]; readonly pollMs?: number; readonly startAt?: "head" | "genesis" };
+  readonly ingest?: {
+    readonly source: EventSource;
+    readonly chains: readonly ChainFollowing[];
+    readonly pollMs?: number;
+    readonly startAt?: "head" | "genesis";
+  };
   /** Serve the API here (omit: no API in this process). */
-  readonly api?: { readonly keys: ApiKeys; readonly host?: string; readonly port?: number; readonly secretOverlapMs?: number };
+  readonly api?: {
+    readonly keys: ApiKeys;
+    readonly host?: string;
+    readonly port?: number;
+    readonly secretOverlapMs?: number;
+  };
   /** Run a dispatcher (default true). */
   readonly dispatch?: boolean;
   readonly concurrency?: number;
@@ -79,8 +89,9 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
       onWork: () => dispatcher?.wake(),
     });
     const host = options.api.host ?? "127.0.0.1";
+    const listenPort = options.api.port ?? 0;
     server = await new Promise<ServerType>((resolve, reject) => {
-      const started = serve({ fetch: app.fetch, hostname: host, port: options.api!.port ?? 0 }, () => resolve(started));
+      const started = serve({ fetch: app.fetch, hostname: host, port: listenPort }, () => resolve(started));
       started.once("error", reject);
     });
     const { port, address } = server.address() as AddressInfo;
@@ -89,7 +100,9 @@ export async function startWebhookService(options: WebhookServiceOptions): Promi
   // A first poll before answering (the cursor starts at the head now); an indexer not up yet is retried later.
   await ingester
     ?.pollOnce()
-    .catch((error: unknown) => options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, "first ingest poll failed"));
+    .catch((error: unknown) =>
+      options.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, "first ingest poll failed"),
+    );
   ingester?.start();
   dispatcher?.start();
   return {

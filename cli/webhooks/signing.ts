@@ -4,12 +4,7 @@ import { Webhook } from "standardwebhooks";
  * The `webhook-signature` header for one message: `v1,<base64>` per secret, space-separated (the Standard Webhooks
  * way to sign with two secrets while a rotation overlaps), computed by the `standardwebhooks` library.
  */
-export function signatureHeader(
-  secrets: readonly string[],
-  messageId: string,
-  timestamp: Date,
-  body: string,
-): string {
+export function signatureHeader(secrets: readonly string[], messageId: string, timestamp: Date, body: string): string {
   return secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body)).join(" ");
 }
 

@@ -12,7 +12,10 @@ const webhookUrl = z.string().superRefine((value, context) => {
     return;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    context.addIssue({ code: z.ZodIssueCode.custom, message: `${value} is not an http(s) URL (scheme ${url.protocol})` });
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `${value} is not an http(s) URL (scheme ${url.protocol})`,
+    });
   }
   if (url.username !== "" || url.password !== "") {
     context.addIssue({ code: z.ZodIssueCode.custom, message: `${url.host}: credentials in the URL are not accepted` });
@@ -27,14 +30,19 @@ const eventTypes = z.array(
 
 const address = z
   .string()
-  .refine((value) => /^0x[0-9a-fA-F]{40}$/.test(value), (value) => ({ message: `${JSON.stringify(value)} is not an address` }))
+  .refine(
+    (value) => /^0x[0-9a-fA-F]{40}$/.test(value),
+    (value) => ({ message: `${JSON.stringify(value)} is not an address` }),
+  )
   .transform((value) => value.toLowerCase());
 
 const filters = z
-  .object(Object.fromEntries(FILTER_KINDS.map((kind) => [kind, z.array(address).optional()])) as Record<
-    (typeof FILTER_KINDS)[number],
-    z.ZodOptional<z.ZodArray<typeof address>>
-  >)
+  .object(
+    Object.fromEntries(FILTER_KINDS.map((kind) => [kind, z.array(address).optional()])) as Record<
+      (typeof FILTER_KINDS)[number],
+      z.ZodOptional<z.ZodArray<typeof address>>
+    >,
+  )
   .strict();
 
 /** The body of `POST /v1/endpoints`. */

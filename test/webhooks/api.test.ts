@@ -19,10 +19,20 @@ describe("webhooks: the HTTP API", function () {
 
   describe("when the key is missing, wrong, or another owner's", function () {
     it("answers 401 without a key and with a wrong one", async function () {
-      const none = await harness.api<{ error: { message: string } }>("GET", "/v1/endpoints", undefined, null as unknown as string);
+      const none = await harness.api<{ error: { message: string } }>(
+        "GET",
+        "/v1/endpoints",
+        undefined,
+        null as unknown as string,
+      );
       expect(none.status).to.equal(401);
       expect(none.body.error.message).to.contain("no API key");
-      const wrong = await harness.api<{ error: { message: string } }>("GET", "/v1/endpoints", undefined, "not-a-key-at-all-000");
+      const wrong = await harness.api<{ error: { message: string } }>(
+        "GET",
+        "/v1/endpoints",
+        undefined,
+        "not-a-key-at-all-000",
+      );
       expect(wrong.status).to.equal(401);
       expect(wrong.body.error.message).to.equal("the API key is not valid");
     });
@@ -32,7 +42,9 @@ describe("webhooks: the HTTP API", function () {
       const asBob = await harness.api("GET", `/v1/endpoints/${endpoint.id}`, undefined, KEYS.bob);
       expect(asBob.status).to.equal(404);
       expect((await harness.api("DELETE", `/v1/endpoints/${endpoint.id}`, undefined, KEYS.bob)).status).to.equal(404);
-      expect((await harness.api<{ endpoints: unknown[] }>("GET", "/v1/endpoints", undefined, KEYS.bob)).body.endpoints).to.deep.equal([]);
+      expect(
+        (await harness.api<{ endpoints: unknown[] }>("GET", "/v1/endpoints", undefined, KEYS.bob)).body.endpoints,
+      ).to.deep.equal([]);
     });
   });
 
@@ -40,8 +52,16 @@ describe("webhooks: the HTTP API", function () {
     const cases: [string, Record<string, unknown>, string][] = [
       ["a malformed URL", { url: "not a url" }, 'url: "not a url" is not a URL'],
       ["a non-http scheme", { url: "ftp://127.0.0.1/x" }, "url: ftp://127.0.0.1/x is not an http(s) URL (scheme ftp:)"],
-      ["an unknown event type", { url: "http://127.0.0.1/x", eventTypes: ["payment.stolen"] }, 'eventTypes.0: unknown event type "payment.stolen"'],
-      ["a bad address in a filter", { url: "http://127.0.0.1/x", filters: { payee: ["0x1234"] } }, 'filters.payee.0: "0x1234" is not an address'],
+      [
+        "an unknown event type",
+        { url: "http://127.0.0.1/x", eventTypes: ["payment.stolen"] },
+        'eventTypes.0: unknown event type "payment.stolen"',
+      ],
+      [
+        "a bad address in a filter",
+        { url: "http://127.0.0.1/x", filters: { payee: ["0x1234"] } },
+        'filters.payee.0: "0x1234" is not an address',
+      ],
     ];
     for (const [what, body, message] of cases) {
       it(`answers 400 naming ${what}`, async function () {
@@ -59,9 +79,14 @@ describe("webhooks: the HTTP API", function () {
     const listed = (await harness.api<{ endpoints: ApiEndpoint[] }>("GET", "/v1/endpoints")).body.endpoints;
     expect(listed.map((endpoint) => endpoint.id)).to.deep.equal([created.id]);
     expect(listed[0]).to.not.have.property("secret");
-    const disabled = await harness.api<{ endpoint: ApiEndpoint }>("PATCH", `/v1/endpoints/${created.id}`, { enabled: false });
+    const disabled = await harness.api<{ endpoint: ApiEndpoint }>("PATCH", `/v1/endpoints/${created.id}`, {
+      enabled: false,
+    });
     expect(disabled.body.endpoint).to.include({ enabled: false, disabledReason: "disabled by its owner" });
-    const enabled = await harness.api<{ endpoint: ApiEndpoint }>("PATCH", `/v1/endpoints/${created.id}`, { enabled: true, eventTypes: [] });
+    const enabled = await harness.api<{ endpoint: ApiEndpoint }>("PATCH", `/v1/endpoints/${created.id}`, {
+      enabled: true,
+      eventTypes: [],
+    });
     expect(enabled.body.endpoint).to.include({ enabled: true, disabledReason: null });
     expect(enabled.body.endpoint.eventTypes).to.deep.equal([]);
     expect((await harness.api("DELETE", `/v1/endpoints/${created.id}`)).status).to.equal(200);
@@ -70,7 +95,12 @@ describe("webhooks: the HTTP API", function () {
 
   it("signs with the old and the new secret during a rotation's overlap, then with the new one only", async function () {
     const endpoint = await addEndpoint(harness, { url: hooks.url });
-    const rotated = (await harness.api<{ endpoint: ApiEndpoint & { secret: string } }>("POST", `/v1/endpoints/${endpoint.id}/rotate-secret`)).body.endpoint;
+    const rotated = (
+      await harness.api<{ endpoint: ApiEndpoint & { secret: string } }>(
+        "POST",
+        `/v1/endpoints/${endpoint.id}/rotate-secret`,
+      )
+    ).body.endpoint;
     expect(rotated.secret).to.not.equal(endpoint.secret);
     hooks.secrets.push(endpoint.secret, rotated.secret); // the receiver checks that both verify
     harness.indexer.add("payment.captured", 3);
@@ -94,7 +124,10 @@ describe("webhooks: the HTTP API", function () {
     const endpoint = await addEndpoint(harness, { url: hooks.url });
     hooks.secrets.push(endpoint.secret);
     const event = harness.indexer.add("payment.refunded", 9);
-    await until(async () => (await deliveriesOf(harness, endpoint.id))[0]?.status === "failed", "the delivery gives up");
+    await until(
+      async () => (await deliveriesOf(harness, endpoint.id))[0]?.status === "failed",
+      "the delivery gives up",
+    );
     const [failed] = await deliveriesOf(harness, endpoint.id, "?status=failed");
     expect(failed!.attempts.length).to.be.at.least(2);
     accept = true;
@@ -116,9 +149,16 @@ describe("webhooks: the HTTP API", function () {
     const endpoint = await addEndpoint(harness, { url: hooks.url });
     hooks.secrets.push(endpoint.secret);
     harness.indexer.add("payment.captured", 11);
-    await until(async () => !(await harness.api<{ endpoint: ApiEndpoint }>("GET", `/v1/endpoints/${endpoint.id}`)).body.endpoint.enabled, "disabled");
-    const { endpoint: shown } = (await harness.api<{ endpoint: ApiEndpoint }>("GET", `/v1/endpoints/${endpoint.id}`)).body;
-    expect(shown.disabledReason).to.match(/^disabled after \d+ failed attempts in a row since \S+Z with no success; last: answered HTTP 503$/);
+    await until(
+      async () =>
+        !(await harness.api<{ endpoint: ApiEndpoint }>("GET", `/v1/endpoints/${endpoint.id}`)).body.endpoint.enabled,
+      "disabled",
+    );
+    const { endpoint: shown } = (await harness.api<{ endpoint: ApiEndpoint }>("GET", `/v1/endpoints/${endpoint.id}`))
+      .body;
+    expect(shown.disabledReason).to.match(
+      /^disabled after \d+ failed attempts in a row since \S+Z with no success; last: answered HTTP 503$/,
+    );
     const tries = hooks.received.length;
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(hooks.received.length, "nothing sent while disabled").to.equal(tries);
@@ -127,7 +167,9 @@ describe("webhooks: the HTTP API", function () {
   it("sends a signed sample event to an endpoint (POST /v1/endpoints/:id/test)", async function () {
     const endpoint = await addEndpoint(harness, { url: hooks.url });
     hooks.secrets.push(endpoint.secret);
-    const response = await harness.api<{ eventId: string }>("POST", `/v1/endpoints/${endpoint.id}/test`, { type: "subscription.charged" });
+    const response = await harness.api<{ eventId: string }>("POST", `/v1/endpoints/${endpoint.id}/test`, {
+      type: "subscription.charged",
+    });
     expect(response.status).to.equal(202);
     await until(() => hooks.acceptedIds().length === 1, "the sample");
     expect(hooks.received[0]!.event).to.include({ id: response.body.eventId, type: "subscription.charged" });

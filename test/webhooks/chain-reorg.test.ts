@@ -31,12 +31,21 @@ describe("webhooks end to end: a payment delivered, then reorged out (Anvil, the
     cleanup = fresh.cleanup;
     local = await startDeployedLocalChain();
     await local.chain.provider.send("anvil_mine", [ethers.toQuantity(FINALITY)]);
-    indexer = await startIndexer({ chainId: 31337, rpcUrl: local.chain.url, deploymentsDir: local.deploymentsDir, database: fresh.database });
+    indexer = await startIndexer({
+      chainId: 31337,
+      rpcUrl: local.chain.url,
+      deploymentsDir: local.deploymentsDir,
+      database: fresh.database,
+    });
     await indexer.waitForBlock(await local.chain.provider.getBlockNumber(), 150_000);
     store = await openWebhookStore({ kind: "memory" });
     service = await startWebhookService({
       store,
-      ingest: { source: indexerEventSource(indexer.url), chains: [{ chainId: 31337, confirmations: 0, reorgWindow: 64 }], pollMs: 100 },
+      ingest: {
+        source: indexerEventSource(indexer.url),
+        chains: [{ chainId: 31337, confirmations: 0, reorgWindow: 64 }],
+        pollMs: 100,
+      },
       api: { keys: parseApiKeys(`alice:${KEY}`) },
       dispatcherPollMs: 50,
     });
@@ -58,11 +67,17 @@ describe("webhooks end to end: a payment delivered, then reorged out (Anvil, the
     const escrowAddress = local.first.manifest.contracts["CofferEscrow"]?.address ?? "";
     const alice = wallet(provider, ROLES.alice);
     const bob = wallet(provider, ROLES.bob);
-    const { endpoint } = await callApi<{ endpoint: { id: string; secret: string } }>(service.url!, KEY, "POST", "/v1/endpoints", {
-      url: hooks.url,
-      eventTypes: ["payment.authorized"],
-      filters: { payee: [bob.address] },
-    });
+    const { endpoint } = await callApi<{ endpoint: { id: string; secret: string } }>(
+      service.url!,
+      KEY,
+      "POST",
+      "/v1/endpoints",
+      {
+        url: hooks.url,
+        eventTypes: ["payment.authorized"],
+        filters: { payee: [bob.address] },
+      },
+    );
     hooks.secrets.push(endpoint.secret);
     const usdc = MockERC20__factory.connect(usdcAddress, wallet(provider, 0));
     await (await usdc.mint(alice.address, 1_000_000n)).wait();
@@ -86,7 +101,9 @@ describe("webhooks end to end: a payment delivered, then reorged out (Anvil, the
       referenceId: ethers.id("order-42"),
       salt: 78n,
     };
-    const receipt = await (await CofferEscrow__factory.connect(escrowAddress, alice).authorize(payment, 50_000n, "0x")).wait();
+    const receipt = await (
+      await CofferEscrow__factory.connect(escrowAddress, alice).authorize(payment, 50_000n, "0x")
+    ).wait();
     await until(() => hooks.acceptedIds().length === 1, "payment.authorized delivered", 60_000);
     const delivered = hooks.received[0]!.event;
     expect(delivered.type).to.equal("payment.authorized");

@@ -29,7 +29,10 @@ describe("cli: coffer webhooks and coffer listen", function () {
       const badUrl = await runCliInProcess(["webhooks", "add", "ftp://127.0.0.1/x"], env());
       expect(badUrl.code).to.equal(2);
       expect(badUrl.stderr).to.contain("url: ftp://127.0.0.1/x is not an http(s) URL");
-      const badType = await runCliInProcess(["webhooks", "add", "http://127.0.0.1:9/x", "--events", "payment.stolen"], env());
+      const badType = await runCliInProcess(
+        ["webhooks", "add", "http://127.0.0.1:9/x", "--events", "payment.stolen"],
+        env(),
+      );
       expect(badType.code).to.equal(2);
       expect(badType.stderr).to.contain('unknown event type "payment.stolen"');
       const noKey = await runCliInProcess(["webhooks", "list"], cliEnv({ COFFER_WEBHOOKS_URL: harness.service.url }));
@@ -41,7 +44,10 @@ describe("cli: coffer webhooks and coffer listen", function () {
       const hooks = await startReceiver([]);
       receivers.push(hooks);
       const payee = "0x" + "11".repeat(20);
-      const added = await runCliInProcess(["webhooks", "add", hooks.url, "--events", "payment.captured", "--payee", payee, "--json"], env());
+      const added = await runCliInProcess(
+        ["webhooks", "add", hooks.url, "--events", "payment.captured", "--payee", payee, "--json"],
+        env(),
+      );
       expect(added.code, added.stderr).to.equal(0);
       const { endpoint } = added.json<{ endpoint: { id: string; secret: string; filters: { payee: string[] } } }>();
       expect(endpoint.filters.payee).to.deep.equal([payee]);
@@ -64,7 +70,10 @@ describe("cli: coffer webhooks and coffer listen", function () {
     const secret = newSecret();
     const hooks = await startReceiver([secret]);
     receivers.push(hooks);
-    const run = await runCli(["webhooks", "trigger", "payment.captured", "--forward-to", hooks.url, "--secret", secret], cliEnv({}));
+    const run = await runCli(
+      ["webhooks", "trigger", "payment.captured", "--forward-to", hooks.url, "--secret", secret],
+      cliEnv({}),
+    );
     expect(run.code, run.stderr).to.equal(0);
     expect(hooks.rejected).to.deep.equal([]);
     expect(hooks.received).to.have.length(1);
@@ -80,10 +89,14 @@ describe("cli: coffer webhooks and coffer listen", function () {
       indexer.add("payment.authorized", 1); // before listen starts: not forwarded
       const hooks = await startReceiver([]);
       receivers.push(hooks);
-      const listen = spawn(process.execPath, [BIN, "listen", "--forward-to", hooks.url, "--indexer", indexer.url, "--poll-ms", "50"], {
-        env: cliEnv({}),
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      const listen = spawn(
+        process.execPath,
+        [BIN, "listen", "--forward-to", hooks.url, "--indexer", indexer.url, "--poll-ms", "50"],
+        {
+          env: cliEnv({}),
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       child.kill = (signal) => listen.kill(signal);
       let stdout = "";
       let stderr = "";

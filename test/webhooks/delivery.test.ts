@@ -20,7 +20,9 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
   });
 
   it("a receiver that answers 500, then times out, then recovers gets every event exactly once, in order", async function () {
-    const hooks = await receiver([], (_event, n) => (n === 0 ? { status: 500, body: "boom" } : n === 1 ? { status: 503, delayMs: 1_000 } : { status: 200, body: "ok" }));
+    const hooks = await receiver([], (_event, n) =>
+      n === 0 ? { status: 500, body: "boom" } : n === 1 ? { status: 503, delayMs: 1_000 } : { status: 200, body: "ok" },
+    );
     const endpoint = await addEndpoint(harness, { url: hooks.url });
     hooks.secrets.push(endpoint.secret);
     const events = [1, 2, 3, 4].map((block) => harness.indexer.add("payment.captured", block + 10));
@@ -29,7 +31,11 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
     expect(hooks.rejected).to.deep.equal([]);
     expect(hooks.acceptedIds()).to.deep.equal(events.map((event) => event.id));
     // The first event was tried three times (500, timeout, 200); the later ones waited behind it.
-    expect(hooks.received.map((item) => item.id).slice(0, 3)).to.deep.equal([events[0]!.id, events[0]!.id, events[0]!.id]);
+    expect(hooks.received.map((item) => item.id).slice(0, 3)).to.deep.equal([
+      events[0]!.id,
+      events[0]!.id,
+      events[0]!.id,
+    ]);
     const bodies = hooks.received.filter((item) => item.id === events[0]!.id).map((item) => item.body);
     expect(new Set(bodies).size, "byte-identical body on every retry").to.equal(1);
     const [first] = await deliveriesOf(harness, endpoint.id);
@@ -54,7 +60,10 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
     await until(() => hooks.acceptedIds().length === 3, "the live endpoint got all three");
     expect(Date.now() - started).to.be.below(2_000);
     expect(hooks.acceptedIds()).to.deep.equal(events.map((event) => event.id));
-    await until(async () => ((await deliveriesOf(harness, dead.id))[0]?.attempts.length ?? 0) >= 2, "two attempts on the dead one");
+    await until(
+      async () => ((await deliveriesOf(harness, dead.id))[0]?.attempts.length ?? 0) >= 2,
+      "two attempts on the dead one",
+    );
     const [deadDelivery] = await deliveriesOf(harness, dead.id);
     expect(deadDelivery!.status).to.equal("pending");
     expect(deadDelivery!.attempts[0]!.statusCode).to.equal(null);
@@ -88,7 +97,10 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
     harness.indexer.add("payment.voided", 40);
     await until(async () => ((await deliveriesOf(harness, endpoint.id))[0]?.attempts.length ?? 0) >= 1, "one attempt");
     const [delivery] = await deliveriesOf(harness, endpoint.id);
-    expect(delivery!.attempts[0]).to.include({ statusCode: 301, error: `redirects are not followed: answered 301 to ${target.url}` });
+    expect(delivery!.attempts[0]).to.include({
+      statusCode: 301,
+      error: `redirects are not followed: answered 301 to ${target.url}`,
+    });
     expect(target.received).to.have.length(0);
   });
 

@@ -35,11 +35,14 @@ export async function startFakeIndexer(chainId = 31337): Promise<FakeIndexer> {
   let requests = 0;
   const state = { indexedBlock: 0 };
   const app = new Hono();
-  app.get("/status", (context) => context.json({ anvil: { id: chainId, block: { number: state.indexedBlock, timestamp: 0 } } }));
+  app.get("/status", (context) =>
+    context.json({ anvil: { id: chainId, block: { number: state.indexedBlock, timestamp: 0 } } }),
+  );
   app.get("/webhooks/events", (context) => {
     requests++;
     const q = (name: string) => context.req.query(name);
-    if (Number(q("chainId")) !== chainId) return context.json({ errors: [{ message: `unknown chain ${q("chainId")}` }] }, 400);
+    if (Number(q("chainId")) !== chainId)
+      return context.json({ errors: [{ message: `unknown chain ${q("chainId")}` }] }, 400);
     const fromBlock = Number(q("fromBlock"));
     const toBlock = Number(q("toBlock"));
     const limit = Math.min(Number(q("limit") ?? 1000), 5000);

@@ -19,7 +19,12 @@ export interface Harness {
   readonly service: WebhookService;
   readonly attempts: DeliveredAttempt[];
   /** Calls the API as `owner` (default alice). */
-  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; body: T }>;
+  api<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    key?: string,
+  ): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
@@ -39,7 +44,11 @@ export async function startHarness(
   const attempts: DeliveredAttempt[] = [];
   const service = await startWebhookService({
     store,
-    ingest: { source: indexerEventSource(indexer.url), chains: [{ chainId: indexer.chainId, confirmations: 0, reorgWindow: 64 }], pollMs: 50 },
+    ingest: {
+      source: indexerEventSource(indexer.url),
+      chains: [{ chainId: indexer.chainId, confirmations: 0, reorgWindow: 64 }],
+      pollMs: 50,
+    },
     api: { keys: parseApiKeys(`alice:${KEYS.alice},bob:${KEYS.bob}`), secretOverlapMs: options.secretOverlapMs },
     requestTimeoutMs: options.timeoutMs ?? 2_000,
     retrySchedule: options.schedule ?? FAST_SCHEDULE,
@@ -93,13 +102,24 @@ export interface ApiDelivery {
 }
 
 /** Registers an endpoint through the API and returns it with its secret. */
-export async function addEndpoint(harness: Harness, body: Record<string, unknown>, key?: string): Promise<ApiEndpoint & { secret: string }> {
-  const response = await harness.api<{ endpoint: ApiEndpoint & { secret: string } }>("POST", "/v1/endpoints", body, key);
-  if (response.status !== 201) throw new Error(`POST /v1/endpoints answered ${response.status}: ${JSON.stringify(response.body)}`);
+export async function addEndpoint(
+  harness: Harness,
+  body: Record<string, unknown>,
+  key?: string,
+): Promise<ApiEndpoint & { secret: string }> {
+  const response = await harness.api<{ endpoint: ApiEndpoint & { secret: string } }>(
+    "POST",
+    "/v1/endpoints",
+    body,
+    key,
+  );
+  if (response.status !== 201)
+    throw new Error(`POST /v1/endpoints answered ${response.status}: ${JSON.stringify(response.body)}`);
   return response.body.endpoint;
 }
 
 /** An endpoint's deliveries through the API. */
 export async function deliveriesOf(harness: Harness, endpointId: string, query = ""): Promise<ApiDelivery[]> {
-  return (await harness.api<{ deliveries: ApiDelivery[] }>("GET", `/v1/endpoints/${endpointId}/deliveries${query}`)).body.deliveries;
+  return (await harness.api<{ deliveries: ApiDelivery[] }>("GET", `/v1/endpoints/${endpointId}/deliveries${query}`))
+    .body.deliveries;
 }

@@ -18,7 +18,10 @@ describe("webhooks: dispatcher processes (kill -9, two dispatchers on PostgreSQL
   const receivers: Receiver[] = [];
   const processes: WebhooksServeProcess[] = [];
   const serve = async (args: string[], env: Record<string, string> = {}) => {
-    const started = await startWebhooksServe([...args, "--indexer", indexer.url, "--chain", "31337", ...FAST], { ...ENV, ...env });
+    const started = await startWebhooksServe([...args, "--indexer", indexer.url, "--chain", "31337", ...FAST], {
+      ...ENV,
+      ...env,
+    });
     processes.push(started);
     return started;
   };
@@ -38,7 +41,13 @@ describe("webhooks: dispatcher processes (kill -9, two dispatchers on PostgreSQL
       const first = await serve(["--data-dir", dir]);
       const hooks = await startReceiver([], () => ({ status: 200, delayMs: 60 }));
       receivers.push(hooks);
-      const { endpoint } = await callApi<{ endpoint: ApiEndpoint & { secret: string } }>(first.url!, KEY, "POST", "/v1/endpoints", { url: hooks.url });
+      const { endpoint } = await callApi<{ endpoint: ApiEndpoint & { secret: string } }>(
+        first.url!,
+        KEY,
+        "POST",
+        "/v1/endpoints",
+        { url: hooks.url },
+      );
       hooks.secrets.push(endpoint.secret);
       const events = Array.from({ length: 30 }, (_, i) => indexer.add("subscription.charged", 10 + i));
       await until(() => hooks.received.length >= 6, "a few deliveries before the kill");
@@ -51,8 +60,12 @@ describe("webhooks: dispatcher processes (kill -9, two dispatchers on PostgreSQL
       const eventIds = events.map((event) => event.id);
       // Every id received is one of the stored events' ids, and every one arrived, in order of first arrival.
       expect([...new Set(hooks.acceptedIds())]).to.deep.equal(eventIds);
-      const log = () => callApi<{ deliveries: ApiDelivery[] }>(second.url!, KEY, "GET", `/v1/endpoints/${endpoint.id}/deliveries`);
-      await until(async () => (await log()).deliveries.every((delivery) => delivery.status === "succeeded"), "the last outcome recorded");
+      const log = () =>
+        callApi<{ deliveries: ApiDelivery[] }>(second.url!, KEY, "GET", `/v1/endpoints/${endpoint.id}/deliveries`);
+      await until(
+        async () => (await log()).deliveries.every((delivery) => delivery.status === "succeeded"),
+        "the last outcome recorded",
+      );
       const { deliveries } = await log();
       expect(deliveries.map((delivery) => delivery.eventId)).to.deep.equal(eventIds);
       expect(deliveries.every((delivery) => delivery.status === "succeeded")).to.equal(true);
@@ -79,15 +92,26 @@ describe("webhooks: dispatcher processes (kill -9, two dispatchers on PostgreSQL
         // Every fourth request fails: retries go through the same claims.
         const hooks = await startReceiver([], (_event, n) => ({ status: n % 4 === 3 ? 500 : 200, delayMs: 15 }));
         receivers.push(hooks);
-        const { endpoint } = await callApi<{ endpoint: ApiEndpoint & { secret: string } }>(main.url!, KEY, "POST", "/v1/endpoints", { url: hooks.url });
+        const { endpoint } = await callApi<{ endpoint: ApiEndpoint & { secret: string } }>(
+          main.url!,
+          KEY,
+          "POST",
+          "/v1/endpoints",
+          { url: hooks.url },
+        );
         hooks.secrets.push(endpoint.secret);
         endpoints.push(endpoint);
       }
       const events = Array.from({ length: 25 }, (_, i) => indexer.add("payment.captured", 5 + i));
-      await until(() => receivers.every((hooks) => new Set(hooks.acceptedIds()).size === events.length), "every endpoint got every event", 60_000);
+      await until(
+        () => receivers.every((hooks) => new Set(hooks.acceptedIds()).size === events.length),
+        "every endpoint got every event",
+        60_000,
+      );
       await db.connect();
       await until(
-        async () => (await db.query("SELECT 1 FROM coffer_webhooks.deliveries WHERE status <> 'succeeded'")).rows.length === 0,
+        async () =>
+          (await db.query("SELECT 1 FROM coffer_webhooks.deliveries WHERE status <> 'succeeded'")).rows.length === 0,
         "the last outcomes recorded",
       );
       const attempts = await db.query<{ n: string; dispatchers: string }>(
@@ -99,7 +123,9 @@ describe("webhooks: dispatcher processes (kill -9, two dispatchers on PostgreSQL
       for (const hooks of receivers) {
         expect(hooks.rejected).to.deep.equal([]);
         expect(hooks.maxConcurrentPerId, "never two sends of one delivery at once").to.equal(1);
-        expect(hooks.acceptedIds(), "each event accepted once, in order").to.deep.equal(events.map((event) => event.id));
+        expect(hooks.acceptedIds(), "each event accepted once, in order").to.deep.equal(
+          events.map((event) => event.id),
+        );
       }
     } finally {
       for (const child of processes.splice(0)) if (child.child.exitCode === null) await child.kill();

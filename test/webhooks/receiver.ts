@@ -41,7 +41,10 @@ export interface Receiver {
 }
 
 /** Starts a receiver verifying with `secrets`. */
-export async function startReceiver(secrets: string[], reply: Receiver["reply"] = () => ({ status: 204 })): Promise<Receiver> {
+export async function startReceiver(
+  secrets: string[],
+  reply: Receiver["reply"] = () => ({ status: 204 }),
+): Promise<Receiver> {
   const received: Received[] = [];
   const rejected: string[] = [];
   const inFlight = new Map<string, number>();
@@ -111,7 +114,11 @@ export async function startReceiver(secrets: string[], reply: Receiver["reply"] 
 }
 
 /** Waits until `condition` holds (polling every 25 ms), or fails with `what` after `timeoutMs`. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

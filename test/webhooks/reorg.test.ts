@@ -33,7 +33,10 @@ describe("webhooks: finality and reorgs (fake indexer)", function () {
     expect(hooks.acceptedIds()).to.not.include(doomed.id);
     expect(hooks.acceptedIds()[0]).to.equal(replacement.id);
     expect(hooks.received.map((item) => item.event.type)).to.not.include("payment.authorized.reverted");
-    const log = await deliveriesOf(harness, (await harness.api<{ endpoints: { id: string }[] }>("GET", "/v1/endpoints")).body.endpoints[0]!.id);
+    const log = await deliveriesOf(
+      harness,
+      (await harness.api<{ endpoints: { id: string }[] }>("GET", "/v1/endpoints")).body.endpoints[0]!.id,
+    );
     expect(log.find((delivery) => delivery.eventId === doomed.id)?.status).to.equal("canceled");
   });
 

@@ -18,7 +18,10 @@ export interface WebhooksServeProcess {
 }
 
 /** Starts `coffer webhooks serve ...args --json` and resolves once it prints its address. */
-export function startWebhooksServe(args: readonly string[], env: Record<string, string | undefined>): Promise<WebhooksServeProcess> {
+export function startWebhooksServe(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<WebhooksServeProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, "webhooks", "serve", ...args, "--json"], {
       env: cliEnv({ COFFER_LOG_LEVEL: "warn", ...env }),

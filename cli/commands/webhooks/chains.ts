@@ -44,7 +44,9 @@ export async function chainsToFollow(
       throw new UsageError((error as Error).message);
     }
     const reorgWindow =
-      options.reorgWindow === undefined ? defaultReorgWindow(confirmations) : parseCount(options.reorgWindow, "--reorg-window");
+      options.reorgWindow === undefined
+        ? defaultReorgWindow(confirmations)
+        : parseCount(options.reorgWindow, "--reorg-window");
     return { chainId, confirmations, reorgWindow };
   });
 }

@@ -9,7 +9,13 @@ import { apiClient, apiCommand, type ApiCommandOptions } from "./client";
 const print = (io: CliIo, json: boolean | undefined, value: unknown, lines: () => string[]) =>
   io.stdout(json ? `${toJson(value)}\n` : `${lines().join("\n")}\n`);
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter((item) => item !== "")];
+const collect = (value: string, previous: string[] = []) => [
+  ...previous,
+  ...value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+];
 
 /** One line per endpoint. */
 export function describeEndpoint(endpoint: EndpointView): string[] {
@@ -23,22 +29,47 @@ export function describeEndpoint(endpoint: EndpointView): string[] {
   ];
 }
 
-type AddOptions = ApiCommandOptions & { events?: string[]; description?: string } & Partial<Record<(typeof FILTER_KINDS)[number], string[]>>;
+type AddOptions = ApiCommandOptions & { events?: string[]; description?: string } & Partial<
+    Record<(typeof FILTER_KINDS)[number], string[]>
+  >;
 
 /** `coffer webhooks add|list|get|enable|disable|rotate-secret|delete|deliveries|redeliver`. */
 export function addEndpointCommands(webhooks: Command, io: CliIo): void {
-  const add = apiCommand(webhooks, "add", "register an endpoint: its URL, the event types it wants (default all), filters")
+  const add = apiCommand(
+    webhooks,
+    "add",
+    "register an endpoint: its URL, the event types it wants (default all), filters",
+  )
     .argument("<url>", "the receiver's URL (http or https)")
-    .option("--events <types>", "comma-separated event types (payment.captured also selects payment.captured.reverted)", collect)
+    .option(
+      "--events <types>",
+      "comma-separated event types (payment.captured also selects payment.captured.reverted)",
+      collect,
+    )
     .option("--description <text>", "a note for people");
   for (const kind of FILTER_KINDS) {
-    add.option(`--${kind} <addresses>`, `only events whose ${kind === "token" ? "token" : kind} is one of these (comma-separated, repeatable)`, collect);
+    add.option(
+      `--${kind} <addresses>`,
+      `only events whose ${kind === "token" ? "token" : kind} is one of these (comma-separated, repeatable)`,
+      collect,
+    );
   }
   add.action(async (url: string, options: AddOptions) => {
-    const filters = Object.fromEntries(FILTER_KINDS.filter((kind) => options[kind] !== undefined).map((kind) => [kind, options[kind]]));
-    const parsed = createEndpointSchema.safeParse({ url, eventTypes: options.events ?? [], filters, description: options.description ?? "" });
+    const filters = Object.fromEntries(
+      FILTER_KINDS.filter((kind) => options[kind] !== undefined).map((kind) => [kind, options[kind]]),
+    );
+    const parsed = createEndpointSchema.safeParse({
+      url,
+      eventTypes: options.events ?? [],
+      filters,
+      description: options.description ?? "",
+    });
     if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
-    const { endpoint } = await apiClient(options, io).request<{ endpoint: EndpointView & { secret: string } }>("POST", "/v1/endpoints", parsed.data);
+    const { endpoint } = await apiClient(options, io).request<{ endpoint: EndpointView & { secret: string } }>(
+      "POST",
+      "/v1/endpoints",
+      parsed.data,
+    );
     print(io, options.json, { ok: true, endpoint }, () => [
       ...describeEndpoint(endpoint),
       `  secret: ${endpoint.secret}   (shown once: verify webhooks with it)`,
@@ -47,21 +78,40 @@ export function addEndpointCommands(webhooks: Command, io: CliIo): void {
 
   apiCommand(webhooks, "list", "list your endpoints").action(async (options: ApiCommandOptions) => {
     const { endpoints } = await apiClient(options, io).request<{ endpoints: EndpointView[] }>("GET", "/v1/endpoints");
-    print(io, options.json, { ok: true, endpoints }, () => (endpoints.length === 0 ? ["no endpoints"] : endpoints.flatMap(describeEndpoint)));
+    print(io, options.json, { ok: true, endpoints }, () =>
+      endpoints.length === 0 ? ["no endpoints"] : endpoints.flatMap(describeEndpoint),
+    );
   });
 
   apiCommand(webhooks, "get", "show an endpoint")
     .argument("<id>", "the endpoint (ep_…)")
     .action(async (id: string, options: ApiCommandOptions) => {
-      const { endpoint } = await apiClient(options, io).request<{ endpoint: EndpointView }>("GET", `/v1/endpoints/${encodeURIComponent(id)}`);
-      print(io, options.json, { ok: true, endpoint }, () => [...describeEndpoint(endpoint), `  created ${endpoint.createdAt}, ${endpoint.consecutiveFailures} failures in a row`]);
+      const { endpoint } = await apiClient(options, io).request<{ endpoint: EndpointView }>(
+        "GET",
+        `/v1/endpoints/${encodeURIComponent(id)}`,
+      );
+      print(io, options.json, { ok: true, endpoint }, () => [
+        ...describeEndpoint(endpoint),
+        `  created ${endpoint.createdAt}, ${endpoint.consecutiveFailures} failures in a row`,
+      ]);
     });
 
-  for (const [name, enabled] of [["enable", true], ["disable", false]] as const) {
-    apiCommand(webhooks, name, `${name} an endpoint${enabled ? " (its pending deliveries resume)" : " (deliveries wait until it is enabled)"}`)
+  for (const [name, enabled] of [
+    ["enable", true],
+    ["disable", false],
+  ] as const) {
+    apiCommand(
+      webhooks,
+      name,
+      `${name} an endpoint${enabled ? " (its pending deliveries resume)" : " (deliveries wait until it is enabled)"}`,
+    )
       .argument("<id>", "the endpoint (ep_…)")
       .action(async (id: string, options: ApiCommandOptions) => {
-        const { endpoint } = await apiClient(options, io).request<{ endpoint: EndpointView }>("PATCH", `/v1/endpoints/${encodeURIComponent(id)}`, { enabled });
+        const { endpoint } = await apiClient(options, io).request<{ endpoint: EndpointView }>(
+          "PATCH",
+          `/v1/endpoints/${encodeURIComponent(id)}`,
+          { enabled },
+        );
         print(io, options.json, { ok: true, endpoint }, () => describeEndpoint(endpoint));
       });
   }
@@ -101,7 +151,8 @@ export function addEndpointCommands(webhooks: Command, io: CliIo): void {
           : deliveries.flatMap((delivery) => [
               `${delivery.id}  ${delivery.status.padEnd(9)} ${delivery.eventType} ${delivery.eventId}`,
               ...delivery.attempts.map(
-                (attempt) => `  ${attempt.at}  ${attempt.statusCode ?? "---"}  ${attempt.responseMs} ms${attempt.error === null ? "" : `  ${attempt.error}`}`,
+                (attempt) =>
+                  `  ${attempt.at}  ${attempt.statusCode ?? "---"}  ${attempt.responseMs} ms${attempt.error === null ? "" : `  ${attempt.error}`}`,
               ),
             ]),
       );

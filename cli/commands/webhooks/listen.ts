@@ -49,7 +49,8 @@ export function listenCommand(io: CliIo): Command {
       const secret = options.secret ?? newSecret();
       const store = await openWebhookStore({ kind: "memory" });
       await createEndpoint(store, "listen", parsed.data, secret);
-      const print = (value: Record<string, unknown>, line: string) => io.stdout(options.json ? `${toJson(value)}\n` : `${line}\n`);
+      const print = (value: Record<string, unknown>, line: string) =>
+        io.stdout(options.json ? `${toJson(value)}\n` : `${line}\n`);
       const service = await startWebhookService({
         store,
         ingest: { source, chains, pollMs: Number(options.pollMs) },
@@ -58,7 +59,14 @@ export function listenCommand(io: CliIo): Command {
         disablePolicy: { failingForMs: 10 * 365 * 86_400_000, minConsecutiveFailures: 1_000_000 }, // never
         onAttempt: (attempt) =>
           print(
-            { event: "attempt", type: attempt.eventType, id: attempt.eventId, status: attempt.statusCode, ms: attempt.responseMs, error: attempt.error },
+            {
+              event: "attempt",
+              type: attempt.eventType,
+              id: attempt.eventId,
+              status: attempt.statusCode,
+              ms: attempt.responseMs,
+              error: attempt.error,
+            },
             `→ ${attempt.eventType} ${attempt.eventId} ${attempt.statusCode ?? "---"} ${attempt.responseMs} ms${attempt.error === null ? "" : `  ${attempt.error}`}`,
           ),
       });

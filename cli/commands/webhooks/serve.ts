@@ -46,7 +46,10 @@ export function addServeCommand(webhooks: Command, io: CliIo): void {
     .option("--timeout <ms>", "one attempt's time limit in milliseconds", "10000")
     .option("--lease <ms>", "how long a claim on an endpoint lasts (default twice --timeout plus 5 s)")
     .option("--poll-ms <ms>", "how often the indexer is polled and due work looked for", "250")
-    .option("--retry-delays <ms,ms,…>", "the retry schedule in milliseconds (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h)")
+    .option(
+      "--retry-delays <ms,ms,…>",
+      "the retry schedule in milliseconds (default 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h)",
+    )
     .option("--retry-max-age <ms>", "give a delivery up this long after its first attempt (default three days)")
     .option("--deny-private-networks", "refuse endpoints on loopback and private addresses (do this in production)")
     .option("--json", "print the address and key as JSON on stdout")
@@ -115,7 +118,10 @@ export function addServeCommand(webhooks: Command, io: CliIo): void {
           ? `${toJson(result)}\n`
           : [
               `Coffer webhook service${service.url === undefined ? "" : ` on ${service.url}`} (store: ${store.kind})`,
-              ...chains.map((chain) => `  chain ${chain.chainId}: ${chain.confirmations} confirmations, reorg window ${chain.reorgWindow} blocks, from ${indexerUrl}`),
+              ...chains.map(
+                (chain) =>
+                  `  chain ${chain.chainId}: ${chain.confirmations} confirmations, reorg window ${chain.reorgWindow} blocks, from ${indexerUrl}`,
+              ),
               ...(apiKey === undefined ? [] : [`  API key (local mode): export COFFER_WEBHOOKS_API_KEY=${apiKey}`]),
               "",
             ].join("\n"),

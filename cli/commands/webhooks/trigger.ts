@@ -18,7 +18,9 @@ interface TriggerOptions extends ApiCommandOptions {
 export function addTriggerCommand(webhooks: Command, io: CliIo): void {
   webhooks
     .command("trigger")
-    .description("send a signed sample event: to --forward-to <url> with --secret, or through the service to --endpoint")
+    .description(
+      "send a signed sample event: to --forward-to <url> with --secret, or through the service to --endpoint",
+    )
     .argument("<event-type>", "e.g. payment.captured")
     .option("--forward-to <url>", "send it straight to this URL")
     .option("--secret <whsec>", "sign with this secret (default: $COFFER_WEBHOOK_SECRET)")
@@ -37,10 +39,14 @@ export function addTriggerCommand(webhooks: Command, io: CliIo): void {
           `/v1/endpoints/${encodeURIComponent(options.endpoint)}/test`,
           { type },
         );
-        io.stdout(options.json ? `${toJson({ ok: true, eventId, endpoint: options.endpoint })}\n` : `queued ${type} ${eventId} to ${options.endpoint}\n`);
+        io.stdout(
+          options.json
+            ? `${toJson({ ok: true, eventId, endpoint: options.endpoint })}\n`
+            : `queued ${type} ${eventId} to ${options.endpoint}\n`,
+        );
         return;
       }
-      const url = options.forwardTo!;
+      const url = options.forwardTo ?? "";
       if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--forward-to ${url} is not an http(s) URL`);
       const secret = options.secret ?? (io.env.COFFER_WEBHOOK_SECRET || undefined);
       if (secret === undefined || !secret.startsWith("whsec_")) {

@@ -19,7 +19,10 @@ export async function openPgliteStore(directory: string | undefined): Promise<We
     },
     transaction: async <T>(work: (tx: Queryable) => Promise<T>): Promise<T> =>
       (await db.transaction(async (tx) =>
-        work({ query: async <R>(sql: string, params?: readonly unknown[]) => (await tx.query<R>(sql, params as unknown[] | undefined)).rows }),
+        work({
+          query: async <R>(sql: string, params?: readonly unknown[]) =>
+            (await tx.query<R>(sql, params as unknown[] | undefined)).rows,
+        }),
       )) as T,
     close: () => db.close(),
   };

@@ -8,7 +8,9 @@ export async function openPostgresStore(connectionString: string): Promise<Webho
   pool.on("error", () => undefined);
   const client = await pool.connect().catch((error: unknown) => {
     void pool.end();
-    throw new Error(`cannot connect to the webhook database: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `cannot connect to the webhook database: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
   client.release();
   const query = async <T>(runner: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) =>
