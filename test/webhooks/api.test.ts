@@ -116,27 +116,36 @@ describe("webhooks: the HTTP API", function () {
     expect(hooks.rejected).to.deep.equal([]);
   });
 
-  it("redelivers a failed delivery under the same id with the same body", async function () {
+  it("redelivers a failed delivery, and every failed one since a time, under the same ids with the same bodies", async function () {
     await harness.stop();
     harness = await startHarness({ schedule: { delaysMs: [30], maxAgeMs: 100, jitter: 0 } });
     let accept = false;
     hooks.reply = () => ({ status: accept ? 200 : 500 });
     const endpoint = await addEndpoint(harness, { url: hooks.url });
     hooks.secrets.push(endpoint.secret);
-    const event = harness.indexer.add("payment.refunded", 9);
+    const events = [harness.indexer.add("payment.refunded", 9), harness.indexer.add("payment.refunded", 10)];
     await until(
-      async () => (await deliveriesOf(harness, endpoint.id))[0]?.status === "failed",
-      "the delivery gives up",
+      async () => (await deliveriesOf(harness, endpoint.id, "?status=failed")).length === 2,
+      "both deliveries give up",
     );
-    const [failed] = await deliveriesOf(harness, endpoint.id, "?status=failed");
-    expect(failed!.attempts.length).to.be.at.least(2);
+    const [first] = await deliveriesOf(harness, endpoint.id, "?status=failed");
+    expect(first!.attempts.length).to.be.at.least(2);
+    expect(first!.attempts.every((attempt) => attempt.statusCode === 500)).to.equal(true);
     accept = true;
-    expect((await harness.api("POST", `/v1/deliveries/${failed!.id}/redeliver`)).status).to.equal(202);
+    expect((await harness.api("POST", `/v1/deliveries/${first!.id}/redeliver`)).status).to.equal(202);
     await until(() => hooks.acceptedIds().length === 1, "the redelivery");
-    const bodies = new Set(hooks.received.map((item) => item.body));
-    expect(bodies.size).to.equal(1);
-    expect(hooks.acceptedIds()).to.deep.equal([event.id]);
-    expect((await deliveriesOf(harness, endpoint.id))[0]!.status).to.equal("succeeded");
+    const bulk = await harness.api<{ redelivered: number }>("POST", `/v1/endpoints/${endpoint.id}/redeliver`, {
+      since: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(bulk.body.redelivered).to.equal(1);
+    await until(() => hooks.acceptedIds().length === 2, "the bulk redelivery");
+    expect(hooks.acceptedIds()).to.deep.equal(events.map((event) => event.id));
+    for (const event of events) {
+      const bodies = new Set(hooks.received.filter((item) => item.id === event.id).map((item) => item.body));
+      expect(bodies.size, "the same body on every attempt").to.equal(1);
+    }
+    const log = await deliveriesOf(harness, endpoint.id);
+    expect(log.map((delivery) => delivery.status)).to.deep.equal(["succeeded", "succeeded"]);
   });
 
   it("disables an endpoint whose deliveries keep failing, and says why", async function () {

@@ -158,10 +158,26 @@ export function addEndpointCommands(webhooks: Command, io: CliIo): void {
       );
     });
 
-  apiCommand(webhooks, "redeliver", "send a delivery again (same event id and body)")
-    .argument("<delivery-id>", "the delivery (dlv_…)")
-    .action(async (id: string, options: ApiCommandOptions) => {
-      await apiClient(options, io).request("POST", `/v1/deliveries/${encodeURIComponent(id)}/redeliver`);
+  apiCommand(webhooks, "redeliver", "send a delivery again (same event id and body), or an endpoint's failed ones")
+    .argument("<id>", "a delivery (dlv_…), or an endpoint (ep_…) with --since")
+    .option("--since <time>", "with an endpoint: its failed deliveries created since this ISO time")
+    .action(async (id: string, options: ApiCommandOptions & { since?: string }) => {
+      const client = apiClient(options, io);
+      if (id.startsWith("ep_")) {
+        if (options.since === undefined || Number.isNaN(Date.parse(options.since))) {
+          throw new UsageError("redeliver <endpoint-id> needs --since <ISO time>");
+        }
+        const { redelivered } = await client.request<{ redelivered: number }>(
+          "POST",
+          `/v1/endpoints/${encodeURIComponent(id)}/redeliver`,
+          { since: new Date(options.since).toISOString() },
+        );
+        print(io, options.json, { ok: true, redelivered }, () => [
+          `${redelivered} failed deliveries of ${id} queued again`,
+        ]);
+        return;
+      }
+      await client.request("POST", `/v1/deliveries/${encodeURIComponent(id)}/redeliver`);
       print(io, options.json, { ok: true, redelivered: id }, () => [`${id} queued again`]);
     });
 }
