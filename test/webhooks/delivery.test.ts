@@ -43,7 +43,7 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
     expect(first!.attempts.map((attempt) => attempt.statusCode)).to.deep.equal([500, null, 200]);
     expect(first!.attempts[0]!.responseBody).to.equal("boom");
     expect(first!.attempts[1]!.error).to.equal("timed out after 400 ms");
-    expect(first!.attempts[1]!.responseMs).to.be.within(380, 900);
+    expect(first!.attempts[1]!.responseMs).to.be.within(380, 2_000);
     for (const attempt of first!.attempts) expect(attempt.responseMs).to.be.a("number");
   });
 
@@ -52,13 +52,16 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
     const deadUrl = closed.url;
     await closed.close();
     const dead = await addEndpoint(harness, { url: deadUrl });
+    // And one that never answers in time (each attempt ends at the 400 ms timeout).
+    const hanging = await receiver([], () => ({ status: 200, delayMs: 2_000 }));
+    await addEndpoint(harness, { url: hanging.url });
     const hooks = await receiver([]);
     const live = await addEndpoint(harness, { url: hooks.url });
     hooks.secrets.push(live.secret);
     const started = Date.now();
     const events = [1, 2, 3].map((block) => harness.indexer.add("payment.authorized", block + 20));
     await until(() => hooks.acceptedIds().length === 3, "the live endpoint got all three");
-    expect(Date.now() - started).to.be.below(2_000);
+    expect(Date.now() - started, "not held up by the dead or the hanging endpoint").to.be.below(3_000);
     expect(hooks.acceptedIds()).to.deep.equal(events.map((event) => event.id));
     await until(
       async () => ((await deliveriesOf(harness, dead.id))[0]?.attempts.length ?? 0) >= 2,
@@ -84,7 +87,7 @@ describe("webhooks: delivery (retries, ordering, hostile receivers)", function (
     const [good] = await deliveriesOf(harness, ok.id);
     const [failed] = await deliveriesOf(harness, bad.id);
     expect(good!.attempts[0]!.responseBody).to.have.length(1024);
-    expect(good!.attempts[0]!.responseMs).to.be.below(1_500);
+    expect(good!.attempts[0]!.responseMs).to.be.below(3_000);
     expect(failed!.attempts[0]).to.include({ statusCode: 500, error: "answered HTTP 500" });
     expect(failed!.attempts[0]!.responseBody).to.have.length(1024);
   });
