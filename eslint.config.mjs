@@ -13,6 +13,7 @@ export default tseslint.config(
       "dist/",
       "sdk/dist/",
       "web/dist/",
+      "cli/dist/",
       "test-artifacts/",
       "sdk/src/generated/",
       "indexer/generated/",

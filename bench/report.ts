@@ -25,6 +25,7 @@ import {
   type Point,
   type SdkResults,
 } from "./results";
+import { OPTIONAL_SECTIONS, runLine } from "./report-sections";
 import { formatNumber, lineChart } from "./svg";
 
 export const REPORT_FILE = "README.md";
@@ -74,17 +75,6 @@ function feeUsd(figure: Figure, scenario: string, per = 1): number {
   const fee = figure.l1.fees[scenario];
   if (fee === undefined) throw new Error(`No L1 fee for the scenario "${scenario}"`);
   return fee.fjordUsd / per;
-}
-
-function runLine(results: GasResults | IndexerResults | SdkResults | WebResults): string {
-  const { machine } = results;
-  const versions = Object.entries(results.versions)
-    .map(([tool, version]) => `${tool} ${version}`)
-    .join(", ");
-  return (
-    `${results.date} · commit \`${results.commit.slice(0, 12)}\`${results.dirty ? " (with uncommitted changes)" : ""}` +
-    ` · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os} · ${versions}`
-  );
 }
 
 function gasSection(results: GasResults): string[] {
@@ -414,6 +404,8 @@ export function renderReport(
   indexer: IndexerResults | null,
   sdk: SdkResults | null = null,
   web: WebResults | null = null,
+  /** Lines of the sections `OPTIONAL_SECTIONS` rendered from their files. */
+  more: readonly string[] = [],
 ): { markdown: string; charts: Record<string, string> } {
   const raw = gasResults.baseline.gas;
   const { push, pull } = gasResults.scaling.splits;
@@ -482,6 +474,7 @@ export function renderReport(
     ...indexerSection(indexer),
     ...sdkSection(sdk),
     ...webSection(web),
+    ...more,
   ].join("\n");
   return { markdown: markdown.replace(/\n+$/, "") + "\n", charts };
 }
@@ -499,7 +492,12 @@ export function writeReport(dir: string = RESULTS_DIR): string[] {
   const web = fs.existsSync(path.join(dir, WEB_RESULTS_FILE))
     ? parseResults(webResultsSchema, read(WEB_RESULTS_FILE), WEB_RESULTS_FILE)
     : null;
-  const { markdown, charts } = renderReport(gasResults, indexer, sdk, web);
+  const more = OPTIONAL_SECTIONS.flatMap((section) =>
+    fs.existsSync(path.join(dir, section.file))
+      ? section.render(parseResults(section.schema, read(section.file), section.file))
+      : [],
+  );
+  const { markdown, charts } = renderReport(gasResults, indexer, sdk, web, more);
   const written: string[] = [];
   for (const [file, svg] of Object.entries(charts)) {
     fs.writeFileSync(path.join(dir, file), svg);
@@ -543,6 +541,19 @@ export function writeWebResults(results: WebResults, dir: string = RESULTS_DIR):
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, WEB_RESULTS_FILE), JSON.stringify(checked, null, 2) + "\n");
   return [WEB_RESULTS_FILE, ...writeReport(dir)];
+}
+
+/**
+ * For a benchmark with an optional section (`cli.json`, `webhooks.json`): checks its figures against the format,
+ * writes the file into `dir` and rewrites the report (which needs `gas.json` there). Returns the files written.
+ */
+export function writeSectionResults(file: string, results: unknown, dir: string = RESULTS_DIR): string[] {
+  const section = OPTIONAL_SECTIONS.find((entry) => entry.file === file);
+  if (section === undefined) throw new Error(`${file} is not a results file of the report`);
+  const checked = parseResults(section.schema, results, file);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, file), JSON.stringify(checked, null, 2) + "\n");
+  return [file, ...writeReport(dir)];
 }
 
 if (require.main === module) {

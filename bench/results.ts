@@ -1,9 +1,10 @@
 /**
  * The formats of `bench/results/`: `gas.json`, written by `npm run bench` (bench/run.ts), `indexer.json`,
  * written by the indexer benchmark (bench/indexer.ts), and `sdk.json`, written by the SDK's benchmark
- * (`npm run bench:sdk`, bench/sdk.ts). `bench/report.ts` reads them (the last two when present) and
- * writes `bench/results/README.md` with its charts. Both files are checked against these schemas when read, so a
- * benchmark that writes a wrong shape fails the report instead of producing a wrong one.
+ * (`npm run bench:sdk`, bench/sdk.ts), and `web.json`, `cli.json` and `webhooks.json` from their own benchmarks.
+ * `bench/report.ts` reads them (all but `gas.json` when present) and writes `bench/results/README.md` with its
+ * charts. Every file is checked against its schema when read, so a benchmark that writes a wrong shape fails the
+ * report instead of producing a wrong one.
  */
 import path from "node:path";
 import { z } from "zod";
@@ -13,6 +14,8 @@ export const GAS_RESULTS_FILE = "gas.json";
 export const INDEXER_RESULTS_FILE = "indexer.json";
 export const SDK_RESULTS_FILE = "sdk.json";
 export const WEB_RESULTS_FILE = "web.json";
+export const CLI_RESULTS_FILE = "cli.json";
+export const WEBHOOKS_RESULTS_FILE = "webhooks.json";
 
 const count = z.number().int().nonnegative();
 
@@ -220,3 +223,48 @@ export const webResultsSchema = z.object({
   notes: z.array(z.string()).optional(),
 });
 export type WebResults = z.infer<typeof webResultsSchema>;
+
+/**
+ * `cli.json`: how fast the `coffer` command starts (`npm run bench:cli`, bench/cli.ts): `coffer --help`, and one
+ * command that reads the chain, each timed from process start to exit over several runs.
+ */
+export const cliResultsSchema = z.object({
+  ...runSchema,
+  help: timingSchema,
+  command: timingSchema.extend({ command: z.string() }),
+  /** The targets these are held to, in milliseconds. */
+  targets: z.object({ helpMs: z.number().positive(), commandMs: z.number().positive() }),
+  notes: z.array(z.string()).optional(),
+});
+export type CliResults = z.infer<typeof cliResultsSchema>;
+
+const percentilesSchema = z.object({
+  samples: z.number().int().positive(),
+  p50Ms: z.number().nonnegative(),
+  p95Ms: z.number().nonnegative(),
+  maxMs: z.number().nonnegative(),
+});
+
+/**
+ * `webhooks.json`: how fast the webhook service delivers (`npm run bench:webhooks`, bench/webhooks.ts):
+ * `blockToDelivery`, from a payment's block to its verified arrival at a receiver with 0 confirmations;
+ * `oneReceiver`, deliveries per second to one fast receiver; `manyEndpoints`, deliveries per second to many
+ * endpoints of which some are slow, and how long the fast ones waited meanwhile.
+ */
+export const webhooksResultsSchema = z.object({
+  ...runSchema,
+  blockToDelivery: percentilesSchema,
+  oneReceiver: z.object({ deliveries: count, seconds: z.number().positive(), perSecond: z.number().nonnegative() }),
+  manyEndpoints: z.object({
+    endpoints: count,
+    slowEndpoints: count,
+    slowResponseMs: z.number().nonnegative(),
+    deliveries: count,
+    seconds: z.number().positive(),
+    perSecond: z.number().nonnegative(),
+    /** From an event's insertion into the outbox to its arrival, at the fast endpoints only. */
+    fastEndpointLatency: percentilesSchema,
+  }),
+  notes: z.array(z.string()).optional(),
+});
+export type WebhooksResults = z.infer<typeof webhooksResultsSchema>;

@@ -23,6 +23,7 @@ import { MockERC20__factory } from "../typechain-types";
 import { gitCommit, machineInfo, packageVersion } from "./environment";
 import { writeWebResults } from "./report";
 import type { WebResults } from "./results";
+import { timing } from "./stats";
 
 /** The checkout page's JavaScript budget, gzipped. */
 export const CHECKOUT_BUDGET_GZIP_BYTES = 250_000;
@@ -49,13 +50,6 @@ export function pageWeight(distDir: string, page: string) {
     gzipBytes += gzipSync(code, { level: 9 }).length;
   }
   return { page, files, minifiedBytes, gzipBytes };
-}
-
-function timing(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  const medianMs = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-  return { runs: samples.length, medianMs, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]! };
 }
 
 /** Navigation to the checkout's interactive mark, `runs` times, each in a new browser context. */

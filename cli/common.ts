@@ -18,12 +18,17 @@ import { readDeploymentManifest } from "@coffer/sdk/node";
 import { Command, Option } from "commander";
 import { ethers } from "ethers";
 import { z } from "zod";
-import { loadPrivateKey, parseAddress, rpcUrlFrom, toJson, UsageError, type CliIo } from "./io";
+import { loadPrivateKey, rpcUrlFrom, toJson, UsageError, type CliIo } from "./io";
 
 export type { TokenInfo } from "@coffer/sdk";
 
 /** The repository's `deployments/` folder: where `npm run deploy` and `npm run chain` write the manifests. */
-export const DEFAULT_DEPLOYMENTS_DIR = path.join(__dirname, "..", "deployments");
+export const DEFAULT_DEPLOYMENTS_DIR = path.join(
+  __dirname,
+  // From the sources (cli/) or from the build (cli/dist/).
+  path.basename(__dirname) === "dist" ? "../.." : "..",
+  "deployments",
+);
 
 /** The folder of the deployment manifests: `--deployments-dir`, else `$COFFER_DEPLOYMENTS_DIR`, else `deployments/`. */
 export function deploymentsDirOf(option: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -211,11 +216,36 @@ export function txLine(result: CofferReceipt): [string, string] {
 
 // ─── Tokens and amounts ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Reads a token: `ETH`, a contract name of the deployment manifest (e.g. `TestUSDC`), or an address. */
+/** The tokens of the deployment manifest (its contracts that answer `symbol()`), with their names. */
+async function manifestTokens(session: Session): Promise<{ name: string; info: TokenInfo }[]> {
+  const found = await Promise.all(
+    Object.entries(session.client.manifest.contracts).map(
+      async ([name, record]): Promise<{ name: string; info: TokenInfo }[]> => {
+        const info = await getTokenInfo(session.client, ethers.getAddress(record.address)).catch(() => undefined);
+        return info === undefined ? [] : [{ name, info }];
+      },
+    ),
+  );
+  return found.flat();
+}
+
+/**
+ * Reads a token: `ETH`, an address, or a token of the deployment manifest by its name (`TestUSDC`) or its symbol
+ * as the CLI prints it (`tUSDC`, any letter case).
+ */
 export async function resolveToken(session: Session, value: string, what = "--token"): Promise<TokenInfo> {
   if (value.toUpperCase() === "ETH") return tokenInfo(session, NATIVE_TOKEN);
   const named = session.client.manifest.contracts[value];
-  return tokenInfo(session, named !== undefined ? named.address : parseAddress(value, what));
+  if (named !== undefined) return tokenInfo(session, named.address);
+  // `isAddress` narrows a string that is not one to `never`: keep the text as it was typed.
+  const typed: string = value;
+  if (ethers.isAddress(value)) return tokenInfo(session, value);
+  const tokens = await manifestTokens(session);
+  const wanted = typed.toLowerCase();
+  const match = tokens.find(({ name, info }) => info.symbol.toLowerCase() === wanted || name.toLowerCase() === wanted);
+  if (match !== undefined) return match.info;
+  const accepted = ["ETH", ...tokens.map(({ name, info }) => `${info.symbol} (${name})`), "a token address"];
+  throw new UsageError(`${what} ${typed} is not a token on chain ${session.chainId}: use ${accepted.join(", ")}`);
 }
 
 /** Decimals and symbol of an ERC-20 address (ETH for the zero address); not a token is a usage error. */

@@ -2,6 +2,7 @@ import { CofferContractError } from "@coffer/sdk";
 import { Command, CommanderError } from "commander";
 import { deploymentsCommand } from "./commands/deployments";
 import { escrowCommand } from "./commands/escrow";
+import { faucetCommand } from "./commands/faucet";
 import { indexerCommands } from "./commands/indexer";
 import { invoiceCommand } from "./commands/invoice";
 import { safeCommand } from "./commands/safe";
@@ -40,7 +41,12 @@ export function buildProgram(io: CliIo): Command {
     .description("Coffer's command line")
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text) })
+    // Parser errors are printed by `main` in the house style (and as JSON with --json), not by Commander.
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: () => undefined,
+    })
     .showSuggestionAfterError(true)
     .addHelpText("after", EXIT_CODES_HELP);
   program.addCommand(safeCommand(io).copyInheritedSettings(program), { isDefault: false });
@@ -51,6 +57,7 @@ export function buildProgram(io: CliIo): Command {
     splitsCommand(io),
     treasuryCommand(io),
     deploymentsCommand(io),
+    faucetCommand(io),
     ...indexerCommands(io),
     webhooksCommand(io),
     listenCommand(io),
@@ -84,8 +91,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return serving ? "serving" : EXIT_OK;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Commander has printed its message (or the help): --help and --version exit 0, the rest are usage errors.
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      // --help and --version exit 0; a command group without its subcommand has printed its help: usage errors.
+      if (error.exitCode === 0) return EXIT_OK;
+      if (error.code === "commander.help" || error.code === "commander.helpDisplayed") return EXIT_USAGE;
+      // The parser's own errors ("error: unknown option …", with a suggestion on the next line) in the house style.
+      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").trim();
+      io.stderr(`coffer: ${message} (see --help)\n`);
+      if (json) io.stdout(`${toJson({ ok: false, error: { name: "UsageError", message } })}\n`);
+      return EXIT_USAGE;
     }
     const usage = error instanceof UsageError;
     const message = oneLine(error);

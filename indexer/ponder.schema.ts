@@ -122,6 +122,26 @@ export const activity = onchainTable(
 );
 
 /**
+ * Every token Coffer has seen (its configured tokens, and the token of each payment, invoice, plan, budget, queued
+ * transfer, sweep and split distribution), with its symbol and decimals as the token reports them: null when it
+ * does not answer. The zero address is the chain's native token.
+ */
+export const token = onchainTable(
+  "token",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    address: t.hex().notNull(),
+    symbol: t.text(),
+    name: t.text(),
+    decimals: t.integer(),
+    firstSeenBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.address] }),
+  }),
+);
+
+/**
  * Coffer's events as merchants are told of them (webhooks): one row per notification, in chain order by `id`
  * (block, log, then the order within the log). `eventId` is the stable id receivers see; `data` holds the event's
  * fields with amounts in base units under `amounts`, formatted with the token's decimals when served.
@@ -152,7 +172,10 @@ export const notification = onchainTable(
 
 /**
  * A payment. `capturable`, `refundable` and `status` mirror the contract's `getPaymentState`; `state` says in a
- * word where it stands for a merchant's dashboard.
+ * word what it holds now, funds still capturable first: `authorized` (nothing captured yet), `partially_captured`
+ * (some captured, the rest still capturable, whatever was refunded meanwhile), then for what is no longer held
+ * `captured`, `partially_refunded`, `refunded`, `voided` or `reclaimed` (nothing captured), `disputed`, `resolved`.
+ * Payments awaiting capture are those with `capturable_gt: "0"`.
  */
 export const payment = onchainTable(
   "payment",
@@ -305,6 +328,8 @@ export const subscriptionCharge = onchainTable(
     planId: t.bigint().notNull(),
     subscriber: t.hex().notNull(),
     merchant: t.hex().notNull(),
+    /** Who received the charge: the plan's payee (the merchant, or e.g. a split it pays into). */
+    payee: t.hex().notNull(),
     token: t.hex().notNull(),
     amount: t.bigint().notNull(),
     fee: t.bigint().notNull(),
@@ -321,6 +346,7 @@ export const subscriptionCharge = onchainTable(
     pk: primaryKey({ columns: [table.chainId, table.id] }),
     bySubscription: index().on(table.chainId, table.subscriptionId),
     byMerchant: index().on(table.chainId, table.merchant, table.timestamp),
+    byPayee: index().on(table.chainId, table.payee, table.timestamp),
   }),
 );
 

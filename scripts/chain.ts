@@ -1,16 +1,21 @@
 /**
  * `npm run chain`: a local chain with everything a fresh chain lacks installed (the deterministic deployment
  * proxy, the Safe v1.4.1 contracts), Coffer deployed and a 2-of-3 treasury Safe created. Prints the accounts
- * and addresses, then serves until stopped. The port comes from CHAIN_PORT (default 8545).
+ * and addresses, then serves until stopped. The port comes from CHAIN_PORT (default 8545). The accounts labelled
+ * "customer" get test tokens, so that a first `coffer invoice pay` works; `coffer faucet` mints more.
  */
 import path from "node:path";
+import { ethers } from "ethers";
 import hre from "hardhat";
 import { deployCoffer } from "../deploy/deploy";
 import { defaultDeploymentsDir } from "../deploy/manifest";
 import { localChainPort } from "../deploy/networks";
+import { MockERC20__factory } from "../typechain-types";
 import { devPrivateKey, startLocalChain } from "./lib/local-chain";
 
 const ROLES = ["deployer", "treasury signer 1", "treasury signer 2", "treasury signer 3"];
+/** What each customer account starts with, of each test token, in the token's units. */
+const CUSTOMER_TOKENS = "10000";
 
 async function main(): Promise<void> {
   const port = localChainPort();
@@ -36,14 +41,27 @@ async function main(): Promise<void> {
   });
   const { manifest } = result;
 
+  // Customers start with test tokens: a new user's first payment should not fail for an empty balance.
+  const testTokens = Object.entries(manifest.contracts).filter(([name]) => name.startsWith("Test"));
+  const customers = accounts.slice(ROLES.length, 6);
+  const funded: string[] = [];
+  for (const [, record] of testTokens) {
+    const token = MockERC20__factory.connect(record.address, deployer);
+    const [symbol, decimals] = await Promise.all([token.symbol(), token.decimals()]);
+    for (const customer of customers) {
+      await (await token.mint(customer.address, ethers.parseUnits(CUSTOMER_TOKENS, decimals))).wait();
+    }
+    funded.push(`${CUSTOMER_TOKENS} ${symbol}`);
+  }
+
   console.log("\nAccounts (development keys: never use them on a public network)");
   for (let index = 0; index < 6; index++) {
     const account = accounts[index];
     if (account === undefined) break;
-    console.log(
-      `  ${String(index).padEnd(2)} ${account.address}  ${devPrivateKey(index)}  ${ROLES[index] ?? "customer"}`,
-    );
+    const role = ROLES[index] ?? `customer, ${funded.join(" and ")}`;
+    console.log(`  ${String(index).padEnd(2)} ${account.address}  ${devPrivateKey(index)}  ${role}`);
   }
+  console.log("  More test tokens: coffer faucet --to <address> [--token tUSDC] [--amount 1000] [--eth 10]");
   console.log("\nCoffer contracts");
   for (const [name, record] of Object.entries(manifest.contracts))
     console.log(`  ${name.padEnd(28)} ${record.address}`);

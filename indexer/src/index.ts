@@ -33,6 +33,7 @@ import {
 import { and, eq } from "ponder";
 import { decodeAbiParameters } from "viem";
 import { notify } from "./notifications";
+import { seeToken } from "./tokens";
 
 type Hex = `0x${string}`;
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -184,6 +185,22 @@ async function addStep(
   });
 }
 
+/**
+ * A payment's state in a word, from what it holds now: funds still capturable come first (`authorized`, or
+ * `partially_captured` once some were captured), then what became of the captured funds (`captured`,
+ * `partially_refunded`, `refunded`); with nothing captured and nothing held, how it was `released`. Disputes and
+ * resolutions set their own state.
+ */
+function paymentState(
+  p: { capturable: bigint; captured: bigint; refundable: bigint; refunded: bigint },
+  released: "voided" | "reclaimed" = "voided",
+): string {
+  if (p.capturable > 0n) return p.captured > 0n ? "partially_captured" : "authorized";
+  if (p.captured === 0n) return released;
+  if (p.refundable === 0n) return "refunded";
+  return p.refunded > 0n ? "partially_refunded" : "captured";
+}
+
 /** The fields every payment event announces: the payment, its reference and its parties. */
 function paymentParties(id: Hex, p: { referenceId: Hex; payer: Hex; payee: Hex; operator: Hex; token: Hex }) {
   return {
@@ -261,6 +278,7 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "authorized", amount);
+  await seeToken(context, fields.token, event.block.number);
   await notify(context, event, "payment.authorized", {
     ...paymentParties(paymentId, fields),
     amount,
@@ -296,6 +314,7 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "charged", amount, fee);
+  await seeToken(context, fields.token, event.block.number);
   await notify(context, event, "payment.charged", {
     ...paymentParties(paymentId, fields),
     amount,
@@ -334,7 +353,12 @@ ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
     refundable: p.refundable + amount,
     captured: p.captured + amount,
     fees: p.fees + fee,
-    state: capturable === 0n ? "captured" : "partially_captured",
+    state: paymentState({
+      capturable,
+      captured: p.captured + amount,
+      refundable: p.refundable + amount,
+      refunded: p.refunded,
+    }),
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "captured", amount, fee);
@@ -359,7 +383,7 @@ async function release(
   await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
     capturable: 0n,
     returned: p.returned + amount,
-    state: p.captured > 0n ? (p.refundable === 0n ? "refunded" : "captured") : kind,
+    state: paymentState({ ...p, capturable: 0n }, kind),
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, kind, amount);
@@ -386,7 +410,7 @@ ponder.on("CofferEscrow:PaymentRefunded", async ({ event, context }) => {
   await context.db.update(payment, { chainId: context.chain.id, id: paymentId }).set({
     refundable,
     refunded: p.refunded + amount,
-    state: refundable === 0n && p.capturable === 0n ? "refunded" : "partially_refunded",
+    state: paymentState({ ...p, refundable, refunded: p.refunded + amount }),
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "refunded", amount, 0n, { actor: refunder });
@@ -461,6 +485,7 @@ ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  await seeToken(context, token, event.block.number);
   await notify(context, event, "invoice.paid", {
     invoiceId,
     reference: referenceId,
@@ -524,6 +549,7 @@ ponder.on("CofferSubscriptions:PlanCreated", async ({ event, context }) => {
     retired: p.retired,
     createdAt: event.block.timestamp,
   });
+  await seeToken(context, lc(p.token), event.block.number);
   await record(context, event, "plan_created", [
     { account: merchant, amount: 0n, token: lc(p.token), reference: event.args.planId.toString() },
   ]);
@@ -596,6 +622,7 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
     planId,
     subscriber,
     merchant,
+    payee: p.payee,
     token,
     amount,
     fee,
@@ -633,6 +660,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
   const merchant = lc(event.args.merchant);
   const token = lc(event.args.token);
   const s = await getSubscription(context, subscriptionId);
+  const p = await getPlan(context, planId);
   // Read before the update: Ponder's cache hands out the row it then updates in place.
   const becomesPastDue = s.status !== "PastDue";
   await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
@@ -647,6 +675,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     planId,
     subscriber,
     merchant,
+    payee: p.payee,
     token,
     amount,
     fee: 0n,
@@ -905,6 +934,7 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
   if (incentive !== 0n) {
     rows.push({ account: distributor, amount: incentive, token, counterparty: splitAddress, reference: splitAddress });
   }
+  await seeToken(context, token, event.block.number);
   await notify(context, event, "split.distributed", {
     split: splitAddress,
     token,
@@ -987,6 +1017,7 @@ ponder.on("CofferTreasuryModule:QueueLimitSet", async ({ event, context }) => {
     operator: lc(event.args.operator),
     token: lc(event.args.token),
   };
+  await seeToken(context, key.token, event.block.number);
   await context.db
     .insert(queueLimit)
     .values({ ...key, amount: event.args.amount, period: event.args.period, totalQueued: 0n })
@@ -1007,6 +1038,7 @@ ponder.on("CofferTreasuryModule:BudgetSet", async ({ event, context }) => {
     operator: lc(event.args.operator),
     token: lc(event.args.token),
   };
+  await seeToken(context, key.token, event.block.number);
   await context.db
     .insert(budget)
     .values({
@@ -1074,6 +1106,7 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
     closedAt: null,
   };
   await context.db.insert(queuedTransfer).values(row);
+  await seeToken(context, row.token, event.block.number);
   const limitKey = { chainId: context.chain.id, safe: row.safe, operator: row.operator, token: row.token };
   const limit = await context.db.find(queueLimit, limitKey);
   if (limit !== null)
@@ -1152,6 +1185,7 @@ ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
+  await seeToken(context, token, event.block.number);
   await notify(context, event, "treasury.swept", { safe, token, cold, amount });
   await record(context, event, "swept", [
     { account: safe, amount: -amount, token, counterparty: cold },
@@ -1234,6 +1268,7 @@ ponder.on("Token:Transfer", async ({ event, context }) => {
   const from = lc(event.args.from);
   const to = lc(event.args.to);
   const { value } = event.args;
+  await seeToken(context, token, event.block.number);
   await addTokenBalance(context, from, token, -value, event.block.number);
   await addTokenBalance(context, to, token, value, event.block.number);
   await record(context, event, "transfer", [

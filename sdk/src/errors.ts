@@ -118,9 +118,26 @@ export function describeError(errorName: string, args: Readonly<Record<string, u
     .toLowerCase();
   const module = /^Coffer(Escrow|Subscriptions|Treasury|Split)/.exec(errorName)?.[1];
   const values = Object.entries(args)
-    .map(([name, value]) => `${name} ${formatValue(value)}`)
+    .map(([name, value]) => `${name} ${formatArgument(name, value)}`)
     .join(", ");
   return `${module ? `${module}: ` : ""}${words}${values ? ` (${values})` : ""} [${errorName}]`;
+}
+
+/** Names of arguments that hold a unix time, and of those that hold basis points. */
+const TIME_ARGUMENT = /(expiry|deadline|timestamp|eta|until|^now$|At$)/i;
+const BPS_ARGUMENT = /bps$/i;
+
+/** An argument as people read it: times as UTC dates, basis points as percentages, the rest as they are. */
+function formatArgument(name: string, value: unknown): string {
+  if (typeof value === "bigint" || typeof value === "number") {
+    const number = Number(value);
+    if (BPS_ARGUMENT.test(name)) return `${Number((number / 100).toFixed(2))}%`;
+    // 2001 to 5138: a unix time, not a count that happens to be named so.
+    if (TIME_ARGUMENT.test(name) && number >= 1e9 && number < 1e11) {
+      return `${new Date(number * 1000).toISOString().replace(".000Z", "Z")} (${value.toString()})`;
+    }
+  }
+  return formatValue(value);
 }
 
 function formatValue(value: unknown): string {

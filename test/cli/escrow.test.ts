@@ -99,8 +99,8 @@ describe("cli: coffer escrow (child processes against a local chain)", function 
         "TestUSDC",
         "--amount",
         "50",
-        "--pre-approval-expiry",
-        "0",
+        "--max-amount",
+        "10",
         "--operator",
         address(OPERATOR),
         "--out",
@@ -109,7 +109,7 @@ describe("cli: coffer escrow (child processes against a local chain)", function 
       PAYER,
     );
     expect(run.code).to.equal(1);
-    expect(run.stderr).to.contain("[CofferEscrowExpired]");
+    expect(run.stderr).to.contain("[CofferEscrowInvalidAmount]");
     expect(fs.existsSync(file("refused.json"))).to.equal(false);
     expect(await f.local.chain.provider.getTransactionCount(address(PAYER))).to.equal(payerNonce);
     expect(await f.usdc.allowance(address(PAYER), await escrowContract.getAddress())).to.equal(allowance);

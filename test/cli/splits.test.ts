@@ -55,7 +55,7 @@ describe("cli: coffer splits (child processes against a local chain)", function 
     await (await f.usdc.mint(pushSplit, 10_000_000n)).wait();
     const keeperBefore = await f.usdc.balanceOf(f.address(KEEPER));
     const out = ok<{ amount: string; incentive: string; shares: { account: string; amount: string; paid: boolean }[] }>(
-      await f.run(["splits", "distribute", "--split", pushSplit, "--token", "TestUSDC", "--json"], KEEPER),
+      await f.run(["splits", "distribute", pushSplit, "--token", "TestUSDC", "--json"], KEEPER),
     );
     expect(out).to.include({ amount: "9900000", incentive: "100000" });
     expect(out.shares).to.deep.include.members([
@@ -79,12 +79,12 @@ describe("cli: coffer splits (child processes against a local chain)", function 
     );
     pullSplit = created.split;
     await (await f.usdc.mint(pullSplit, 20_000_000n)).wait();
-    ok(await f.run(["splits", "distribute", "--split", pullSplit, "--token", "TestUSDC", "--json"], KEEPER));
+    ok(await f.run(["splits", "distribute", pullSplit, "--token", "TestUSDC", "--json"], KEEPER));
     const shown = ok<{
       controller: string;
       config: { pullOnly: boolean };
       balances: { symbol: string; balance: string; owed: string; credits: { account: string; credit: string }[] }[];
-    }>(await f.run(["splits", "show", "--split", pullSplit, "--token", "TestUSDC", "--json"]));
+    }>(await f.run(["splits", "show", pullSplit, "--token", "TestUSDC", "--json"]));
     expect(shown.controller).to.equal(ethers.ZeroAddress);
     expect(shown.config.pullOnly).to.equal(true);
     expect(shown.balances[0]).to.deep.include({ symbol: "tUSDC", balance: "20000000", owed: "20000000" });
@@ -94,7 +94,7 @@ describe("cli: coffer splits (child processes against a local chain)", function 
     ]);
     const before = await f.usdc.balanceOf(f.address(ALICE));
     const out = ok<{ amount: string; to: string }>(
-      await f.run(["splits", "withdraw", "--split", pullSplit, "--token", "TestUSDC", "--json"], ALICE),
+      await f.run(["splits", "withdraw", pullSplit, "--token", "TestUSDC", "--json"], ALICE),
     );
     expect(out).to.include({ amount: "14000000", to: f.address(ALICE) });
     expect((await f.usdc.balanceOf(f.address(ALICE))) - before).to.equal(14_000_000n);
@@ -109,5 +109,16 @@ describe("cli: coffer splits (child processes against a local chain)", function 
     const usage = await f.run(["splits", "predict", "--recipient", `${a}:60`, "--recipient", `${b}:30`]);
     expect(usage.code).to.equal(2);
     expect(usage.stderr).to.contain("invalid split: Split: invalid total allocation (total 900000, expected 1000000)");
+  });
+
+  it("takes the split as its argument like other commands take their object (--split still read)", async function () {
+    const missing = await f.run(["splits", "show", "--token", "TestUSDC"]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.equal("coffer: give the split's address: coffer splits <command> <split> (see --help)\n");
+    const both = await f.run(["splits", "show", pullSplit, "--split", pushSplit]);
+    expect(both.code).to.equal(2);
+    expect(both.stderr).to.contain(`two different splits: ${pullSplit} and --split ${pushSplit}`);
+    const legacy = ok<{ split: string }>(await f.run(["splits", "show", "--split", pullSplit, "--json"]));
+    expect(legacy.split).to.equal(pullSplit);
   });
 });

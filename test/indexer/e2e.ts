@@ -63,8 +63,13 @@ async function settlementFromLogs(
       await add(log.blockNumber, log.args.amount, 0n, 0n);
     }
   }
+  // Subscription income counts for the plan's payee (who received it), not the plan's merchant.
+  const payees = new Map<bigint, string>();
+  for (const log of await subscriptions.queryFilter(subscriptions.filters.PlanCreated(), 0, toBlock)) {
+    payees.set(log.args.planId, lc(log.args.plan.payee));
+  }
   for (const log of await subscriptions.queryFilter(subscriptions.filters.SubscriptionCharged(), 0, toBlock)) {
-    if (lc(log.args.merchant) === merchant && lc(log.args.token) === token) {
+    if (payees.get(log.args.planId) === merchant && lc(log.args.token) === token) {
       await add(log.blockNumber, log.args.amount, log.args.fee, 0n);
     }
   }
@@ -222,6 +227,64 @@ export function describeEndToEnd(
       ).json()) as { days: unknown[]; totals: { gross: string } };
       expect(empty.days).to.deep.equal([]);
       expect(empty.totals.gross).to.equal("0");
+    });
+
+    it("knows the symbol and decimals of every token it has seen, as each token reports them", async function () {
+      const tokens = await allRows<{ address: string; symbol: string | null; decimals: number | null }>(
+        indexer,
+        "tokens",
+        "address symbol decimals",
+      );
+      const known = new Map(tokens.map((row) => [row.address, row]));
+      const seen = new Set([
+        ...(await allRows<{ token: string }>(indexer, "payments", "token")).map((row) => row.token),
+        ...(await allRows<{ token: string }>(indexer, "tokenBalances", "token")).map((row) => row.token),
+        ...(await allRows<{ token: string }>(indexer, "plans", "token")).map((row) => row.token),
+      ]);
+      expect(seen.size).to.be.greaterThan(1);
+      for (const address of seen) {
+        const row = known.get(address);
+        expect(row, `token ${address}`).to.not.equal(undefined);
+        if (address === ethers.ZeroAddress) {
+          expect(row).to.deep.include({ symbol: "ETH", decimals: 18 });
+          continue;
+        }
+        const contract = new ethers.Contract(
+          address,
+          ["function symbol() view returns (string)", "function decimals() view returns (uint8)"],
+          local.chain.provider,
+        );
+        expect(row, `token ${address}`).to.deep.include({
+          symbol: await contract.getFunction("symbol")(),
+          decimals: Number(await contract.getFunction("decimals")()),
+        });
+      }
+    });
+
+    it("counts subscription income under the account that received it: a plan's payee that is not its merchant", async function () {
+      const plans = await allRows<{ merchant: string; payee: string; token: string }>(
+        indexer,
+        "plans",
+        "merchant payee token",
+      );
+      const paidElsewhere = plans.filter((plan) => plan.payee !== plan.merchant);
+      expect(paidElsewhere, "the scenario has a plan that pays another account").to.not.deep.equal([]);
+      for (const plan of paidElsewhere) {
+        const expected = await settlementFromLogs(
+          local.chain.provider,
+          local.deploymentsDir,
+          plan.payee,
+          plan.token,
+          head,
+        );
+        const query = `merchant=${plan.payee}&token=${plan.token}&from=0&to=99999999999`;
+        const report = (await (await fetch(`${indexer.url}/reports/settlement?${query}`)).json()) as {
+          totals: { gross: string; entries: number };
+        };
+        const gross = [...expected.values()].reduce((sum, day) => sum + day.gross, 0n);
+        expect(report.totals.gross, plan.payee).to.equal(gross.toString());
+        expect(report.totals.entries, plan.payee).to.be.greaterThan(0);
+      }
     });
 
     itServesWebhookEvents(() => ({

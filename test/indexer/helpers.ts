@@ -246,12 +246,42 @@ export async function expectIndexEqualsChain(
     payer: string;
     token: string;
     status: string;
+    state: string;
     capturable: string;
     refundable: string;
-  }>(indexer, "payments", "id payer token status capturable refundable", { where, limit: 3 });
+    captured: string;
+    refunded: string;
+  }>(indexer, "payments", "id payer token status state capturable refundable captured refunded", {
+    where,
+    limit: 3,
+  });
   expect(payments.map((row) => row.id).sort()).to.deep.equal(opened.map(lc).sort());
   const heldByPayer = new Map<string, bigint>();
   for (const row of payments) {
+    // The state says what the payment holds now: funds still capturable come before any refund.
+    const [capturable, captured, refundable, refunded] = [
+      row.capturable,
+      row.captured,
+      row.refundable,
+      row.refunded,
+    ].map(BigInt) as [bigint, bigint, bigint, bigint];
+    const expectedState =
+      row.status === "Disputed"
+        ? "disputed"
+        : row.status === "Resolved"
+          ? ["resolved", "refunded", "partially_refunded"]
+          : capturable > 0n
+            ? captured > 0n
+              ? "partially_captured"
+              : "authorized"
+            : captured === 0n
+              ? ["voided", "reclaimed"]
+              : refundable === 0n
+                ? "refunded"
+                : refunded > 0n
+                  ? "partially_refunded"
+                  : "captured";
+    expect([expectedState].flat(), `state of payment ${row.id}`).to.include(row.state);
     const state = await escrow.getPaymentState(row.id, at);
     expect(
       { status: row.status, capturable: row.capturable, refundable: row.refundable },

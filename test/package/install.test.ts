@@ -255,6 +255,8 @@ describe("package: @coffer/sdk installed from its tarball", function () {
       "package/dist/safe-tx/index.js",
       "package/dist/node/index.mjs",
       "package/dist/node/index.js",
+      "package/dist/webhooks/index.mjs",
+      "package/dist/webhooks/index.js",
     ]) {
       expect(tarballFiles, file).to.include(file);
     }
@@ -373,6 +375,45 @@ describe("package: @coffer/sdk installed from its tarball", function () {
         hash: onChain.toLowerCase(),
         description: { kind: "erc20Transfer", token: usdcAddress, to: wallet(7).address, amount: AMOUNT.toString() },
       });
+    }
+  });
+
+  it("verifies a webhook through @coffer/sdk/webhooks, signed by the standardwebhooks library", async function () {
+    const secret = `whsec_${Buffer.from("package-test-secret-32-bytes-ok!").toString("base64")}`;
+    const body = JSON.stringify({
+      id: "evt_00112233445566778899aabbccddeeff",
+      type: "invoice.paid",
+      timestamp: "2026-12-05T10:00:00.000Z",
+      data: {
+        chainId: 31337,
+        blockNumber: 7,
+        blockHash: `0x${"ab".repeat(32)}`,
+        transactionHash: `0x${"cd".repeat(32)}`,
+        logIndex: 1,
+        contract: `0x${"11".repeat(20)}`,
+        amount: "42.5",
+      },
+    });
+    const at = new Date();
+    const { Webhook } = await import("standardwebhooks");
+    const headers = {
+      "webhook-id": "evt_00112233445566778899aabbccddeeff",
+      "webhook-timestamp": Math.floor(at.getTime() / 1000).toString(),
+      "webhook-signature": new Webhook(secret).sign("evt_00112233445566778899aabbccddeeff", at, body),
+    };
+    const program =
+      "const input = JSON.parse(process.argv[2]);\n" +
+      "const event = verifyWebhook(input.body, input.headers, input.secret);\n" +
+      "let refused = '';\n" +
+      "try { verifyWebhook(input.body + ' ', input.headers, input.secret); } catch (error) { refused = error.name; }\n" +
+      "console.log(JSON.stringify({ type: event.type, amount: event.data.amount, refused }));\n";
+    for (const [file, load] of [
+      ["webhooks.cjs", 'const { verifyWebhook } = require("@coffer/sdk/webhooks");'],
+      ["webhooks.mjs", 'import { verifyWebhook } from "@coffer/sdk/webhooks";'],
+    ] as const) {
+      fs.writeFileSync(path.join(app, file), `${load}\n${program}`);
+      const result = lastJsonLine(await runNode(app, file, { body, headers, secret }));
+      expect(result, file).to.deep.equal({ type: "invoice.paid", amount: "42.5", refused: "WebhookVerificationError" });
     }
   });
 

@@ -7,6 +7,7 @@ import {
   CofferInsufficientBalanceError,
   CofferRpcError,
   CofferValidationError,
+  describeError,
   type CofferClient,
 } from "../../sdk/src";
 import * as escrow from "../../sdk/src/escrow";
@@ -116,6 +117,19 @@ describe("sdk: escrow actions against a local chain", function () {
       expect(contractError.args).to.deep.equal({ amount: 100_000_001n, maximum: 100_000_000n });
       expect(contractError.message).to.equal(
         "Escrow: invalid amount (amount 100000001, maximum 100000000) [CofferEscrowInvalidAmount]",
+      );
+    });
+
+    it("says times as UTC dates and fees as percentages in the message, keeping the raw values in args", function () {
+      expect(describeError("CofferEscrowFeeOutOfBounds", { feeBps: 250n, minFeeBps: 100n, maxFeeBps: 125n })).to.equal(
+        "Escrow: fee out of bounds (feeBps 2.5%, minFeeBps 1%, maxFeeBps 1.25%) [CofferEscrowFeeOutOfBounds]",
+      );
+      expect(describeError("CofferEscrowExpired", { deadline: 1_899_000_000n, timestamp: 1_899_000_060n })).to.equal(
+        "Escrow: expired (deadline 2030-03-06T04:00:00Z (1899000000), timestamp 2030-03-06T04:01:00Z (1899000060)) [CofferEscrowExpired]",
+      );
+      // A count that merely has a time-like name stays a number.
+      expect(describeError("CofferEscrowExpired", { deadline: 0n, timestamp: 12n })).to.equal(
+        "Escrow: expired (deadline 0, timestamp 12) [CofferEscrowExpired]",
       );
     });
 

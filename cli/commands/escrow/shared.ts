@@ -156,6 +156,62 @@ export function newPaymentCommand(parent: Command, name: string, description: st
     .option("--refund-expiry <duration>", "how long captured funds may be refunded", "30d");
 }
 
+/** The shortest expiry that can work: a transaction has to be mined, and an operator has to act, before it. */
+const MIN_EXPIRY_SECONDS = 60n;
+
+/**
+ * The three expiries of the options, in seconds from now, checked before anything is sent: each at least a minute,
+ * and in the contract's order (authorize, then capture, then refund).
+ */
+export function checkExpiries(
+  options: Pick<NewPaymentOptions, "preApprovalExpiry" | "authorizationExpiry" | "refundExpiry">,
+) {
+  const entries = [
+    ["--pre-approval-expiry", options.preApprovalExpiry, "authorized"],
+    ["--authorization-expiry", options.authorizationExpiry, "captured"],
+    ["--refund-expiry", options.refundExpiry, "refunded"],
+  ] as const;
+  const seconds = entries.map(([flag, value, what]) => {
+    const duration = parseDuration(value, flag);
+    if (duration < MIN_EXPIRY_SECONDS) {
+      throw new UsageError(
+        `${flag} ${value} is ${duration} seconds from now: the payment could not be ${what} in time; give at least 1m`,
+      );
+    }
+    return duration;
+  });
+  const [preApproval, authorization, refund] = seconds as [bigint, bigint, bigint];
+  if (authorization < preApproval) {
+    throw new UsageError(
+      `--authorization-expiry ${options.authorizationExpiry} ends before --pre-approval-expiry ${options.preApprovalExpiry}: ` +
+        "funds could be authorized after they can no longer be captured",
+    );
+  }
+  if (refund < authorization) {
+    throw new UsageError(
+      `--refund-expiry ${options.refundExpiry} ends before --authorization-expiry ${options.authorizationExpiry}: ` +
+        "funds could be captured after they can no longer be refunded",
+    );
+  }
+  return { preApproval, authorization, refund };
+}
+
+/**
+ * The payee address; one typed in a single letter case carries no checksum, so a typo in it would go unnoticed:
+ * warn (on stderr, also with --json) and show the checksummed form to compare.
+ */
+function checkedPayee(session: Session, value: string): string {
+  const payee = parseAddress(value, "--payee");
+  const digits = value.slice(2);
+  if (/[a-f]/i.test(digits) && (digits === digits.toLowerCase() || digits === digits.toUpperCase())) {
+    session.io.stderr(
+      `coffer: warning: --payee ${value} has no checksum (one letter case), so a mistyped character would not be ` +
+        `caught; check it against ${payee}\n`,
+    );
+  }
+  return payee;
+}
+
 /** The payment of the options, the session's account paying; every expiry counts from the chain's time. */
 export async function paymentOf(session: Session, options: NewPaymentOptions, token: TokenInfo): Promise<Payment> {
   const amount = parseAmount(options.amount, token);
@@ -163,16 +219,17 @@ export async function paymentOf(session: Session, options: NewPaymentOptions, to
   const operator = options.operator === undefined ? session.account : parseAddress(options.operator, "--operator");
   const minFeeBps = parseBps(options.minFee, "--min-fee");
   const maxFeeBps = parseBps(options.maxFee, "--max-fee");
+  const expiries = checkExpiries(options);
   const time = await getChainTime(session.provider);
   return {
     operator,
     payer: session.account,
-    payee: parseAddress(options.payee, "--payee"),
+    payee: checkedPayee(session, options.payee),
     token: token.address,
     maxAmount,
-    preApprovalExpiry: time + parseDuration(options.preApprovalExpiry, "--pre-approval-expiry"),
-    authorizationExpiry: time + parseDuration(options.authorizationExpiry, "--authorization-expiry"),
-    refundExpiry: time + parseDuration(options.refundExpiry, "--refund-expiry"),
+    preApprovalExpiry: time + expiries.preApproval,
+    authorizationExpiry: time + expiries.authorization,
+    refundExpiry: time + expiries.refund,
     minFeeBps,
     maxFeeBps,
     feeReceiver:

@@ -1,5 +1,5 @@
 import { CofferContractError, splits } from "@coffer/sdk";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { ethers } from "ethers";
 import { table, type ChainOptions, type Session } from "../../common";
 import { parseAddress, UsageError } from "../../io";
@@ -80,9 +80,29 @@ export const configLines = (config: splits.SplitConfig): string[] => [
   ),
 ];
 
-/** The split at `--split` with its configuration (found in the chain's events). */
+/**
+ * Adds the split a command acts on: its address as the argument, as other commands take their object
+ * (`coffer splits show 0x…`); `--split` is still read, for scripts written before.
+ */
+export function withSplitArgument(command: Command): Command {
+  return command
+    .argument("[split]", "the split's address")
+    .addOption(new Option("--split <address>", "the split (same as the argument)").hideHelp());
+}
+
+/** The split's address from the argument or `--split`; a usage error when neither (or two different) is given. */
+export function splitAddressOf(argument: string | undefined, options: { split?: string }): string {
+  if (argument !== undefined && options.split !== undefined && argument.toLowerCase() !== options.split.toLowerCase()) {
+    throw new UsageError(`two different splits: ${argument} and --split ${options.split}`);
+  }
+  const value = argument ?? options.split;
+  if (value === undefined) throw new UsageError("give the split's address: coffer splits <command> <split>");
+  return parseAddress(value, "split");
+}
+
+/** The split at `value` with its configuration (found in the chain's events). */
 export async function loadSplit(session: Session, value: string) {
-  const info = await splits.getSplit(session.client, parseAddress(value, "--split"));
+  const info = await splits.getSplit(session.client, parseAddress(value, "split"));
   if (info.config === undefined) {
     throw new Error(`the configuration of split ${info.split} (hash ${info.configHash}) is in no event the node keeps`);
   }

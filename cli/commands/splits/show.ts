@@ -3,16 +3,18 @@ import type { Command } from "commander";
 import { ethers } from "ethers";
 import { formatAmount, print, readCommand, resolveToken, rows, withSession, type ChainOptions } from "../../common";
 import type { CliIo } from "../../io";
-import { collect, configJson, configLines, loadSplit } from "./shared";
+import { collect, configJson, configLines, loadSplit, splitAddressOf, withSplitArgument } from "./shared";
 
 /** `coffer splits show`: a split's controller, recipients, balances and credits (no key). */
 export function addShowCommand(group: Command, io: CliIo): void {
-  readCommand(group, "show", "a split's controller, recipients, and its balances and credits in tokens")
-    .requiredOption("--split <address>", "the split")
+  withSplitArgument(
+    readCommand(group, "show", "a split's controller, recipients, and its balances and credits in tokens"),
+  )
     .option("--token <token>", "a token to show balances of (repeat; default: ETH)", collect, [])
-    .action(async (options: ChainOptions & { split: string; token: string[] }) => {
+    .action(async (argument: string | undefined, options: ChainOptions & { split?: string; token: string[] }) => {
+      const address = splitAddressOf(argument, options);
       await withSession(io, options, false, async (session) => {
-        const info = await loadSplit(session, options.split);
+        const info = await loadSplit(session, address);
         const accounts = splits.recipientsOf(info.config).map((recipient) => recipient.account);
         const tokens = await Promise.all(
           (options.token.length === 0 ? ["ETH"] : options.token).map((value) => resolveToken(session, value)),

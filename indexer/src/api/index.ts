@@ -1,7 +1,8 @@
 /**
  * The indexer's HTTP API, next to Ponder's `/status`, `/health` and `/ready`:
- * - `/graphql`: Ponder's GraphQL (filters, ordering, cursor pagination, relations) with a depth limit; a query
- *   that fails to parse or validate gets a 400 with the GraphQL errors, never a crash.
+ * - `/graphql`: Ponder's GraphQL (filters, ordering, cursor pagination, relations), introspection included, with
+ *   limits on body size, tokens, depth, aliases and rows (`graphql-guard.ts`); a query that fails to parse,
+ *   validate or pass a limit gets a 4xx with the GraphQL errors, never a crash.
  * - `/reports/settlement`: gross, fees, refunds and net per UTC day for a merchant and token, JSON or CSV.
  * - `/reports/reconciliation`: indexed token balances against `balanceOf` on chain at the indexed block.
  * - `/webhooks/events`: the events merchants are notified of, in a block range, as webhook bodies.
@@ -13,59 +14,27 @@ import { graphql } from "ponder";
 import type { PublicClient } from "viem";
 import { ReportError, readStatus, reconciliation, settlementCsv, settlementReport } from "./reports";
 import { eventsLimit, webhookEvents } from "./webhook-events";
-import { queryProblems } from "./validate";
+import { guardedGraphql } from "./graphql-guard";
+import { MAX_GRAPHQL_ALIASES, MAX_GRAPHQL_TOKENS } from "./graphql-limits";
+import { hexColumnsOf } from "./hex-columns";
 import { loadSettings } from "../settings";
 
 const app = new Hono();
 
-/** Deepest GraphQL selection accepted: enough for account → payments → steps, not for recursive abuse. */
-export const MAX_GRAPHQL_DEPTH = 8;
-
+/**
+ * Ponder's own limits (GraphQL Armor inside its Yoga server) are a backstop above ours: its depth counts fragment
+ * spreads as levels and does not set introspection apart, so it must let `getIntrospectionQuery()` (21) through.
+ */
 const ponderGraphql = graphql(
   { db, schema },
-  { maxOperationDepth: MAX_GRAPHQL_DEPTH, maxOperationTokens: 2_000, maxOperationAliases: 30 },
+  { maxOperationDepth: 32, maxOperationTokens: MAX_GRAPHQL_TOKENS, maxOperationAliases: MAX_GRAPHQL_ALIASES },
 );
+
+app.use("/graphql", ...guardedGraphql(ponderGraphql, hexColumnsOf(schema as unknown as Record<string, unknown>)));
 
 function badRequest(c: Context, message: string) {
   return c.json({ errors: [{ message }] }, 400);
 }
-
-app.use("/graphql", async (c, next) => {
-  if (c.req.method !== "POST") return ponderGraphql(c, next);
-  let body: unknown;
-  try {
-    body = await c.req.raw.clone().json();
-  } catch {
-    return badRequest(c, 'The request body is not JSON: send { "query": "...", "variables": {...} }');
-  }
-  if (typeof body !== "object" || body === null || typeof (body as { query?: unknown }).query !== "string") {
-    return badRequest(c, 'The request body needs a "query" string');
-  }
-  const { query, variables } = body as { query: string; variables?: unknown };
-  const problems = queryProblems(
-    query,
-    typeof variables === "object" && variables !== null ? (variables as Record<string, unknown>) : {},
-    MAX_GRAPHQL_DEPTH,
-  );
-  if (problems.length > 0) return c.json({ errors: problems.map((message) => ({ message })) }, 400);
-  const response = await ponderGraphql(c, next);
-  // Hono's Node server swaps in its own Response class, so test the shape rather than `instanceof`.
-  if (response === undefined || typeof (response as { text?: unknown }).text !== "function") return response;
-  const text = await response.text();
-  // Inside JSON strings quotes are escaped, so without this key there is no error to look at: pass it through.
-  if (!text.includes('"errors":')) return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
-  let result: { data?: unknown; errors?: unknown[] };
-  try {
-    result = JSON.parse(text) as typeof result;
-  } catch {
-    return badRequest(c, text.slice(0, 500));
-  }
-  // Ponder answers 200 to every GraphQL error; one that produced no data is the client's mistake (unknown
-  // field, bad argument, too deep, malformed value): say so with a 400.
-  const failed =
-    Array.isArray(result.errors) && result.errors.length > 0 && (result.data === undefined || result.data === null);
-  return c.json(result, failed ? 400 : 200);
-});
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 

@@ -45,7 +45,8 @@ interface Totals {
 /**
  * What a merchant earned in a token over `[from, to)`: escrow captures and instant charges where it is the payee
  * (fees are what went to the fee receiver), arbiters' resolutions in its favour, invoices it was paid, and
- * successful subscription charges of its plans; refunds of its payments are subtracted. Net = gross − fees −
+ * successful subscription charges paid to it (plans whose payee it is, whoever created them); refunds of its
+ * payments are subtracted. Net = gross − fees −
  * refunds. Grouped by UTC day of the block time.
  */
 export async function settlementReport(
@@ -107,7 +108,8 @@ export async function settlementReport(
     .where(
       and(
         query.chainId === undefined ? undefined : eq(schema.subscriptionCharge.chainId, query.chainId),
-        eq(schema.subscriptionCharge.merchant, query.merchant),
+        // Income counts where it was received: the plan's payee, which may not be the plan's merchant.
+        eq(schema.subscriptionCharge.payee, query.merchant),
         eq(schema.subscriptionCharge.token, query.token),
         eq(schema.subscriptionCharge.success, true),
         gte(schema.subscriptionCharge.timestamp, query.from),

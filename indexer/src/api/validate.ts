@@ -1,200 +1,225 @@
 /**
- * Checks a GraphQL query before Ponder runs it: its depth, and the addresses and hashes written in its arguments
- * and `where` filters (literal or through variables). Ponder compares hex columns as lower-case text, so a
- * malformed address would silently match nothing. A query that does not parse passes: Ponder reports that itself.
+ * Checks the arguments of a GraphQL query before Ponder runs it, with the variables of this request: page sizes,
+ * offsets, order directions and cursors, and every value compared with a hex column (single-row lookups and `where`
+ * filters, literal or through variables). Ponder would otherwise read `limit: -1` as an empty page,
+ * `orderDirection: "sideways"` as descending, a bad cursor as a raw JSON message, and a malformed address as a
+ * filter that matches nothing.
  */
 import {
   Kind,
-  parse,
+  TypeInfo,
+  getNamedType,
+  isObjectType,
+  valueFromASTUntyped,
   visit,
+  visitWithTypeInfo,
   type DocumentNode,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-  type ValueNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from "graphql";
+import { hexProblem, type HexColumns, type HexKind } from "./hex-columns";
 
-/** Columns (and arguments) that hold a 20-byte address. */
-const ADDRESS_FIELDS = new Set([
-  "account",
-  "address",
-  "token",
-  "payer",
-  "payee",
-  "operator",
-  "merchant",
-  "subscriber",
-  "split",
-  "recipient",
-  "safe",
-  "to",
-  "cold",
-  "distributor",
-  "feeReceiver",
-  "arbiter",
-  "controller",
-  "pendingController",
-  "counterparty",
-  "contract",
-  "source",
-  "sender",
-  "executor",
-]);
+/** Ponder's most rows in one page, and its page size when `limit` is absent. */
+export const MAX_PAGE_ROWS = 1_000;
+export const DEFAULT_PAGE_ROWS = 50;
 
-/** Columns that hold a 32-byte hash. */
-const HASH_FIELDS = new Set(["paymentId", "referenceId", "configHash", "safeTxHash", "transactionHash"]);
-
-const FILTER_SUFFIXES = ["_not_in", "_in", "_not", "_gt", "_lt", "_gte", "_lte", "_contains", "_not_contains"];
+/** Filter suffixes that compare whole values, and those that match part of one (Ponder's `conditionSuffixes`). */
+const WHOLE_SUFFIXES = ["", "_not", "_in", "_not_in", "_has", "_not_has", "_gt", "_lt", "_gte", "_lte"];
 const PARTIAL_SUFFIXES = [
+  "_contains",
+  "_not_contains",
   "_starts_with",
   "_ends_with",
   "_not_starts_with",
   "_not_ends_with",
-  "_contains",
-  "_not_contains",
 ];
 
-function baseName(name: string): { base: string; partial: boolean } {
-  for (const suffix of PARTIAL_SUFFIXES) {
-    if (name.endsWith(suffix)) return { base: name.slice(0, -suffix.length), partial: true };
-  }
-  for (const suffix of FILTER_SUFFIXES) {
-    if (name.endsWith(suffix)) return { base: name.slice(0, -suffix.length), partial: false };
-  }
-  return { base: name, partial: false };
-}
-
-function check(name: string, value: unknown, problems: string[]): void {
-  const { base, partial } = baseName(name);
-  const digits = ADDRESS_FIELDS.has(base) ? 40 : HASH_FIELDS.has(base) ? 64 : undefined;
-  if (digits === undefined) return;
-  const values = Array.isArray(value) ? value : [value];
-  for (const item of values) {
-    if (item === null || item === undefined) continue;
-    const ok =
-      typeof item === "string" &&
-      (partial ? /^(0x)?[0-9a-fA-F]*$/.test(item) : new RegExp(`^0x[0-9a-fA-F]{${digits}}$`).test(item));
-    if (!ok) {
-      const what = digits === 40 ? "a 0x-prefixed 20-byte hex address" : "a 0x-prefixed 32-byte hex value";
-      problems.push(`"${name}" must be ${what}, got ${JSON.stringify(item)}`);
-    }
-  }
-}
-
-/** The value of a node, variables substituted. */
-function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
-  switch (node.kind) {
-    case Kind.VARIABLE:
-      return variables[node.name.value];
-    case Kind.STRING:
-    case Kind.ENUM:
-      return node.value;
-    case Kind.LIST:
-      return node.values.map((item) => valueOf(item, variables));
-    case Kind.NULL:
-      return null;
-    default:
-      return undefined;
-  }
-}
-
-/** Walks a `where` object (literal or from a variable), AND/OR lists included. */
-function walkFilter(filter: unknown, problems: string[]): void {
-  if (Array.isArray(filter)) {
-    for (const item of filter) walkFilter(item, problems);
-    return;
-  }
-  if (typeof filter !== "object" || filter === null) return;
-  for (const [key, value] of Object.entries(filter)) {
-    if (key === "AND" || key === "OR") walkFilter(value, problems);
-    else check(key, value, problems);
-  }
-}
-
-function walkFilterNode(node: ValueNode, variables: Record<string, unknown>, problems: string[]): void {
-  if (node.kind === Kind.VARIABLE) {
-    walkFilter(variables[node.name.value], problems);
-  } else if (node.kind === Kind.LIST) {
-    for (const item of node.values) walkFilterNode(item, variables, problems);
-  } else if (node.kind === Kind.OBJECT) {
-    for (const field of node.fields) {
-      if (field.name.value === "AND" || field.name.value === "OR") walkFilterNode(field.value, variables, problems);
-      else check(field.name.value, valueOf(field.value, variables), problems);
-    }
-  }
-}
-
-/** Deepest nesting of fields in any operation (fragments expanded; a fragment cycle counts as too deep). */
-function queryDepth(document: DocumentNode): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
+/**
+ * The variables a query runs with: those sent, and the defaults its variable definitions declare for the others.
+ */
+export function effectiveVariables(document: DocumentNode, sent: Record<string, unknown>): Record<string, unknown> {
+  const variables: Record<string, unknown> = { ...sent };
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
-    if (set === undefined) return 0;
-    let deepest = 0;
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) {
-        deepest = Math.max(deepest, selection.selectionSet ? 1 + depthOf(selection.selectionSet, seen) : 1);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
-      } else {
-        const name = selection.name.value;
-        if (seen.has(name)) return Number.POSITIVE_INFINITY;
-        deepest = Math.max(deepest, depthOf(fragments.get(name)?.selectionSet, new Set([...seen, name])));
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const variable of definition.variableDefinitions ?? []) {
+      const name = variable.variable.name.value;
+      if (variables[name] === undefined && variable.defaultValue !== undefined) {
+        variables[name] = valueFromASTUntyped(variable.defaultValue, {});
       }
     }
-    return deepest;
-  };
-  let deepest = 0;
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.OPERATION_DEFINITION) {
-      deepest = Math.max(deepest, depthOf(definition.selectionSet, new Set()));
-    }
   }
-  return deepest;
+  return variables;
+}
+
+/** Problems of one filter key of `table` (`payer`, `payer_in`, `actor_starts_with`…) with its value. */
+function filterKeyProblems(columns: ReadonlyMap<string, HexKind>, key: string, value: unknown): string[] {
+  for (const [column, kind] of columns) {
+    if (!key.startsWith(column)) continue;
+    const suffix = key.slice(column.length);
+    const partial = PARTIAL_SUFFIXES.includes(suffix);
+    if (!partial && !WHOLE_SUFFIXES.includes(suffix)) continue;
+    const values = Array.isArray(value) ? value : [value];
+    return values
+      .map((item) => hexProblem(key, kind, item, partial))
+      .filter((problem): problem is string => problem !== undefined);
+  }
+  return [];
+}
+
+/** Walks a `where` object, AND/OR lists included. */
+function filterProblems(columns: ReadonlyMap<string, HexKind>, filter: unknown): string[] {
+  if (Array.isArray(filter)) return filter.flatMap((item) => filterProblems(columns, item));
+  if (typeof filter !== "object" || filter === null) return [];
+  return Object.entries(filter).flatMap(([key, value]) =>
+    key === "AND" || key === "OR" ? filterProblems(columns, value) : filterKeyProblems(columns, key, value),
+  );
+}
+
+/** The columns a cursor of a page holds, with their GraphQL type names: the `orderBy` column, then the key. */
+type CursorColumns = ReadonlyMap<string, string>;
+
+/** A value of a cursor as Ponder encodes a column of this GraphQL type (superjson marks bigints in `meta`). */
+function cursorValueFits(type: string | undefined, value: unknown, isBigint: boolean): boolean {
+  if (value === null) return true;
+  switch (type) {
+    case "Int":
+    case "Float":
+      return typeof value === "number";
+    case "BigInt":
+      return isBigint && typeof value === "string" && /^-?\d+$/.test(value);
+    case "Boolean":
+      return typeof value === "boolean";
+    default:
+      return typeof value === "string";
+  }
 }
 
 /**
- * What is wrong with a query before it runs: too deep (more than `maxDepth` nested fields), or an address or
- * hash that is not well-formed hex.
+ * Ponder's cursor: base64 of superjson (`{"json":{…},"meta":…}`) holding exactly the values of the ordered
+ * columns. Ponder would read a cursor without them as "no rows" or fail with a JavaScript error.
  */
-export function queryProblems(query: string, variables: Record<string, unknown>, maxDepth: number): string[] {
-  const parsed = parsedQuery(query);
-  if (parsed === undefined) return [];
-  if (parsed.depth > maxDepth) {
-    const depth = Number.isFinite(parsed.depth) ? parsed.depth : "(a fragment cycle)";
-    return [`Query depth ${depth} exceeds the limit of ${maxDepth}`];
-  }
-  return invalidHexArguments(parsed.document, variables);
-}
-
-/** Parsed queries by their text: a frontend sends the same few queries over and over, with other variables. */
-const parsedQueries = new Map<string, { document: DocumentNode; depth: number } | undefined>();
-const PARSED_QUERIES_KEPT = 500;
-
-/** The query parsed, with its depth; undefined when it does not parse. Remembers the last few hundred. */
-function parsedQuery(query: string): { document: DocumentNode; depth: number } | undefined {
-  if (parsedQueries.has(query)) return parsedQueries.get(query);
-  let parsed: { document: DocumentNode; depth: number } | undefined;
+function cursorProblem(
+  name: string,
+  cursor: unknown,
+  orderBy: unknown,
+  columns: CursorColumns | undefined,
+): string | undefined {
+  if (cursor === null || cursor === undefined) return undefined;
+  const refused = `"${name}" is not a cursor from this API: pass a pageInfo.${
+    name === "after" ? "endCursor" : "startCursor"
+  } of the same query, got ${JSON.stringify(cursor).slice(0, 80)}`;
+  if (typeof cursor !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(cursor)) return refused;
+  let decoded: { json?: unknown; meta?: { values?: Record<string, unknown> } } | null;
   try {
-    const document = parse(query);
-    parsed = { document, depth: queryDepth(document) };
+    decoded = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as typeof decoded;
   } catch {
-    parsed = undefined;
+    return refused;
   }
-  // Oldest first out: a Map iterates in insertion order.
-  if (parsedQueries.size >= PARSED_QUERIES_KEPT) parsedQueries.delete(parsedQueries.keys().next().value as string);
-  parsedQueries.set(query, parsed);
-  return parsed;
+  const values = decoded?.json;
+  if (typeof values !== "object" || values === null || Array.isArray(values)) return refused;
+  if (typeof orderBy === "string" && !(orderBy in values)) {
+    return `"${name}" is a cursor of another ordering: it holds no "${orderBy}"; pass one from a query ordered the same`;
+  }
+  if (columns === undefined) return undefined;
+  const held = Object.keys(values);
+  if (held.length !== columns.size || held.some((column) => !columns.has(column))) return refused;
+  const marks = decoded?.meta?.values ?? {};
+  for (const [column, value] of Object.entries(values)) {
+    const isBigint = JSON.stringify(marks[column]) === '["bigint"]';
+    if (!cursorValueFits(columns.get(column), value, isBigint)) return refused;
+  }
+  return undefined;
 }
 
-function invalidHexArguments(document: DocumentNode, variables: Record<string, unknown>): string[] {
+/** Problems of the page arguments of one plural field; `columns` are those its cursors hold, when known. */
+function pageProblems(args: Record<string, unknown>, columns: CursorColumns | undefined): string[] {
   const problems: string[] = [];
-  visit(document, {
-    Argument(node) {
-      if (node.name.value === "where") walkFilterNode(node.value, variables, problems);
-      else check(node.name.value, valueOf(node.value, variables), problems);
-    },
-  });
+  const { limit, offset, orderDirection } = args;
+  if (limit !== undefined && limit !== null) {
+    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE_ROWS) {
+      problems.push(`"limit" must be an integer from 0 to ${MAX_PAGE_ROWS}, got ${JSON.stringify(limit)}`);
+    }
+  }
+  if (offset !== undefined && offset !== null) {
+    if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+      problems.push(`"offset" must be a non-negative integer, got ${JSON.stringify(offset)}`);
+    }
+  }
+  if (
+    orderDirection !== undefined &&
+    orderDirection !== null &&
+    orderDirection !== "asc" &&
+    orderDirection !== "desc"
+  ) {
+    problems.push(`"orderDirection" must be "asc" or "desc", got ${JSON.stringify(orderDirection)}`);
+  }
+  for (const name of ["after", "before"]) {
+    const problem = cursorProblem(name, args[name], args["orderBy"], columns);
+    if (problem !== undefined) problems.push(problem);
+  }
+  return problems;
+}
+
+/**
+ * The columns a page's cursors hold, with their GraphQL types: `orderBy`, then the table's primary key (the
+ * arguments of Ponder's single-row lookup of the same table). Undefined when `orderBy` is no column.
+ */
+function cursorColumns(schema: GraphQLSchema, page: GraphQLObjectType, orderBy: unknown): CursorColumns | undefined {
+  const entity = getNamedType(page.getFields()["items"]?.type ?? page);
+  if (!isObjectType(entity)) return undefined;
+  const fields = entity.getFields();
+  const lookup = schema.getQueryType()?.getFields()[entity.name.charAt(0).toLowerCase() + entity.name.slice(1)];
+  if (lookup === undefined) return undefined;
+  const names = [...(typeof orderBy === "string" ? [orderBy] : []), ...lookup.args.map((arg) => arg.name)];
+  const columns = new Map<string, string>();
+  for (const column of names) {
+    const field = fields[column];
+    if (field === undefined) return undefined;
+    columns.set(column, getNamedType(field.type).name);
+  }
+  return columns;
+}
+
+/**
+ * What is wrong with the arguments of a query that passed validation, given its variables: page sizes, offsets,
+ * order directions, cursors, and values of hex columns in lookups and filters. Empty when all are well-formed.
+ */
+export function argumentProblems(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  hexColumns: HexColumns,
+): string[] {
+  const problems: string[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const queryType = schema.getQueryType();
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const field = typeInfo.getFieldDef();
+        if (field === null || field === undefined || (node.arguments ?? []).length === 0) return;
+        const args = Object.fromEntries(
+          (node.arguments ?? []).map((argument) => [
+            argument.name.value,
+            valueFromASTUntyped(argument.value, variables),
+          ]),
+        );
+        const returned = getNamedType(field.type);
+        const isPage = isObjectType(returned) && "items" in returned.getFields() && "pageInfo" in returned.getFields();
+        if (isPage) {
+          problems.push(...pageProblems(args, cursorColumns(schema, returned, args["orderBy"])));
+          const whereType = field.args.find((arg) => arg.name === "where");
+          const table = whereType ? getNamedType(whereType.type).name.replace(/Filter$/, "") : undefined;
+          const columns = table === undefined ? undefined : hexColumns.get(table);
+          if (columns !== undefined) problems.push(...filterProblems(columns, args["where"]));
+        } else if (typeInfo.getParentType() === queryType) {
+          // A single-row lookup: its arguments are the table's primary key columns.
+          const columns = hexColumns.get(returned.name);
+          if (columns !== undefined) problems.push(...filterProblems(columns, args));
+        }
+      },
+    }),
+  );
   return problems;
 }

@@ -33,12 +33,29 @@ const bytes32SymbolAbi = parseAbi(["function symbol() view returns (bytes32)"]);
 
 const known = new Map<string, EventToken>();
 
-/** Reads a token's symbol and decimals once (a token that answers neither is asked again next time). */
-async function tokenMetadata(client: PublicClient, chainId: number, address: Hex): Promise<EventToken> {
+/**
+ * A token's symbol and decimals: from the indexer's `token` table, else read from the token (once: a token that
+ * answers neither is asked again next time).
+ */
+async function tokenMetadata(
+  database: typeof db,
+  client: PublicClient,
+  chainId: number,
+  address: Hex,
+): Promise<EventToken> {
   if (address === ZERO) return { address, symbol: NATIVE_SYMBOL[chainId] ?? "ETH", decimals: 18 };
   const key = `${chainId}:${address}`;
   const cached = known.get(key);
   if (cached !== undefined) return cached;
+  const [row] = await database
+    .select()
+    .from(schema.token)
+    .where(and(eq(schema.token.chainId, chainId), eq(schema.token.address, address)));
+  if (row !== undefined && row.symbol !== null && row.decimals !== null) {
+    const token: EventToken = { address, symbol: row.symbol, decimals: row.decimals };
+    known.set(key, token);
+    return token;
+  }
   const [symbol, decimals] = await Promise.all([
     client
       .readContract({ address, abi: metadataAbi, functionName: "symbol" })
@@ -69,8 +86,8 @@ function formatAmounts(value: unknown, decimals: number | null): unknown {
 }
 
 /** One notification as the body of its webhook. */
-async function toWebhookEvent(row: Row, client: PublicClient) {
-  const token = row.token === null ? undefined : await tokenMetadata(client, row.chainId, row.token);
+async function toWebhookEvent(database: typeof db, row: Row, client: PublicClient) {
+  const token = row.token === null ? undefined : await tokenMetadata(database, client, row.chainId, row.token);
   const data = formatAmounts(row.data, token?.decimals ?? null) as Record<string, unknown>;
   return {
     id: row.eventId,
@@ -129,7 +146,7 @@ export async function webhookEvents(database: typeof db, client: PublicClient, q
     }
   }
   const events = [];
-  for (const row of rows) events.push(await toWebhookEvent(row, client));
+  for (const row of rows) events.push(await toWebhookEvent(database, row, client));
   return { ...base, throughBlock: Number(throughBlock), events };
 }
 

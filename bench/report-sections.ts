@@ -1,0 +1,88 @@
+/**
+ * The report's sections for the benchmarks that write their own results file and need no chart: the CLI's start
+ * time (`cli.json`) and the webhook service's delivery (`webhooks.json`). Each is rendered only when its file
+ * exists; `writeSectionResults` (bench/report.ts) checks a file against its schema before writing it.
+ */
+import type { z } from "zod";
+import {
+  CLI_RESULTS_FILE,
+  cliResultsSchema,
+  WEBHOOKS_RESULTS_FILE,
+  webhooksResultsSchema,
+  type CliResults,
+  type WebhooksResults,
+} from "./results";
+
+/** What every results file says about its run, in one line. */
+export function runLine(results: {
+  date: string;
+  commit: string;
+  dirty: boolean;
+  machine: { cpu: string; cores: number; memoryGiB: number; os: string };
+  versions: Record<string, string>;
+}): string {
+  const { machine } = results;
+  const versions = Object.entries(results.versions)
+    .map(([tool, version]) => `${tool} ${version}`)
+    .join(", ");
+  return (
+    `${results.date} · commit \`${results.commit.slice(0, 12)}\`${results.dirty ? " (with uncommitted changes)" : ""}` +
+    ` · ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os} · ${versions}`
+  );
+}
+
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const timing = (t: { medianMs: number; minMs: number; maxMs: number; runs: number }) =>
+  `${ms(t.medianMs)} (${t.minMs.toFixed(0)}–${t.maxMs.toFixed(0)}, median of ${t.runs})`;
+const percentiles = (p: { p50Ms: number; p95Ms: number; maxMs: number; samples: number }) =>
+  `p50 ${ms(p.p50Ms)}, p95 ${ms(p.p95Ms)}, max ${ms(p.maxMs)} (${p.samples} deliveries)`;
+
+function cliSection(cli: CliResults): string[] {
+  const verdict = (value: number, target: number) => (value <= target ? "within" : "**over**");
+  return [
+    "## Command line",
+    "",
+    `Run: ${runLine(cli)}`,
+    "",
+    "From process start to exit, as a user runs it (`node bin/coffer.js`, the bundled build):",
+    "",
+    `- \`coffer --help\`: ${timing(cli.help)}, ${verdict(cli.help.medianMs, cli.targets.helpMs)} the target of ${ms(cli.targets.helpMs)}.`,
+    `- \`${cli.command.command}\`: ${timing(cli.command)}, ${verdict(cli.command.medianMs, cli.targets.commandMs)} the target of ${ms(cli.targets.commandMs)}.`,
+    ...(cli.notes ?? []).map((note) => `- ${note}`),
+    "",
+  ];
+}
+
+function webhooksSection(webhooks: WebhooksResults): string[] {
+  const { oneReceiver: one, manyEndpoints: many } = webhooks;
+  return [
+    "## Webhooks",
+    "",
+    `Run: ${runLine(webhooks)}`,
+    "",
+    `- From a payment's block to its verified arrival at the merchant's receiver, with 0 confirmations: ${percentiles(webhooks.blockToDelivery)}.`,
+    `- To one fast receiver: **${one.perSecond.toFixed(0)} deliveries/s** (${one.deliveries} in ${one.seconds.toFixed(1)} s).`,
+    `- To ${many.endpoints} endpoints of which ${many.slowEndpoints} answer after ${ms(many.slowResponseMs)}: ` +
+      `**${many.perSecond.toFixed(0)} deliveries/s** (${many.deliveries} in ${many.seconds.toFixed(1)} s); ` +
+      `the fast endpoints meanwhile got theirs in ${percentiles(many.fastEndpointLatency)}.`,
+    ...(webhooks.notes ?? []).map((note) => `- ${note}`),
+    "",
+  ];
+}
+
+/** A section rendered from its own results file. */
+export interface OptionalSection<T> {
+  readonly file: string;
+  readonly schema: z.ZodType<T>;
+  render(results: T): string[];
+}
+
+function section<T>(file: string, schema: z.ZodType<T>, render: (results: T) => string[]): OptionalSection<unknown> {
+  return { file, schema, render: (results) => render(results as T) } as OptionalSection<unknown>;
+}
+
+/** The optional sections, in report order (after the web app's). */
+export const OPTIONAL_SECTIONS: readonly OptionalSection<unknown>[] = [
+  section(CLI_RESULTS_FILE, cliResultsSchema, cliSection),
+  section(WEBHOOKS_RESULTS_FILE, webhooksResultsSchema, webhooksSection),
+];

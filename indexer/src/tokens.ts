@@ -1,0 +1,59 @@
+/**
+ * The `token` table: each token's symbol, name and decimals, read from the token once, when Coffer first sees it.
+ * A token that does not answer (or answers a `bytes32` symbol, as some old tokens do) is recorded with what could
+ * be read; the reads go through Ponder's client, so a re-index reads them from its cache, not from the node.
+ */
+import type { Context } from "ponder:registry";
+import { token as tokenTable } from "ponder:schema";
+import { hexToString, parseAbi } from "viem";
+
+type Hex = `0x${string}`;
+
+const ZERO: Hex = "0x0000000000000000000000000000000000000000";
+/** Native token symbols where they are not ETH. */
+const NATIVE: Readonly<Record<number, { symbol: string; name: string }>> = {
+  137: { symbol: "POL", name: "Polygon Ecosystem Token" },
+  80002: { symbol: "POL", name: "Polygon Ecosystem Token" },
+};
+
+const metadataAbi = parseAbi([
+  "function symbol() view returns (string)",
+  "function name() view returns (string)",
+  "function decimals() view returns (uint8)",
+]);
+const bytes32Abi = parseAbi(["function symbol() view returns (bytes32)", "function name() view returns (bytes32)"]);
+
+async function readText(context: Context, address: Hex, functionName: "symbol" | "name"): Promise<string | null> {
+  try {
+    return await context.client.readContract({ address, abi: metadataAbi, functionName });
+  } catch {
+    try {
+      const raw = await context.client.readContract({ address, abi: bytes32Abi, functionName });
+      const text = hexToString(raw, { size: 32 }).replace(/\0+$/, "");
+      return text === "" ? null : text;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Records `address` in the `token` table the first time it is seen on this chain. */
+export async function seeToken(context: Context, address: Hex, block: bigint): Promise<void> {
+  const chainId = context.chain.id;
+  if ((await context.db.find(tokenTable, { chainId, address })) !== null) return;
+  let metadata: { symbol: string | null; name: string | null; decimals: number | null };
+  if (address === ZERO) {
+    metadata = { ...(NATIVE[chainId] ?? { symbol: "ETH", name: "Ether" }), decimals: 18 };
+  } else {
+    const [symbol, name, decimals] = await Promise.all([
+      readText(context, address, "symbol"),
+      readText(context, address, "name"),
+      context.client.readContract({ address, abi: metadataAbi, functionName: "decimals" }).catch(() => null),
+    ]);
+    metadata = { symbol, name, decimals };
+  }
+  await context.db
+    .insert(tokenTable)
+    .values({ chainId, address, ...metadata, firstSeenBlock: block })
+    .onConflictDoNothing();
+}
