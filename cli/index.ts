@@ -9,6 +9,7 @@ import { safeCommand } from "./commands/safe";
 import { splitsCommand } from "./commands/splits";
 import { subscriptionsCommand } from "./commands/subscriptions";
 import { treasuryCommand } from "./commands/treasury";
+import { listenCommand, webhooksCommand } from "./commands/webhooks";
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -58,6 +59,8 @@ export function buildProgram(io: CliIo): Command {
     deploymentsCommand(io),
     faucetCommand(io),
     ...indexerCommands(io),
+    webhooksCommand(io),
+    listenCommand(io),
   ]) {
     program.addCommand(command.copyInheritedSettings(program));
   }
@@ -81,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   let serving = false;
   const program = buildProgram(io);
   program.hook("preAction", (_program, action) => {
-    serving = action.name() === "serve";
+    serving = action.name() === "serve" || action.name() === "listen";
   });
   try {
     await program.parseAsync([...argv]);

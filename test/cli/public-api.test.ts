@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 const CLI = path.join(__dirname, "..", "..", "cli");
-const PUBLIC_ENTRY_POINTS = new Set(["@coffer/sdk", "@coffer/sdk/safe", "@coffer/sdk/node"]);
+const PUBLIC_ENTRY_POINTS = new Set(["@coffer/sdk", "@coffer/sdk/safe", "@coffer/sdk/node", "@coffer/sdk/webhooks"]);
 
 /** Every `.ts` file under `dir`. */
 function sources(dir: string): string[] {
@@ -32,7 +32,7 @@ describe("cli: built on the SDK's public exports only", function () {
     expect(files.length).to.be.greaterThan(10);
   });
 
-  it("imports Coffer only from @coffer/sdk, @coffer/sdk/safe and @coffer/sdk/node", function () {
+  it("imports Coffer only from @coffer/sdk, @coffer/sdk/safe, @coffer/sdk/node and @coffer/sdk/webhooks", function () {
     const offending: string[] = [];
     for (const file of files) {
       for (const specifier of specifiers(file)) {
