@@ -19,6 +19,7 @@ import { defaultDeploymentsDir } from "../deploy/manifest";
 import { checkIndexerAgainstChain, curlCommand, exampleQueries } from "./lib/demo-check";
 import { startDemoWeb } from "./lib/demo-web";
 import { startIndexer } from "./lib/indexer-process";
+import { eventLine, indexedEvents, startDemoWebhooks, waitForEvents, webhookProblems } from "./lib/demo-webhooks";
 import { freePort, startLocalChain, type LocalChain } from "./lib/local-chain";
 import { runScenario, type ScenarioResult } from "./lib/scenario";
 
@@ -270,13 +271,32 @@ async function main(): Promise<number> {
     for (const link of web.links) console.log(`  ${link.role}:\n    ${link.url}`);
     console.log(`  Safe approval service: ${web.safeServiceUrl} (one payout waits for a second signer)`);
 
+    // The shop's server learns of its payments by webhook: an endpoint of its own, told of every event.
+    const webhooks = await startDemoWebhooks({ indexerUrl: indexer.url });
+    resources.add("the webhook service", () => webhooks.stop());
+    const expectedEvents = await indexedEvents(indexer.url);
+    const arrived = await waitForEvents(webhooks.receiver, expectedEvents.length);
+    console.log(
+      `\nWebhooks: the shop's endpoint ${webhooks.receiver.url} received ${webhooks.receiver.events.length} of ` +
+        `${expectedEvents.length} events${arrived ? "" : " (still waiting)"}, each verified (Standard Webhooks ` +
+        "signature), in chain order:",
+    );
+    for (const { event } of webhooks.receiver.events) console.log(`  ${eventLine(event)}`);
+    console.log(`  Webhook service API: ${webhooks.apiUrl}  (COFFER_WEBHOOKS_API_KEY=${webhooks.apiKey})`);
+    console.log(
+      `  coffer webhooks list --api ${webhooks.apiUrl}   ·   coffer webhooks deliveries ${webhooks.endpointId} --api ${webhooks.apiUrl}`,
+    );
+
     if (options.check) {
       console.log("\nChecking the indexer's answers against the chain");
       const report = await checkIndexerAgainstChain(indexer.url, chain.provider, result);
       for (const mismatch of report.mismatches) console.log(`  MISMATCH ${mismatch}`);
       const webProblems = await checkWebApp(web.url);
       for (const problem of webProblems) console.log(`  WEB APP ${problem}`);
-      const passed = report.mismatches.length === 0 && webProblems.length === 0;
+      const hookProblems = webhookProblems(webhooks.receiver, expectedEvents);
+      if (expectedEvents.length === 0) hookProblems.push("the indexer has no events for the shop");
+      for (const problem of hookProblems) console.log(`  WEBHOOKS ${problem}`);
+      const passed = report.mismatches.length === 0 && webProblems.length === 0 && hookProblems.length === 0;
       console.log(
         `\nDemo check ${passed ? "passed" : "FAILED"}: ${report.compared - report.mismatches.length} of ` +
           `${report.compared} values equal, in ${((Date.now() - started) / 1000).toFixed(1)} s`,

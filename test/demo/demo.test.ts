@@ -91,6 +91,29 @@ describe("demo: npm run demo", function () {
     expect(text).to.match(/^GraphQL: http:\/\/127\.0\.0\.1:\d+\/graphql/m);
     expect(text.match(/^ {2}curl -s http:\/\/127\.0\.0\.1:\d+\/graphql /gm)).to.have.length(4);
     expect(text).not.to.contain("MISMATCH");
+    // The shop's endpoint was told of every event of the day, each verified, in chain order.
+    const hooks =
+      /^Webhooks: the shop's endpoint http:\/\/127\.0\.0\.1:\d+\/hooks received (\d+) of (\d+) events, each verified/m.exec(
+        text,
+      );
+    expect(hooks, text.slice(-3000)).to.not.equal(null);
+    expect(hooks![1]).to.equal(hooks![2]);
+    expect(Number(hooks![1])).to.be.greaterThan(25);
+    for (const type of [
+      "invoice.paid",
+      "payment.captured",
+      "payment.refunded",
+      "subscription.past_due",
+      "treasury.swept",
+    ]) {
+      expect(text).to.match(new RegExp(`^  ${type.replace(".", "\\.")} +.* block \\d+  evt_[0-9a-f]{32}$`, "m"));
+    }
+    const blocks = [...text.matchAll(/^ {2}[a-z_.]+ +.* block (\d+) {2}evt_[0-9a-f]{32}$/gm)].map((match) =>
+      Number(match[1]),
+    );
+    expect(blocks).to.have.length(Number(hooks![1]));
+    expect(blocks).to.deep.equal([...blocks].sort((a, b) => a - b));
+    expect(text).not.to.contain("WEBHOOKS ");
     const summary = /Demo check passed: (\d+) of (\d+) values equal/.exec(text);
     expect(summary, text.slice(-2000)).to.not.equal(null);
     expect(summary![1]).to.equal(summary![2]);
@@ -138,6 +161,23 @@ describe("demo: npm run demo", function () {
         demo.child.kill("SIGKILL");
       }
       fs.rmSync(deploymentsDir, { recursive: true, force: true });
+    });
+
+    it("runs a webhook service whose API shows the shop's endpoint and every delivery made", async function () {
+      const match = /^ {2}Webhook service API: (\S+) {2}\(COFFER_WEBHOOKS_API_KEY=(\S+)\)$/m.exec(demo.output());
+      expect(match, demo.output().slice(-2000)).to.not.equal(null);
+      const [, api, key] = match as unknown as [string, string, string];
+      const get = (route: string, auth = `Bearer ${key}`) =>
+        fetch(`${api}${route}`, { headers: { authorization: auth } });
+      expect((await get("/v1/endpoints", "Bearer wrong-key-0123456789")).status).to.equal(401);
+      const { endpoints } = (await (await get("/v1/endpoints")).json()) as { endpoints: { id: string; url: string }[] };
+      expect(endpoints).to.have.length(1);
+      const { deliveries } = (await (await get(`/v1/endpoints/${endpoints[0]!.id}/deliveries?limit=1000`)).json()) as {
+        deliveries: { status: string; attempts: { statusCode: number | null }[] }[];
+      };
+      const received = Number(/received (\d+) of/.exec(demo.output())![1]);
+      expect(deliveries).to.have.length(received);
+      expect(new Set(deliveries.map((delivery) => delivery.status))).to.deep.equal(new Set(["succeeded"]));
     });
 
     it("prints curl commands that answer rows", async function () {
@@ -259,28 +299,31 @@ describe("demo: npm run demo", function () {
         to: result.endTime + 86_400,
         chainId: 31337,
       };
-      // The orders, paid to the revenue split: ORDER-2002 captured (1% fee) and refunded in part, ORDER-2003's 20.
+      // Paid to the revenue split: the orders (ORDER-2002 captured with a 1% fee and refunded in part, ORDER-2003's
+      // 20) and the office-coffee plans, whose payee it is (two subscriptions, two days: income counts where it
+      // was received).
       const orders = await client.settlementReport({ ...window, merchant: result.splits.revenue.address });
       expect(orders.totals).to.deep.equal({
-        gross: usdc("170"),
+        gross: usdc("230"),
         fees: usdc("1.5"),
         refunds: usdc("30"),
-        net: usdc("138.5"),
-        entries: 3,
+        net: usdc("198.5"),
+        entries: 7,
       });
-      expect(orders.days.map((day) => day.date)).to.deep.equal(["2030-03-04"]);
-      // The shop as invoice payee and plan merchant: INV-1001, and two days of two office-coffee subscriptions.
+      expect(orders.days.map((day) => [day.date, day.gross, day.entries])).to.deep.equal([
+        ["2030-03-04", usdc("200"), 5],
+        ["2030-03-05", usdc("30"), 2],
+      ]);
+      // The shop as invoice payee: INV-1001 (its plans pay the split).
       const shop = await client.settlementReport({ ...window, merchant: result.accounts.shop });
       expect(shop.days.map((day) => [day.date, day.gross, day.entries])).to.deep.equal([
-        ["2030-03-04", usdc("150"), 3],
-        ["2030-03-05", usdc("30"), 2],
+        ["2030-03-04", usdc("120"), 1],
       ]);
       const csv = (await client.settlementCsv({ ...window, merchant: result.accounts.shop })).trim().split("\n");
       expect(csv).to.deep.equal([
         "date,gross,fees,refunds,net,entries",
-        "2030-03-04,150000000,0,0,150000000,3",
-        "2030-03-05,30000000,0,0,30000000,2",
-        "total,180000000,0,0,180000000,5",
+        "2030-03-04,120000000,0,0,120000000,1",
+        "total,120000000,0,0,120000000,1",
       ]);
       await expect(client.settlementReport({ ...window, merchant: "0x1234" })).to.be.rejectedWith(
         IndexerQueryError,
