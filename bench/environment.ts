@@ -47,8 +47,11 @@ export function packageVersion(name: string): string {
         dir = path.dirname(dir);
       }
     } catch {
-      // Not installed.
+      // An ES module whose exports hide its package.json from require: read it where npm installed it.
     }
+    const installed = path.join(__dirname, "..", "node_modules", name, "package.json");
+    if (fs.existsSync(installed))
+      return (JSON.parse(fs.readFileSync(installed, "utf8")) as { version: string }).version;
     return "unknown";
   }
 }

@@ -54,17 +54,29 @@ function cliSection(cli: CliResults): string[] {
 }
 
 function webhooksSection(webhooks: WebhooksResults): string[] {
-  const { oneReceiver: one, manyEndpoints: many } = webhooks;
   return [
     "## Webhooks",
     "",
     `Run: ${runLine(webhooks)}`,
     "",
-    `- From a payment's block to its verified arrival at the merchant's receiver, with 0 confirmations: ${percentiles(webhooks.blockToDelivery)}.`,
-    `- To one fast receiver: **${one.perSecond.toFixed(0)} deliveries/s** (${one.deliveries} in ${one.seconds.toFixed(1)} s).`,
-    `- To ${many.endpoints} endpoints of which ${many.slowEndpoints} answer after ${ms(many.slowResponseMs)}: ` +
-      `**${many.perSecond.toFixed(0)} deliveries/s** (${many.deliveries} in ${many.seconds.toFixed(1)} s); ` +
-      `the fast endpoints meanwhile got theirs in ${percentiles(many.fastEndpointLatency)}.`,
+    `From a payment's block to its verified arrival at the merchant's receiver, through the local chain, the ` +
+      `indexer and the webhook service, with 0 confirmations: ${percentiles(webhooks.blockToDelivery)}.`,
+    "",
+    "The service's own share, against a scripted indexer, per outbox store:",
+    "",
+    "| store | event to delivery (p50 / p95) | one fast receiver | endpoints (slow) | all delivered | fast endpoints done |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ...webhooks.stores.map((store) => {
+      const many = store.manyEndpoints;
+      return (
+        `| ${store.store} | ${ms(store.eventToDelivery.p50Ms)} / ${ms(store.eventToDelivery.p95Ms)} ` +
+        `| ${store.oneReceiver.perSecond.toFixed(0)}/s (${store.oneReceiver.deliveries}) ` +
+        `| ${many.endpoints} (${many.slowEndpoints} answer after ${ms(many.slowResponseMs)}) ` +
+        `| ${many.deliveries} in ${many.seconds.toFixed(1)} s, ${many.perSecond.toFixed(0)}/s ` +
+        `| ${many.fastEndpointsSeconds.toFixed(1)} s |`
+      );
+    }),
+    "",
     ...(webhooks.notes ?? []).map((note) => `- ${note}`),
     "",
   ];
