@@ -229,6 +229,32 @@ export function describeEndToEnd(
       expect(empty.totals.gross).to.equal("0");
     });
 
+    it("finds ids and references in any letter case, literal or in variables", async function () {
+      const [payment] = await allRows<{ id: string; payee: string }>(indexer, "payments", "id payee", { limit: 1 });
+      if (payment === undefined) throw new Error("no payments");
+      const upper = `0x${payment.id.slice(2).toUpperCase()}`;
+      const count = async (reference: string, asVariable: boolean) => {
+        const { data } = await gql<{ activitys: { totalCount: number } }>(
+          indexer,
+          asVariable
+            ? `query ($reference: String!) { activitys(where: { reference: $reference }) { totalCount } }`
+            : `{ activitys(where: { reference: "${reference}" }) { totalCount } }`,
+          asVariable ? { reference } : {},
+        ).then((result) => ({ data: result }));
+        return data.activitys.totalCount;
+      };
+      const expected = await count(payment.id, false);
+      expect(expected).to.be.greaterThan(0);
+      expect(await count(upper, false)).to.equal(expected);
+      expect(await count(upper, true)).to.equal(expected);
+      const { payment: found } = await gql<{ payment: { id: string } | null }>(
+        indexer,
+        `query ($id: String!) { payment(chainId: 31337, id: $id) { id } }`,
+        { id: upper },
+      );
+      expect(found?.id).to.equal(payment.id);
+    });
+
     it("knows the symbol and decimals of every token it has seen, as each token reports them", async function () {
       const tokens = await allRows<{ address: string; symbol: string | null; decimals: number | null }>(
         indexer,

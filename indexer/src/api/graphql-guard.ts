@@ -7,6 +7,7 @@
 import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 import { Hono, type Context, type MiddlewareHandler, type Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { lowerHex } from "./lower-hex";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { costProblem, queryRows } from "./graphql-cost";
 import { MAX_GRAPHQL_BODY_BYTES, limitProblems, parseQuery } from "./graphql-limits";
@@ -109,6 +110,17 @@ export function guardedGraphql(ponderGraphql: MiddlewareHandler, hexColumns: Hex
     );
     if (cost !== undefined) problems.push(cost);
     if (problems.length > 0) return refuse(c, 400, problems);
+    const lowered = lowerHex(parsed.document, variables as Record<string, unknown> | undefined);
+    if (lowered.changed) {
+      // Ponder reads the raw request: hand it the same request with the lowered query and variables.
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete("content-length");
+      c.req.raw = new Request(c.req.raw.url, {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ ...(body as object), query: lowered.query, variables: lowered.variables }),
+      });
+    }
     return withStatus(c, (await ponderGraphql(c, next)) ?? undefined);
   };
   return [limit, check];
