@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { toJson, UsageError, type CliIo } from "../../io";
 import { indexerUrlFrom } from "../indexer/shared";
 import { chainsToFollow, repeatable, type ChainCommandOptions } from "./chains";
+import { stopOnSignal } from "./lifecycle";
 
 interface ListenOptions extends ChainCommandOptions {
   forwardTo: string;
@@ -75,16 +76,6 @@ export function listenCommand(io: CliIo): Command {
         `Forwarding events of chain ${chains.map((chain) => chain.chainId).join(", ")} from ${indexerUrl} to ${options.forwardTo}\n` +
           `Signing secret: ${secret}  (verify with verifyWebhook from @coffer/sdk/webhooks)`,
       );
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        void service
-          .stop()
-          .then(() => store.close())
-          .then(() => process.exit(0));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignal(service, store);
     });
 }

@@ -3,6 +3,7 @@ import { Option, type Command } from "commander";
 import { parseCount, toJson, UsageError, type CliIo } from "../../io";
 import { indexerUrlFrom } from "../indexer/shared";
 import { chainsToFollow, repeatable, type ChainCommandOptions } from "./chains";
+import { stopOnSignal } from "./lifecycle";
 
 interface ServeOptions extends ChainCommandOptions {
   indexer?: string;
@@ -126,16 +127,6 @@ export function addServeCommand(webhooks: Command, io: CliIo): void {
               "",
             ].join("\n"),
       );
-      let stopping = false;
-      const stop = () => {
-        if (stopping) return;
-        stopping = true;
-        void service
-          .stop()
-          .then(() => store.close())
-          .then(() => process.exit(0));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
+      stopOnSignal(service, store);
     });
 }
