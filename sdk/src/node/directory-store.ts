@@ -64,18 +64,36 @@ export class DirectorySafeStore implements SafeTransactionStore {
 
   #claimNonce(file: SafeTransactionFile): void {
     const claim = this.#claim(file);
+    if (this.#createClaim(claim, file.safeTxHash)) return;
+    const holder = readClaim(claim);
+    if (holder === file.safeTxHash) return;
+    // A claim whose transaction file never got written (a crash between the two writes) is taken over, but only
+    // once it is old enough that its writer cannot still be between the claim and the transaction file.
+    const abandoned =
+      holder !== undefined && !fs.existsSync(this.#file(holder)) && Date.now() - claimWrittenAt(claim) > CLAIM_GRACE_MS;
+    if (!abandoned) throw new SafeNonceTakenError(file.transaction.nonce, holder ?? "(being written)");
+    fs.rmSync(claim, { force: true });
+    if (!this.#createClaim(claim, file.safeTxHash)) {
+      throw new SafeNonceTakenError(file.transaction.nonce, readClaim(claim) ?? "(being written)");
+    }
+  }
+
+  /**
+   * Creates the claim with its content in one step: the hash is written to a private file that is then
+   * hard-linked to the claim's name, which fails if the name exists. A reader never sees an empty claim.
+   */
+  #createClaim(claim: string, safeTxHash: string): boolean {
+    const temporary = `${claim}.${process.pid}.${Date.now()}.${Math.random().toString(16).slice(2)}.tmp`;
+    fs.writeFileSync(temporary, safeTxHash);
     try {
-      fs.writeFileSync(claim, file.safeTxHash, { flag: "wx" });
-      return;
+      fs.linkSync(temporary, claim);
+      return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      return false;
+    } finally {
+      fs.rmSync(temporary, { force: true });
     }
-    const holder = fs.readFileSync(claim, "utf8").trim();
-    // A claim whose transaction file never got written (a crash between the two writes) is taken over.
-    if (holder !== file.safeTxHash && fs.existsSync(this.#file(holder))) {
-      throw new SafeNonceTakenError(file.transaction.nonce, holder);
-    }
-    fs.writeFileSync(claim, file.safeTxHash);
   }
 
   async list(chainId: number, safeAddress: string, minNonce: number): Promise<SafeTransactionFile[]> {
@@ -101,6 +119,30 @@ export class DirectorySafeStore implements SafeTransactionStore {
       writeSafeTransactionFile(this.#file(safeTxHash), merged);
       return merged;
     });
+  }
+}
+
+/** How long a claim without its transaction file is left to its writer before it counts as abandoned. */
+const CLAIM_GRACE_MS = 60_000;
+
+/** The hash a claim holds, or undefined when it is not a hash (a claim from before claims were atomic). */
+function readClaim(claim: string): string | undefined {
+  let content: string;
+  try {
+    content = fs.readFileSync(claim, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  return /^0x[0-9a-fA-F]{64}$/.test(content) ? content : undefined;
+}
+
+/** When the claim was last written, in milliseconds since the epoch (now, if it is gone). */
+function claimWrittenAt(claim: string): number {
+  try {
+    return fs.statSync(claim).mtimeMs;
+  } catch {
+    return Date.now();
   }
 }
 

@@ -251,11 +251,43 @@ describe("sdk/safe: DirectorySafeStore (one file per safeTxHash)", function () {
     expect(results.map((r) => r.status).sort()).to.deep.equal(["fulfilled", "rejected"]);
   });
 
-  it("takes over the claim of a transaction whose file was never written", async function () {
-    const ghost = fileWith(6, { note: "ghost" });
-    fs.writeFileSync(path.join(directory, ".nonces", `31337-${SAFE.toLowerCase()}-6`), ghost.safeTxHash);
-    const file = await store.add(fileWith(6));
-    expect(await store.get(file.safeTxHash)).to.deep.equal(file);
+  describe("a claim whose transaction file is not there", function () {
+    const claimOf = (nonce: number) => path.join(directory, ".nonces", `31337-${SAFE.toLowerCase()}-${nonce}`);
+    const age = (file: string, seconds: number) => {
+      const then = new Date(Date.now() - seconds * 1000);
+      fs.utimesSync(file, then, then);
+    };
+
+    it("is left to its writer while it is fresh (the writer may be between the claim and the file)", async function () {
+      const ghost = fileWith(6, { note: "ghost" });
+      fs.writeFileSync(claimOf(6), ghost.safeTxHash);
+      const error = await rejection(store.add(fileWith(6)), SafeNonceTakenError);
+      expect(error.existingSafeTxHash).to.equal(ghost.safeTxHash);
+    });
+
+    it("is taken over once it is a minute old (its writer crashed)", async function () {
+      const ghost = fileWith(6, { note: "ghost" });
+      fs.writeFileSync(claimOf(6), ghost.safeTxHash);
+      age(claimOf(6), 61);
+      const file = await store.add(fileWith(6));
+      expect(await store.get(file.safeTxHash)).to.deep.equal(file);
+      expect(fs.readFileSync(claimOf(6), "utf8")).to.equal(file.safeTxHash);
+    });
+
+    it("counts an empty claim as taken, not as a transaction to look up", async function () {
+      fs.writeFileSync(claimOf(6), "");
+      const error = await rejection(store.add(fileWith(6)), SafeNonceTakenError);
+      expect(error.message).to.equal("Nonce 6 is taken by pending transaction (being written)");
+    });
+  });
+
+  it("lets exactly one of many stores on one directory claim a nonce, and leaves no temporary file", async function () {
+    const stores = Array.from({ length: 8 }, () => new DirectorySafeStore(directory));
+    const results = await Promise.allSettled(stores.map((other, i) => other.add(fileWith(7, { note: `p${i}` }))));
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(results.length - rejected.length).to.equal(1);
+    rejected.forEach((r) => expect(r.reason).to.be.instanceOf(SafeNonceTakenError));
+    expect(fs.readdirSync(path.join(directory, ".nonces")).filter((n) => n.endsWith(".tmp"))).to.deep.equal([]);
   });
 
   it("merges the signatures of the same transaction added twice, and adds signatures once per signer", async function () {
