@@ -289,6 +289,42 @@ const reconciliationSchema = z.object({
 /** `/reports/reconciliation`: indexed token balances against `balanceOf` at the indexed block, every difference. */
 export type ReconciliationReport = z.output<typeof reconciliationSchema>;
 
+const nativeBalancesSchema = z.object({
+  chainId: integer,
+  /** The block read at: the indexer's last indexed block of the chain. */
+  block: integer,
+  /** ETH, or POL on Polygon. */
+  symbol: z.string(),
+  decimals: integer,
+  balances: z.array(
+    z.object({
+      account: hex,
+      /** `treasury`, `split`, `merchant`: the tracked kinds the account is; empty for an account only named. */
+      kinds: z.array(z.string()),
+      /** Wei. */
+      balance: bigint,
+      /** `balance` in whole tokens ("1.5"). */
+      formatted: z.string(),
+    }),
+  ),
+});
+/** `/reports/native-balances`: plain ETH (POL on Polygon) of accounts, read at the indexed block. */
+export type NativeBalanceReport = z.output<typeof nativeBalancesSchema>;
+
+/** The kinds of accounts Coffer tracks, for {@link IndexerClient.nativeBalances}. */
+export type TrackedAccountKind = "treasury" | "split" | "merchant";
+
+/** Most accounts in one {@link IndexerClient.nativeBalances} request (the indexer answers 400 above it). */
+export const MAX_NATIVE_BALANCE_ACCOUNTS = 100;
+
+/** Parameters of {@link IndexerClient.nativeBalances}: accounts, kinds of tracked accounts, or both. */
+export interface NativeBalanceQuery {
+  readonly accounts?: readonly string[];
+  readonly kinds?: readonly TrackedAccountKind[];
+  /** One chain of a multi-chain indexer; required there. */
+  readonly chainId?: number;
+}
+
 const statusSchema = z.record(
   z.string(),
   z.object({ id: integer, block: z.object({ number: integer, timestamp: integer }).nullable() }),
@@ -378,6 +414,11 @@ export interface IndexerClient {
   settlementCsv(query: SettlementQuery): Promise<string>;
   /** The reconciliation of indexed balances with the chain (of one chain, or all). */
   reconciliation(chainId?: number): Promise<ReconciliationReport>;
+  /**
+   * Plain ETH (POL on Polygon) held by the named accounts and the tracked accounts of `kinds`, read with
+   * `eth_getBalance` at the indexed block; at most {@link MAX_NATIVE_BALANCE_ACCOUNTS} accounts in all.
+   */
+  nativeBalances(query: NativeBalanceQuery): Promise<NativeBalanceReport>;
 }
 
 const lower = (address: string): string => address.toLowerCase();
@@ -653,6 +694,15 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
       const target = `${url}/reports/reconciliation${chainId === undefined ? "" : `?chainId=${chainId}`}`;
       const { json } = await report("reconciliation", target);
       return validate("reconciliation", reconciliationSchema, json);
+    },
+
+    nativeBalances: async (query) => {
+      const params = new URLSearchParams();
+      for (const account of query.accounts ?? []) params.append("account", lower(account));
+      for (const kind of query.kinds ?? []) params.append("kind", kind);
+      if (query.chainId !== undefined) params.set("chainId", String(query.chainId));
+      const { json } = await report("native balances", `${url}/reports/native-balances?${params.toString()}`);
+      return validate("native balances", nativeBalancesSchema, json);
     },
   };
 }

@@ -5,6 +5,7 @@
  *   validate or pass a limit gets a 4xx with the GraphQL errors, never a crash.
  * - `/reports/settlement`: gross, fees, refunds and net per UTC day for a merchant and token, JSON or CSV.
  * - `/reports/reconciliation`: indexed token balances against `balanceOf` on chain at the indexed block.
+ * - `/reports/native-balances`: plain ETH (POL on Polygon) of named or tracked accounts at the indexed block.
  * - `/webhooks/events`: the events merchants are notified of, in a block range, as webhook bodies.
  */
 import { db, publicClients } from "ponder:api";
@@ -14,6 +15,7 @@ import { graphql } from "ponder";
 import type { PublicClient } from "viem";
 import { ReportError, readStatus, reconciliation, settlementCsv, settlementReport } from "./reports";
 import { eventsLimit, webhookEvents } from "./webhook-events";
+import { accountsParam, kindsParam, nativeBalances } from "./native-balances";
 import { guardedGraphql } from "./graphql-guard";
 import { MAX_GRAPHQL_ALIASES, MAX_GRAPHQL_TOKENS } from "./graphql-limits";
 import { hexColumnsOf } from "./hex-columns";
@@ -151,6 +153,21 @@ app.get("/webhooks/events", async (c) => {
         indexedBlock: BigInt(indexed),
       }),
     );
+  } catch (error) {
+    if (error instanceof ReportError) return badRequest(c, error.message);
+    throw error;
+  }
+});
+
+app.get("/reports/native-balances", async (c) => {
+  try {
+    const chain = indexedChain(c);
+    const accounts = accountsParam(c.req.queries("account") ?? []);
+    const kinds = kindsParam(c.req.queries("kind") ?? []);
+    const client = (publicClients as unknown as Record<string, PublicClient>)[chain.name];
+    if (client === undefined) throw new Error(`No RPC client for ${chain.name}`);
+    const statusUrl = new URL("/status", c.req.url).toString();
+    return c.json(await nativeBalances(db, client, statusUrl, chain, { accounts, kinds }));
   } catch (error) {
     if (error instanceof ReportError) return badRequest(c, error.message);
     throw error;

@@ -10,13 +10,12 @@ import { and, asc, eq, gte, lte } from "ponder";
 import { formatUnits, hexToString, parseAbi, type PublicClient } from "viem";
 import { UNITS_KEY } from "../notifications";
 import { ReportError } from "./reports";
+import { nativeSymbol } from "./native-balances";
 
 type Hex = `0x${string}`;
 type Row = typeof schema.notification.$inferSelect;
 
 const ZERO = "0x0000000000000000000000000000000000000000";
-/** Native token symbols where they are not ETH. */
-const NATIVE_SYMBOL: Readonly<Record<number, string>> = { 137: "POL", 80002: "POL" };
 
 export const DEFAULT_EVENTS_LIMIT = 1_000;
 export const MAX_EVENTS_LIMIT = 5_000;
@@ -43,7 +42,7 @@ async function tokenMetadata(
   chainId: number,
   address: Hex,
 ): Promise<EventToken> {
-  if (address === ZERO) return { address, symbol: NATIVE_SYMBOL[chainId] ?? "ETH", decimals: 18 };
+  if (address === ZERO) return { address, symbol: nativeSymbol(chainId), decimals: 18 };
   const key = `${chainId}:${address}`;
   const cached = known.get(key);
   if (cached !== undefined) return cached;
