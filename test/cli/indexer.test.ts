@@ -82,6 +82,8 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     const { split } = await splits.createSplit(keeperClient, config);
     await (await keeper.sendTransaction({ to: split, value: ethers.parseEther("0.1") })).wait();
     await splits.distribute(keeperClient, split, config, ethers.ZeroAddress);
+    // Plain ETH to the treasury Safe: `coffer balances` shows it, read by the indexer at its indexed block.
+    await (await keeper.sendTransaction({ to: scenario.treasurySafe, value: ethers.parseEther("0.3") })).wait();
     await local.chain.provider.send("anvil_mine", [ethers.toQuantity(FINALITY)]);
     const head = await local.chain.provider.getBlockNumber();
     pglite = fs.mkdtempSync(path.join(os.tmpdir(), "coffer-cli-indexer-"));
@@ -147,6 +149,7 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
         ok: boolean;
         chainId: number;
         account: string;
+        native: { symbol: string; balance: string; formatted: string; block: number };
         tokens: (Row & { balance: string })[];
         escrowed: (Row & { amount: string })[];
         credits: (Row & { source: string; sourceKind: string; amount: string })[];
@@ -154,6 +157,11 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
       expect(out.ok).to.equal(true);
       expect(out.chainId).to.equal(CHAIN_ID);
       expect(out.account).to.equal(ethers.getAddress(account));
+      expect(out.native.symbol).to.equal("ETH");
+      expect(out.native.block).to.equal(await client.indexedBlock(CHAIN_ID));
+      expect(BigInt(out.native.balance), `${account} ETH`).to.equal(
+        await local.chain.provider.getBalance(account, out.native.block),
+      );
       for (const token of [scenario.tokens.TestUSDC, scenario.tokens.TestDAI]) {
         const onChain = await MockERC20__factory.connect(token, local.chain.provider).balanceOf(account);
         const row = out.tokens.find((candidate) => candidate.token === lc(token));
@@ -189,6 +197,11 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     expect(run.stdout).to.match(
       new RegExp(`^ {2}tUSDC +${ethers.formatUnits(usdc, 6).replace(".", "\\.")} tUSDC$`, "m"),
     );
+    const eth = await local.chain.provider.getBalance(scenario.treasurySafe);
+    expect(eth).to.be.at.least(ethers.parseEther("0.3"));
+    const ethText = ethers.formatEther(eth).replace(/\.0$/, "").replace(".", "\\.");
+    expect(run.stdout).to.match(new RegExp(`^ {2}ETH +${ethText} ETH$`, "m"));
+    expect(run.stdout).to.match(/^Held \(ETH read at indexed block \d+\)$/m);
   });
 
   it("history pages newest first with --limit and --after, as the SDK client does, and prints the next cursor", async function () {

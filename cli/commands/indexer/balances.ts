@@ -3,19 +3,23 @@ import { print, table } from "../../common";
 import { parseAddress, type CliIo } from "../../io";
 import { escrowedSchema, indexerCommand, withIndexer, type IndexerOptions } from "./shared";
 
-/** `coffer balances <account>`: an account's tokens, escrowed funds and credits (from the indexer). */
+/**
+ * `coffer balances <account>`: an account's ETH (read by the indexer at its indexed block: plain ETH leaves no
+ * log), tokens, escrowed funds and credits (from the indexer).
+ */
 export function balancesCommand(io: CliIo): Command {
   return indexerCommand(
     undefined,
     "balances",
-    "an account's tokens held, funds escrowed as payer, and credits to withdraw (from the indexer)",
+    "an account's ETH and tokens held, funds escrowed as payer, and credits to withdraw (from the indexer)",
   )
     .argument("<account>", "the account's address")
     .action(async (value: string, options: IndexerOptions) => {
       const account = parseAddress(value, "account");
       await withIndexer(io, options, async (session) => {
-        const [tokens, extra] = await Promise.all([
+        const [tokens, native, extra] = await Promise.all([
           session.client.balances(session.chainId, account),
+          session.client.nativeBalances({ accounts: [account], chainId: session.chainId }),
           session.client.query(
             "escrowed and credits",
             `query Held($chainId: Int!, $account: String!) {
@@ -29,6 +33,11 @@ export function balancesCommand(io: CliIo): Command {
           ),
         ]);
         const held = tokens.filter((row) => row.balance !== 0n);
+        const coin = native.balances[0];
+        const heldRows = [
+          ...(coin !== undefined && coin.balance !== 0n ? [[native.symbol, `${coin.formatted} ${native.symbol}`]] : []),
+          ...held.map((row) => [session.token(row.token).symbol, session.amount(row.balance, row.token)]),
+        ];
         const escrowed = extra.escrowBalances.items.filter((row) => row.amount !== 0n);
         const credits = extra.credits.items.filter((row) => row.amount !== 0n);
         print(
@@ -36,6 +45,12 @@ export function balancesCommand(io: CliIo): Command {
           {
             chainId: session.chainId,
             account,
+            native: {
+              symbol: native.symbol,
+              balance: coin?.balance ?? 0n,
+              formatted: coin?.formatted ?? "0",
+              block: native.block,
+            },
             tokens: held.map((row) => ({ token: row.token, balance: row.balance, updatedBlock: row.updatedBlock })),
             escrowed: escrowed.map((row) => ({ token: row.token, amount: row.amount })),
             credits: credits.map((row) => ({
@@ -47,13 +62,8 @@ export function balancesCommand(io: CliIo): Command {
           },
           () => [
             `Account ${account} on chain ${session.chainId}`,
-            "Tokens held",
-            ...(held.length === 0
-              ? ["  none"]
-              : table(
-                  ["token", "balance"],
-                  held.map((row) => [session.token(row.token).symbol, session.amount(row.balance, row.token)]),
-                )),
+            `Held (${native.symbol} read at indexed block ${native.block})`,
+            ...(heldRows.length === 0 ? ["  none"] : table(["token", "balance"], heldRows)),
             "Escrowed as payer (authorized, not yet captured or returned)",
             ...(escrowed.length === 0
               ? ["  none"]
