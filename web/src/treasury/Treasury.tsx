@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { WalletPanel } from "../shared/components/WalletPanel";
 import type { WebConfig } from "../shared/config";
 import { useWallet } from "../wallet/use-wallet";
+import { BalancesSection } from "./BalancesSection";
 import { PayoutForm } from "./PayoutForm";
 import { PolicySection } from "./PolicySection";
 import { QueueSection } from "./QueueSection";
@@ -19,7 +20,7 @@ function safeFromPage(config: WebConfig): { safe?: string; problem?: string } {
   return { safe: ethers.getAddress(requested) };
 }
 
-/** The treasury page: the Safe's transaction queue, its operator budgets and queued transfers. */
+/** The treasury page: the Safe's balances (ETH included), its transaction queue, its operator budgets and queued transfers. */
 export function Treasury(props: { config: WebConfig }) {
   const { config } = props;
   const wallet = useWallet(config);
@@ -52,6 +53,7 @@ export function Treasury(props: { config: WebConfig }) {
       <TreasuryProblem error={readersError} />
       {readers && (
         <>
+          <BalancesSection readers={readers} chainId={config.chainId} safe={safe} />
           <QueueSection
             readers={readers}
             chainId={config.chainId}
