@@ -30,6 +30,7 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
   let service: SignatureServiceClient;
   let operator: CofferClient;
   let queued: treasury.QueuedTransfer & { id: string };
+  let safeEthBefore: bigint;
   const address = (index: number) => new ethers.Wallet(devPrivateKey(index)).address;
   const safeNonce = async () =>
     Number(
@@ -64,6 +65,9 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     usdcAddress = manifest.contracts["TestUSDC"]!.address;
     usdc = MockERC20__factory.connect(usdcAddress, stack.signer(0));
     await (await usdc.mint(safe, 100_000n * UNIT)).wait();
+    // Plain ETH to the Safe: no Transfer event; the page shows it through the indexer's eth_getBalance read.
+    safeEthBefore = await stack.provider.getBalance(safe);
+    await (await stack.signer(0).sendTransaction({ to: safe, value: ethers.parseEther("1.25") })).wait();
     service = new SignatureServiceClient(stack.safeService.url);
 
     // The treasury policy, set through the Safe: operator 4 with a budget and a queue limit, a one-hour delay.
@@ -92,6 +96,21 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
   });
   after(async function () {
     await stack?.stop();
+  });
+
+  it("shows the Safe's ETH beside its token balances, as the indexer read them at its indexed block", async function () {
+    expect(safeEthBefore, "a fresh deployment's Safe holds no ETH").to.equal(0n);
+    const { page, context } = await openAs(1);
+    const balances = page.getByTestId("safe-balances");
+    const eth = balances.locator('[data-token="native"]');
+    await eth.waitFor();
+    expect(await eth.textContent()).to.equal("1.25 ETH");
+    const tusdc = balances.locator(`[data-token="${usdcAddress.toLowerCase()}"]`);
+    const held = await usdc.balanceOf(safe);
+    expect(held).to.equal(99_975n * UNIT);
+    expect(await tusdc.textContent()).to.equal("99,975.00 tUSDC");
+    expect(await balances.textContent()).to.match(/As indexed at block \d+\./);
+    await context.close();
   });
 
   it("co-signs and executes a Safe transaction with two owners", async function () {
@@ -252,24 +271,29 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     await first.context.close();
   });
 
-  it("lets a wallet that is not an owner execute but not sign, and a call the token refuses sends nothing", async function () {
+  it("marks a transaction that spends more than the Safe holds as not executable, with the shortfall in token units", async function () {
     const [pending] = await service.list(stack.local.first.manifest.chainId, safe, await safeNonce());
     expect(pending, "the declined proposal is still pending").to.not.equal(undefined);
     // Owner 1 signs it after all (in Node): it has the threshold, but pays more than the Safe holds.
     await service.addSignature(pending!.safeTxHash, await signSafeTransactionFile(stack.signer(1), pending!));
     const nonce = await safeNonce();
+    const held = await usdc.balanceOf(safe);
+    expect(1_000_000n * UNIT - held, "the shortfall the page must show").to.equal(901_350_500_000n);
     const stranger = await openAs(5);
     const item = row(stranger.page, pending!.safeTxHash);
-    await item.getByTestId("execute").waitFor();
+    await item.getByTestId("shortfall").waitFor();
+    expect(await item.getByTestId("shortfall").textContent()).to.contain("Not executable: short by 901,350.50 tUSDC");
+    expect(await item.getByTestId("execute").isDisabled(), "Execute is disabled while funds are short").to.equal(true);
     expect(await stranger.page.getByTestId("not-owner").textContent()).to.contain("is not an owner of this Safe");
     expect(await stranger.page.getByTestId("sign").count()).to.equal(0);
+
+    // Once the Safe holds enough, the row says nothing more and a wallet that is not an owner can execute it.
+    await (await usdc.mint(safe, 1_000_000n * UNIT)).wait();
+    await item.getByTestId("shortfall").waitFor({ state: "detached", timeout: 30_000 });
     await item.getByTestId("execute").click();
-    const problem = item.getByTestId("problem");
-    await problem.waitFor();
-    expect(await problem.textContent()).to.contain("The Safe's balance is too low");
-    expect(await item.getByTestId("execute").isEnabled(), "enabled again once the attempt ended").to.equal(true);
-    expect(stranger.wallet.sent, "the simulation refused it: nothing sent").to.equal(0);
-    expect(await safeNonce()).to.equal(nonce);
+    await stranger.page.getByTestId("executed").waitFor({ timeout: 30_000 });
+    expect(stranger.wallet.sent, "one execution sent").to.equal(1);
+    expect(await safeNonce()).to.equal(nonce + 1);
     await stranger.context.close();
   });
 

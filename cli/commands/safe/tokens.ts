@@ -1,9 +1,8 @@
-import { getBalance, getTokenInfo, NATIVE_TOKEN, type TokenInfo } from "@coffer/sdk";
+import { getTokenInfo, NATIVE_TOKEN, type TokenInfo } from "@coffer/sdk";
 import {
-  describeSafeTransaction,
   ETH,
   formatTokenAmount,
-  outgoingTransfers,
+  readSafeFunds,
   type SafeChain,
   type SafeTransactionFile,
   type TokenLabels,
@@ -98,31 +97,20 @@ export interface FundsView {
 }
 
 /**
- * Reads the symbol and decimals of the tokens a transaction moves, and compares what it sends out of the Safe
- * (ERC-20 and ETH transfers, summed over a batch) with the Safe's balances. Each transaction is checked on its
- * own: two pending ones that each fit may not both fit.
+ * Reads the symbol and decimals of the tokens a transaction moves, and what it sends out of the Safe beyond the
+ * Safe's balances (the SDK's `readSafeFunds`), for the text and JSON of a command.
  */
 export async function readFundsView(chain: SafeChain, file: SafeTransactionFile): Promise<FundsView> {
-  const outgoing = outgoingTransfers(describeSafeTransaction(file));
-  const labels = new Map<string, TokenInfo>();
-  const shortfalls: Shortfall[] = [];
-  for (const [token, needed] of outgoing) {
-    const address = token === ETH ? NATIVE_TOKEN : token;
-    const info = token === ETH ? ETH_INFO : await getTokenInfo(chain, address).catch(() => undefined);
-    if (info !== undefined) labels.set(token, info);
-    const held = await getBalance(chain, address, file.safeAddress).catch(() => undefined);
-    if (held !== undefined && held < needed) {
-      shortfalls.push({
-        token,
-        symbol: info?.symbol ?? token,
-        needed: needed.toString(),
-        held: held.toString(),
-        short: (needed - held).toString(),
-      });
-    }
-  }
+  const funds = await readSafeFunds(chain, file);
+  const shortfalls: Shortfall[] = funds.shortfalls.map((s) => ({
+    token: s.token,
+    symbol: s.label?.symbol ?? s.token,
+    needed: s.needed.toString(),
+    held: s.held.toString(),
+    short: s.short.toString(),
+  }));
   const amount = (value: string, token: string) => {
-    const label = labels.get(token);
+    const label = funds.labels.get(token);
     return label === undefined ? `${value} base units of ${token}` : formatTokenAmount(value, label);
   };
   const shortfallText =
@@ -131,5 +119,5 @@ export async function readFundsView(chain: SafeChain, file: SafeTransactionFile)
       : shortfalls
           .map((s) => `the Safe holds ${amount(s.held, s.token)}, ${amount(s.short, s.token)} short`)
           .join("; ");
-  return { tokens: (token) => labels.get(token), shortfalls, ...(shortfallText ? { shortfallText } : {}) };
+  return { tokens: (token) => funds.labels.get(token), shortfalls, ...(shortfallText ? { shortfallText } : {}) };
 }

@@ -11,6 +11,7 @@ export * from "../safe/service-client";
 export type * from "../safe/store";
 export * from "./describe";
 export * from "./execute";
+export * from "./funds";
 export * from "./multisend";
 export * from "./propose";
 export * from "./reverts";

@@ -7,7 +7,7 @@ import {
 } from "@coffer/sdk/safe-tx";
 import type { ethers } from "ethers";
 import { Steps } from "../shared/components/Steps";
-import { shortAddress } from "../shared/format";
+import { formatAmount, shortAddress } from "../shared/format";
 import type { PendingTransaction as Pending } from "./queue-data";
 import { TreasuryProblem } from "./TreasuryProblem";
 import { useAction } from "./use-action";
@@ -19,7 +19,8 @@ const MINED = "Executed on chain";
 
 /**
  * One pending Safe transaction: what it does, its nonce, its confirmations and who signed; Sign for an owner
- * who has not, Execute once the threshold is met and it is the Safe's next nonce.
+ * who has not, Execute once the threshold is met, it is the Safe's next nonce and the Safe holds what it sends
+ * (otherwise the shortfall is shown, from the SDK's `readSafeFunds`).
  */
 export function PendingTransaction(props: {
   pending: Pending;
@@ -39,6 +40,9 @@ export function PendingTransaction(props: {
   const isOwner = account !== undefined && info.owners.includes(account);
   const enough = confirmations.length >= info.threshold;
   const isNext = file.transaction.nonce === info.nonce;
+  const shortBy = props.pending.shortfalls
+    .map((s) => (s.label === undefined ? `${s.short} base units of ${s.token}` : formatAmount(s.short, s.label)))
+    .join(", ");
   const headingId = `tx-${file.safeTxHash}`;
 
   const sign = () =>
@@ -118,8 +122,8 @@ export function PendingTransaction(props: {
           <button
             type="button"
             onClick={() => void execute()}
-            disabled={action.busy || signer === undefined || !isNext}
-            aria-describedby={!isNext ? `${headingId}-wait` : undefined}
+            disabled={action.busy || signer === undefined || !isNext || shortBy !== ""}
+            aria-describedby={shortBy !== "" ? `${headingId}-short` : !isNext ? `${headingId}-wait` : undefined}
             data-testid="execute"
           >
             {action.busy ? "Executing…" : "Execute"}
@@ -127,6 +131,11 @@ export function PendingTransaction(props: {
           </button>
         )}
       </div>
+      {shortBy !== "" && (
+        <p id={`${headingId}-short`} className="problem" data-testid="shortfall">
+          Not executable: short by {shortBy}. The Safe holds less than this transaction sends.
+        </p>
+      )}
       {enough && !isNext && (
         <p id={`${headingId}-wait`} className="hint">
           The Safe is at nonce {info.nonce}: the transactions before this one go first.

@@ -1,5 +1,11 @@
 /** The Safe's owners, threshold and nonce from the chain, and its pending transactions from the approval service. */
-import { readSafeInfo, type SafeInfo, type SafeTransactionFile } from "@coffer/sdk/safe-tx";
+import {
+  readSafeFunds,
+  readSafeInfo,
+  type SafeInfo,
+  type SafeShortfall,
+  type SafeTransactionFile,
+} from "@coffer/sdk/safe-tx";
 import type { TreasuryReaders } from "./read-client";
 import { summarize, type TransactionSummary } from "./summary";
 
@@ -7,6 +13,8 @@ import { summarize, type TransactionSummary } from "./summary";
 export interface PendingTransaction {
   readonly file: SafeTransactionFile;
   readonly summary: TransactionSummary;
+  /** What it sends beyond what the Safe holds now (the SDK's check); empty when it can be paid. */
+  readonly shortfalls: readonly SafeShortfall[];
 }
 
 export interface SafeQueue {
@@ -27,7 +35,11 @@ export async function loadQueue(readers: TreasuryReaders, chainId: number, safe:
     return { info, pending: [], serviceError };
   }
   const pending = await Promise.all(
-    files.map(async (file) => ({ file, summary: await summarize(file, (token) => readers.token(token)) })),
+    files.map(async (file) => ({
+      file,
+      summary: await summarize(file, (token) => readers.token(token)),
+      shortfalls: (await readSafeFunds(readers.client, file)).shortfalls,
+    })),
   );
   return { info, pending };
 }
