@@ -101,8 +101,18 @@ describe("web: the merchant dashboard", function () {
     expect(await row().getByTestId("state").getAttribute("data-state")).to.equal("authorized");
     // Amounts in the token's units, once its decimals are read from the chain.
     await row().getByTestId("payment-authorized").filter({ hasText: "80.00 tUSDC" }).waitFor();
-    // The balance is the merchant's on-chain tUSDC: none until a capture.
-    expect(await page.getByTestId("balances").textContent()).to.include("No token balances yet");
+    // The balances are the merchant's on-chain tUSDC (none until a capture) and its plain ETH, which leaves no log:
+    // the indexer reads it at its indexed block, and the row equals the chain's figure at that block.
+    const ethRow = page.getByTestId("balances").locator('[data-token="native"]');
+    await ethRow.waitFor();
+    expect(await page.getByTestId("balance").count(), "ETH only, no token row").to.equal(1);
+    const report = await index.nativeBalances({ accounts: [address(MERCHANT)] });
+    const wei = await stack.provider.getBalance(address(MERCHANT), report.block);
+    expect(wei > 0n).to.equal(true);
+    const [whole = "0", fraction = ""] = ethers.formatEther(wei).split(".");
+    const shown = `${BigInt(whole).toLocaleString("en-US")}.${fraction.replace(/0+$/, "").padEnd(2, "0")}`;
+    await ethRow.getByTestId("balance-amount").filter({ hasText: shown }).waitFor();
+    expect(await ethRow.textContent()).to.equal(`${shown} ETH`);
   });
 
   it("captures part of the payment from the operator's wallet, by keyboard, with the fee at its minimum", async function () {

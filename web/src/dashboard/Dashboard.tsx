@@ -44,6 +44,11 @@ export function Dashboard(props: { config: WebConfig }) {
     `balances:${key}`,
     live.block,
   );
+  const native = useIndexed(
+    () => (merchant ? client.nativeBalances({ accounts: [merchant], chainId }) : Promise.resolve(undefined)),
+    `native:${key}`,
+    live.block,
+  );
   const payments = useIndexed(
     () => (merchant ? merchantPayments(client, chainId, merchant) : Promise.resolve([])),
     `payments:${key}`,
@@ -130,7 +135,7 @@ export function Dashboard(props: { config: WebConfig }) {
         </p>
       ) : (
         <>
-          <Balances balances={balances} tokens={tokens} />
+          <Balances balances={balances} native={native} tokens={tokens} />
           <Payments payments={payments} tokens={tokens} wallet={actor} indexer={client} chainId={chainId} now={now} />
           <Subscriptions subscriptions={subscriptions} tokens={tokens} />
           <Settlement
