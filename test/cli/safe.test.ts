@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { ethers } from "ethers";
-import { devPrivateKey } from "../../scripts/lib/local-chain";
+import { devPrivateKey, freePort } from "../../scripts/lib/local-chain";
 import { readSafeTransactionFile, writeSafeTransactionFile } from "../../sdk/src/node";
 import type { SafeTransactionFile } from "../../sdk/src/safe";
 import { newAddress, startSafeFixture, type SafeFixture } from "../sdk/safe/fixture";
@@ -74,13 +74,51 @@ describe("cli: coffer safe (signers in separate processes)", function () {
       safeTxHash = written.safeTxHash;
     });
 
-    it("show prints what it does, offline", async function () {
+    it("show prints what it does, offline, in base units where it cannot know the decimals, and says so", async function () {
       const run = await runCliInProcess(["safe", "show", file], cliEnv({}));
       expect(run.code, run.stderr).to.equal(0);
       expect(run.stdout).to.contain(`Safe transaction ${safeTxHash}`);
       expect(run.stdout).to.contain(`transfer ${amount} base units of token ${fixture.usdcAddress} to ${recipient}`);
+      expect(run.stdout).to.contain(
+        `amounts    in base units for ${fixture.usdcAddress}: its decimals are not known offline ` +
+          "(not a test token of the manifest of chain 31337); pass --rpc-url or --verify to read them from the chain",
+      );
       expect(run.stdout).to.contain("(not verified)");
       expect(run.stdout).to.contain("note       invoice 42 (unsigned)");
+      const json = (await runCliInProcess(["safe", "show", file, "--json"], cliEnv({}))).json();
+      expect(json).to.deep.include({ tokens: [], unknownDecimals: [fixture.usdcAddress] });
+    });
+
+    it("show offline reads a test token's decimals from the manifest: 250 tUSDC, no node asked", async function () {
+      const env = cliEnv({ COFFER_DEPLOYMENTS_DIR: fixture.local.deploymentsDir });
+      const run = await runCliInProcess(["safe", "show", file], env);
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.contain(`transfer 250 tUSDC to ${recipient}`);
+      expect(run.stdout).to.not.contain("base units");
+      const json = (await runCliInProcess(["safe", "show", file, "--json"], env)).json();
+      expect(json).to.deep.include({
+        tokens: [{ token: fixture.usdcAddress, symbol: "tUSDC", decimals: 6, from: "manifest" }],
+        unknownDecimals: [],
+      });
+    });
+
+    it("show without a manifest reads the decimals from the chain when a node answers, and says when none does", async function () {
+      const reachable = await runCliInProcess(["safe", "show", file, "--rpc-url", fixture.url, "--json"], cliEnv({}));
+      expect(reachable.code, reachable.stderr).to.equal(0);
+      expect(reachable.json()).to.deep.include({
+        tokens: [{ token: fixture.usdcAddress, symbol: "tUSDC", decimals: 6, from: "chain" }],
+        unknownDecimals: [],
+      });
+      const text = await runCliInProcess(["safe", "show", file, "--rpc-url", fixture.url], cliEnv({}));
+      expect(text.stdout).to.contain(`transfer 250 tUSDC to ${recipient}`);
+      expect(text.stdout).to.contain("(not verified)");
+
+      const down = `http://127.0.0.1:${await freePort()}`;
+      const unreachable = await runCliInProcess(["safe", "show", file, "--rpc-url", down], cliEnv({}));
+      expect(unreachable.code, unreachable.stderr).to.equal(0);
+      expect(unreachable.stdout).to.contain(`transfer ${amount} base units of token ${fixture.usdcAddress}`);
+      expect(unreachable.stdout).to.contain(`its decimals are not known offline`);
+      expect(unreachable.stdout).to.contain(`the node at ${down} did not answer`);
     });
 
     it("show --verify reads the token: the signer sees 250 tUSDC", async function () {

@@ -1,7 +1,10 @@
 import { getTokenInfo, NATIVE_TOKEN, type TokenInfo } from "@coffer/sdk";
 import {
+  connectChain,
+  describeSafeTransaction,
   ETH,
   formatTokenAmount,
+  outgoingTransfers,
   readSafeFunds,
   type SafeChain,
   type SafeTransactionFile,
@@ -120,4 +123,75 @@ export async function readFundsView(chain: SafeChain, file: SafeTransactionFile)
           .map((s) => `the Safe holds ${amount(s.held, s.token)}, ${amount(s.short, s.token)} short`)
           .join("; ");
   return { tokens: (token) => funds.labels.get(token), shortfalls, ...(shortfallText ? { shortfallText } : {}) };
+}
+
+/** Where `coffer safe show` found a token's symbol and decimals without verifying. */
+export interface OfflineTokenLabel {
+  readonly token: string;
+  readonly symbol: string;
+  readonly decimals: number;
+  /** `manifest`: the constructor arguments of a test token in deployments/<chainId>.json; `chain`: the token. */
+  readonly from: "manifest" | "chain";
+}
+
+/** Symbol and decimals of the manifest's test tokens, from their recorded constructor arguments. */
+function manifestLabels(chainId: number, deploymentsDir: string | undefined, env: NodeJS.ProcessEnv) {
+  const labels = new Map<string, OfflineTokenLabel>();
+  const manifest = findManifest(deploymentsDirOf(deploymentsDir, env), chainId);
+  for (const record of Object.values(manifest?.contracts ?? {})) {
+    const [, symbol, decimals] = record.constructorArgs;
+    if (record.contract !== "MockERC20" || typeof symbol !== "string") continue;
+    if (!Number.isInteger(Number(decimals))) continue;
+    const token = ethers.getAddress(record.address);
+    labels.set(token, { token, symbol, decimals: Number(decimals), from: "manifest" });
+  }
+  return labels;
+}
+
+/**
+ * The symbol and decimals of the ERC-20 tokens a transaction sends, without verifying it: from the chain when an
+ * RPC URL is given and the node answers, else from the manifest's test tokens. `unknown` lists the tokens whose
+ * decimals could not be known: their amounts stay in base units.
+ */
+export async function readOfflineLabels(
+  file: SafeTransactionFile,
+  options: { rpcUrl?: string; deploymentsDir?: string; env: NodeJS.ProcessEnv },
+): Promise<{ tokens: TokenLabels; labels: OfflineTokenLabel[]; unknown: string[]; chainError?: string }> {
+  const wanted = [...outgoingTransfers(describeSafeTransaction(file)).keys()].filter((token) => token !== ETH);
+  const known = manifestLabels(file.chainId, options.deploymentsDir, options.env);
+  const rpcUrl = options.rpcUrl ?? options.env.COFFER_RPC_URL;
+  let chainError: string | undefined;
+  const missing = wanted.filter((token) => !known.has(ethers.getAddress(token)));
+  if (missing.length > 0 && rpcUrl !== undefined && rpcUrl !== "") {
+    try {
+      const chain = await connectChain(rpcUrl);
+      try {
+        if (chain.chainId !== file.chainId) {
+          chainError = `the node at ${rpcUrl} serves chain ${chain.chainId}, not ${file.chainId}`;
+        } else {
+          for (const token of missing) {
+            const info = await getTokenInfo(chain, ethers.getAddress(token)).catch(() => undefined);
+            if (info !== undefined) {
+              const address = ethers.getAddress(token);
+              known.set(address, { token: address, symbol: info.symbol, decimals: info.decimals, from: "chain" });
+            }
+          }
+        }
+      } finally {
+        chain.close();
+      }
+    } catch (error) {
+      chainError = `the node at ${rpcUrl} did not answer: ${(error as Error).message.split("\n")[0]}`;
+    }
+  }
+  const labels = wanted.flatMap((token) => {
+    const label = known.get(ethers.getAddress(token));
+    return label === undefined ? [] : [label];
+  });
+  return {
+    tokens: (token) => known.get(ethers.getAddress(token)),
+    labels,
+    unknown: wanted.filter((token) => !known.has(ethers.getAddress(token))),
+    ...(chainError === undefined ? {} : { chainError }),
+  };
 }
