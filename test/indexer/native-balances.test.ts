@@ -113,6 +113,23 @@ describe("indexer /reports/native-balances (plain ETH of tracked accounts at the
     ]);
   });
 
+  it("answers 100 accounts, the most one request takes, each equal to getBalance at the block it names", async function () {
+    const accounts = Array.from({ length: 99 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}`);
+    accounts.push(stranger);
+    const started = performance.now();
+    const { status, body } = await get(accounts.map((account) => `account=${account}`).join("&"));
+    const ms = performance.now() - started;
+    console.log(`      100 accounts answered in ${ms.toFixed(0)} ms`);
+    expect(status, JSON.stringify(body)).to.equal(200);
+    const report = body as Report;
+    expect(report.balances.map((row) => row.account)).to.have.members(accounts);
+    for (const row of report.balances) {
+      expect(row.balance, row.account).to.equal(
+        (await local.chain.provider.getBalance(row.account, report.block)).toString(),
+      );
+    }
+  });
+
   describe("when the query is wrong", function () {
     const cases: [string, string, string][] = [
       ["a malformed account", "account=0x1234", `"account" must be a 0x-prefixed 20-byte hex address, got "0x1234"`],
