@@ -6,6 +6,9 @@
  * - `/reports/settlement`: gross, fees, refunds and net per UTC day for a merchant and token, JSON or CSV.
  * - `/reports/reconciliation`: indexed token balances against `balanceOf` on chain at the indexed block.
  * - `/webhooks/events`: the events merchants are notified of, in a block range, as webhook bodies.
+ * - `/freshness`: per chain, the indexed block, the chain head, the lag and the finalized block; every answer of
+ *   this app carries the same as `X-Coffer-*` headers (`freshness.ts`).
+ * - `/healthy?maxLagSeconds=`: 200 when every chain is indexed within that lag of its head, else 503 with the lag.
  */
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
@@ -18,8 +21,59 @@ import { guardedGraphql } from "./graphql-guard";
 import { MAX_GRAPHQL_ALIASES, MAX_GRAPHQL_TOKENS } from "./graphql-limits";
 import { hexColumnsOf } from "./hex-columns";
 import { loadSettings } from "../settings";
+import { createFreshnessReader, freshnessHeaders, stalenessReasons, type FreshnessChain } from "./freshness";
 
 const app = new Hono();
+
+/** Ponder's chains as its build holds them (the `ponder:api` module reads the same global). */
+const ponderChains =
+  (globalThis as { PONDER_INDEXING_BUILD?: { chains?: { id: number; finalityBlockCount: number }[] } })
+    .PONDER_INDEXING_BUILD?.chains ?? [];
+
+const freshness = createFreshnessReader({
+  db: db as unknown as Parameters<typeof createFreshnessReader>[0]["db"],
+  chains: loadSettings().map((chain): FreshnessChain => {
+    const client = (publicClients as unknown as Record<string, PublicClient>)[chain.name];
+    if (client === undefined) throw new Error(`No RPC client for ${chain.name}`);
+    const finality = ponderChains.find((entry) => entry.id === chain.chainId)?.finalityBlockCount;
+    // Ponder's default for chains it does not know (its `getFinalityBlockCount`).
+    return { chainId: chain.chainId, name: chain.name, finalityBlocks: finality ?? 30, client };
+  }),
+  headTtlMs: Number(process.env.COFFER_HEAD_TTL_MS ?? 1_000),
+});
+
+// Read before the answer is made: the answer holds at least the blocks its headers name.
+app.use("*", async (c, next) => {
+  const reading = await freshness.read().catch(() => undefined);
+  await next();
+  if (reading === undefined) return;
+  // A Response passed through unchanged may have immutable headers: copy it first then.
+  try {
+    for (const [name, value] of Object.entries(freshnessHeaders(reading))) c.res.headers.set(name, value);
+  } catch {
+    c.res = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(freshnessHeaders(reading))) c.res.headers.set(name, value);
+  }
+});
+
+app.get("/freshness", async (c) => c.json(await freshness.read()));
+
+/** Default bound of `/healthy`: a minute of chain time. */
+const DEFAULT_MAX_LAG_SECONDS = 60;
+
+app.get("/healthy", async (c) => {
+  const value = c.req.query("maxLagSeconds");
+  if (value !== undefined && !/^\d{1,9}$/.test(value)) {
+    return badRequest(c, `"maxLagSeconds" must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  const maxLagSeconds = value === undefined ? DEFAULT_MAX_LAG_SECONDS : Number(value);
+  const reading = await freshness.read();
+  const reasons = stalenessReasons(reading, maxLagSeconds);
+  return c.json(
+    { healthy: reasons.length === 0, maxLagSeconds, reasons, ...reading },
+    reasons.length === 0 ? 200 : 503,
+  );
+});
 
 /**
  * Ponder's own limits (GraphQL Armor inside its Yoga server) are a backstop above ours: its depth counts fragment
