@@ -30,6 +30,7 @@ async function answer(url: string, init?: RequestInit) {
 describe("readers (ponder serve) beside one writer, and the freshness they report", function () {
   this.timeout(240_000);
   let local: DeployedLocalChain;
+  let chainRunning = false;
   let writer: RunningIndexer | undefined;
   const readers: RunningIndexer[] = [];
   let cleanup: () => void = () => undefined;
@@ -37,6 +38,7 @@ describe("readers (ponder serve) beside one writer, and the freshness they repor
 
   before(async function () {
     local = await startDeployedLocalChain();
+    chainRunning = true;
     await driveCoffer({ rpcUrl: local.chain.url, deploymentsDir: local.deploymentsDir });
     head = await local.chain.provider.getBlockNumber();
     const made = freshPostgres("readers");
@@ -52,7 +54,7 @@ describe("readers (ponder serve) beside one writer, and the freshness they repor
   after(async function () {
     for (const reader of readers) await reader.stop();
     await writer?.stop();
-    await local?.stop();
+    if (chainRunning) await local.stop();
     cleanup();
   });
 
@@ -164,5 +166,20 @@ describe("readers (ponder serve) beside one writer, and the freshness they repor
     // A looser bound still accepts it; a malformed one is refused.
     expect((await fetch(`${reader.url}/healthy?maxLagSeconds=${lagSeconds}`)).status).to.equal(200);
     expect((await fetch(`${reader.url}/healthy?maxLagSeconds=soon`)).status).to.equal(400);
+  });
+
+  it("a reader that cannot reach the chain is not healthy either: its lag is unknown", async function () {
+    const reader = readers[1]!;
+    await local.stop();
+    chainRunning = false;
+    // The head read a second ago expires; the next read fails and says why.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const response = await fetch(`${reader.url}/healthy`);
+    const body = (await response.json()) as { reasons: string[]; chains: { headBlock: number | null }[] };
+    expect(response.status).to.equal(503);
+    expect(body.chains[0]?.headBlock).to.equal(null);
+    expect(body.reasons[0]).to.match(/^chain 31337: head unknown \(.+\)$/);
+    expect(response.headers.get("x-coffer-indexed-block")).to.match(/^31337=\d+$/);
+    expect(response.headers.get("x-coffer-lag-seconds")).to.equal(null);
   });
 });
