@@ -110,32 +110,49 @@ export function chainFreshness(
 
 /**
  * A reader of the index's freshness. The checkpoint is read on every call (one small query: an answer is then at
- * least as fresh as its headers say); each chain's head is read once per `headTtlMs` at most, by one request at a
- * time, so that a request storm does not become an RPC storm.
+ * least as fresh as its headers say). Each chain's head is refreshed in the background once it is `headTtlMs` old,
+ * by one call at a time, so that a request storm does not become an RPC storm and a slow or dead RPC never holds an
+ * answer up: only the very first read waits for it. A head older than `headStaleMs` (the RPC has not answered since)
+ * counts as unknown.
  */
 export function createFreshnessReader(options: {
   db: Executor;
   chains: FreshnessChain[];
   headTtlMs: number;
+  headStaleMs: number;
   now?: () => number;
 }): { read(): Promise<Freshness> } {
   const now = options.now ?? Date.now;
-  const heads = new Map<
-    number,
-    { at: number; value: Promise<{ number: number; timestamp: number } | { error: string }> }
-  >();
-  const headOf = (chain: FreshnessChain) => {
-    const cached = heads.get(chain.chainId);
-    if (cached !== undefined && now() - cached.at < options.headTtlMs) return cached.value;
-    const value = chain.client.getBlock({ blockTag: "latest" }).then(
-      (block) => ({ number: Number(block.number), timestamp: Number(block.timestamp) }),
-      (error: unknown) => {
-        heads.delete(chain.chainId); // try again on the next request
-        return { error: error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error) };
-      },
-    );
-    heads.set(chain.chainId, { at: now(), value });
-    return value;
+  type Head = { number: number; timestamp: number; readAt: number };
+  const state = new Map<number, { head?: Head; error?: string; refreshing?: Promise<void> }>();
+  const refresh = (chain: FreshnessChain, entry: { head?: Head; error?: string; refreshing?: Promise<void> }) => {
+    entry.refreshing ??= chain.client
+      .getBlock({ blockTag: "latest" })
+      .then(
+        (block) => {
+          entry.head = { number: Number(block.number), timestamp: Number(block.timestamp), readAt: now() };
+          entry.error = undefined;
+        },
+        (error: unknown) => {
+          entry.error = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+        },
+      )
+      .finally(() => {
+        entry.refreshing = undefined;
+      });
+    return entry.refreshing;
+  };
+  const headOf = async (chain: FreshnessChain): Promise<{ number: number; timestamp: number } | { error: string }> => {
+    let entry = state.get(chain.chainId);
+    if (entry === undefined) state.set(chain.chainId, (entry = {}));
+    if (entry.head === undefined || now() - entry.head.readAt >= options.headTtlMs) {
+      const pending = refresh(chain, entry);
+      if (entry.head === undefined) await pending;
+    }
+    const { head } = entry;
+    if (head !== undefined && now() - head.readAt <= options.headStaleMs) return head;
+    const age = head === undefined ? "" : ` (last head ${Math.round((now() - head.readAt) / 1000)} s ago)`;
+    return { error: `${entry.error ?? "the chain's RPC has not answered"}${age}` };
   };
   return {
     read: async () => {

@@ -14,16 +14,22 @@ import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono, type Context } from "hono";
 import { graphql } from "ponder";
-import type { PublicClient } from "viem";
+import { createPublicClient, http, type PublicClient } from "viem";
 import { ReportError, readStatus, reconciliation, settlementCsv, settlementReport } from "./reports";
 import { eventsLimit, webhookEvents } from "./webhook-events";
 import { guardedGraphql } from "./graphql-guard";
 import { MAX_GRAPHQL_ALIASES, MAX_GRAPHQL_TOKENS } from "./graphql-limits";
 import { hexColumnsOf } from "./hex-columns";
 import { loadSettings } from "../settings";
-import { createFreshnessReader, freshnessHeaders, stalenessReasons, type FreshnessChain } from "./freshness";
+import {
+  createFreshnessReader,
+  freshnessHeaders,
+  stalenessReasons,
+  type Freshness,
+  type FreshnessChain,
+} from "./freshness";
 
-const app = new Hono();
+const app = new Hono<{ Variables: { freshness?: Freshness } }>();
 
 /** Ponder's chains as its build holds them (the `ponder:api` module reads the same global). */
 const ponderChains =
@@ -33,18 +39,20 @@ const ponderChains =
 const freshness = createFreshnessReader({
   db: db as unknown as Parameters<typeof createFreshnessReader>[0]["db"],
   chains: loadSettings().map((chain): FreshnessChain => {
-    const client = (publicClients as unknown as Record<string, PublicClient>)[chain.name];
-    if (client === undefined) throw new Error(`No RPC client for ${chain.name}`);
+    // A client of its own: Ponder's retries a failed call for a long time; a head read gives up at once.
+    const client = createPublicClient({ transport: http(chain.rpcUrl, { timeout: 2_000, retryCount: 0 }) });
     const finality = ponderChains.find((entry) => entry.id === chain.chainId)?.finalityBlockCount;
     // Ponder's default for chains it does not know (its `getFinalityBlockCount`).
     return { chainId: chain.chainId, name: chain.name, finalityBlocks: finality ?? 30, client };
   }),
   headTtlMs: Number(process.env.COFFER_HEAD_TTL_MS ?? 1_000),
+  headStaleMs: 10_000,
 });
 
 // Read before the answer is made: the answer holds at least the blocks its headers name.
 app.use("*", async (c, next) => {
   const reading = await freshness.read().catch(() => undefined);
+  c.set("freshness", reading);
   await next();
   if (reading === undefined) return;
   // A Response passed through unchanged may have immutable headers: copy it first then.
@@ -56,7 +64,8 @@ app.use("*", async (c, next) => {
   }
 });
 
-app.get("/freshness", async (c) => c.json(await freshness.read()));
+// The same reading as the headers'.
+app.get("/freshness", async (c) => c.json(c.get("freshness") ?? (await freshness.read())));
 
 /** Default bound of `/healthy`: a minute of chain time. */
 const DEFAULT_MAX_LAG_SECONDS = 60;
@@ -67,7 +76,7 @@ app.get("/healthy", async (c) => {
     return badRequest(c, `"maxLagSeconds" must be a non-negative integer, got ${JSON.stringify(value)}`);
   }
   const maxLagSeconds = value === undefined ? DEFAULT_MAX_LAG_SECONDS : Number(value);
-  const reading = await freshness.read();
+  const reading = c.get("freshness") ?? (await freshness.read());
   const reasons = stalenessReasons(reading, maxLagSeconds);
   return c.json(
     { healthy: reasons.length === 0, maxLagSeconds, reasons, ...reading },
