@@ -4,6 +4,7 @@
  * exists; `writeSectionResults` (bench/report.ts) checks a file against its schema before writing it.
  */
 import type { z } from "zod";
+import { INDEXER_READERS_RESULTS_FILE, indexerReadersResultsSchema, type IndexerReadersResults } from "./results";
 import {
   CLI_RESULTS_FILE,
   cliResultsSchema,
@@ -82,6 +83,35 @@ function webhooksSection(webhooks: WebhooksResults): string[] {
   ];
 }
 
+function indexerReadersSection(readers: IndexerReadersResults): string[] {
+  const { idle, underLoad, writerUnderLoad } = readers.blockToVisible;
+  return [
+    "## Indexer readers",
+    "",
+    `Run: ${runLine(readers)}`,
+    "",
+    "One writer (`ponder start`) and readers (`ponder serve`) on one PostgreSQL schema; GraphQL on the readers only " +
+      "(0 readers: on the writer, for comparison):",
+    "",
+    "| readers | connections | p50 | p95 | p99 | req/s |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...readers.latency.map(
+      (row) =>
+        `| ${row.readers} | ${row.connections} | ${ms(row.p50Ms)} | ${ms(row.p95Ms)} | ${ms(row.p99Ms)} | ${row.requestsPerSecond} |`,
+    ),
+    "",
+    `Block to visible on a reader: idle ${percentiles(idle).replace("deliveries", "blocks")}; with ` +
+      `${underLoad.connections} connections of queries on the readers ${percentiles(underLoad).replace("deliveries", "blocks")}` +
+      (writerUnderLoad === undefined
+        ? "."
+        : `; on the writer with ${writerUnderLoad.connections} connections on the writer itself (no readers) ` +
+          `${percentiles(writerUnderLoad).replace("deliveries", "blocks")}.`),
+    "",
+    ...(readers.notes ?? []).map((note) => `- ${note}`),
+    "",
+  ];
+}
+
 /** A section rendered from its own results file. */
 export interface OptionalSection<T> {
   readonly file: string;
@@ -97,4 +127,5 @@ function section<T>(file: string, schema: z.ZodType<T>, render: (results: T) => 
 export const OPTIONAL_SECTIONS: readonly OptionalSection<unknown>[] = [
   section(CLI_RESULTS_FILE, cliResultsSchema, cliSection),
   section(WEBHOOKS_RESULTS_FILE, webhooksResultsSchema, webhooksSection),
+  section(INDEXER_READERS_RESULTS_FILE, indexerReadersResultsSchema, indexerReadersSection),
 ];

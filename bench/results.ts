@@ -281,3 +281,39 @@ export const webhooksResultsSchema = z.object({
   notes: z.array(z.string()).optional(),
 });
 export type WebhooksResults = z.infer<typeof webhooksResultsSchema>;
+
+/** File of `npm run bench:indexer-readers` (bench/indexer-readers.ts). */
+export const INDEXER_READERS_RESULTS_FILE = "indexer-readers.json";
+
+/**
+ * `indexer-readers.json`: one writer (`ponder start`) and readers (`ponder serve`) on one PostgreSQL schema:
+ * GraphQL latency (milliseconds) with one and two readers at 10 and 50 connections, and block to visible on a
+ * reader (from a mint's receipt to its row answering), idle and with 50 connections of queries on the readers.
+ */
+export const indexerReadersResultsSchema = z.object({
+  ...runSchema,
+  /** The chain's head when the readers started. */
+  head: count,
+  latency: z
+    .array(
+      z.object({
+        /** 0: the writer served the queries itself. */
+        readers: count,
+        connections: z.number().int().positive(),
+        requests: count,
+        requestsPerSecond: z.number().nonnegative(),
+        p50Ms: z.number().nonnegative(),
+        p95Ms: z.number().nonnegative(),
+        p99Ms: z.number().nonnegative(),
+      }),
+    )
+    .min(1),
+  blockToVisible: z.object({
+    idle: percentilesSchema,
+    underLoad: percentilesSchema.extend({ connections: z.number().int().positive(), requests: count }),
+    /** On the writer while the storm hits the writer (no readers in the way): the set-up before readers. */
+    writerUnderLoad: percentilesSchema.extend({ connections: z.number().int().positive(), requests: count }).optional(),
+  }),
+  notes: z.array(z.string()).optional(),
+});
+export type IndexerReadersResults = z.infer<typeof indexerReadersResultsSchema>;

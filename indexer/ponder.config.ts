@@ -10,8 +10,26 @@ import {
   SafeL2Abi,
 } from "./abis";
 import { loadSettings, type ChainSettings, type Located } from "./src/settings";
+import { guardDatabase, type GuardDatabase } from "./src/sync-cache-guard";
 
 const settings = loadSettings();
+
+const database: GuardDatabase =
+  process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== ""
+    ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
+    : { kind: "pglite", directory: process.env.COFFER_PGLITE_DIR ?? ".ponder/pglite" };
+
+// The commands that index (not `serve`, whose writer guards the cache) check, once per process and before Ponder
+// opens the database, that its RPC cache holds these chains and not others under the same ids.
+const indexes = process.argv.slice(2).some((arg) => arg === "start" || arg === "dev");
+const guarded = globalThis as { cofferSyncGuarded?: boolean };
+if (indexes && guarded.cofferSyncGuarded !== true) {
+  await guardDatabase(
+    database,
+    settings.map((chain) => ({ chainId: chain.chainId, rpcUrl: chain.rpcUrl })),
+  );
+  guarded.cofferSyncGuarded = true;
+}
 
 /** `{ chain<id>: { address, startBlock } }` for the chains where `pick` finds the contract. */
 function perChain(pick: (chain: ChainSettings) => Located | undefined) {
@@ -33,9 +51,9 @@ export default createConfig({
   // PGlite (embedded) unless DATABASE_URL names a PostgreSQL database; its schema comes from DATABASE_SCHEMA or
   // `--schema`.
   database:
-    process.env.DATABASE_URL !== undefined && process.env.DATABASE_URL !== ""
-      ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
-      : { kind: "pglite", directory: process.env.COFFER_PGLITE_DIR ?? ".ponder/pglite" },
+    database.kind === "postgres"
+      ? { kind: "postgres", connectionString: database.connectionString }
+      : { kind: "pglite", directory: database.directory },
   // Every table is keyed by chain id: chains are independent, each indexed as fast as its node allows.
   ordering: "multichain",
   chains: Object.fromEntries(
@@ -46,8 +64,9 @@ export default createConfig({
         rpc: chain.rpcUrl,
         // Local chains mine a block per transaction: poll often so that tests and demos see them at once.
         pollingInterval: isLocal(chain) ? 250 : 1_000,
-        // A local chain forgets its history when restarted; Ponder's RPC cache, keyed by chain id, would not.
-        disableCache: isLocal(chain),
+        // Ponder's RPC cache stays on everywhere: a local chain restarted under the same id is caught by the guard
+        // above, which drops that chain's cached rows. `COFFER_DISABLE_RPC_CACHE=1` turns it off (to compare).
+        disableCache: process.env.COFFER_DISABLE_RPC_CACHE === "1",
       },
     ]),
   ),

@@ -25,7 +25,7 @@ export interface StartIndexerOptions {
   env?: Record<string, string>;
 }
 
-/** A running `ponder start` of the Coffer indexer. */
+/** A running `ponder start` (the writer) or `ponder serve` (a reader) of the Coffer indexer. */
 export interface RunningIndexer {
   /** Base URL: `/status`, `/health`, `/ready`, `/reports/...`. */
   url: string;
@@ -68,6 +68,22 @@ export async function indexedBlock(url: string, chainId: number): Promise<number
  * by chain id). Resolves once the HTTP server answers `/health`.
  */
 export async function startIndexer(options: StartIndexerOptions): Promise<RunningIndexer> {
+  return launch("start", options);
+}
+
+/**
+ * Spawns `ponder serve` in `indexer/`: a reader that answers the API (GraphQL, reports, `/status`, `/freshness`)
+ * from the tables a writer (`startIndexer`) keeps in the same PostgreSQL schema, and indexes nothing. The writer must
+ * have created the schema first (Ponder refuses to serve a schema that does not exist). Resolves once it answers
+ * `/health`.
+ */
+export async function startReader(
+  options: Omit<StartIndexerOptions, "database"> & { database: Extract<IndexerDatabase, { kind: "postgres" }> },
+): Promise<RunningIndexer> {
+  return launch("serve", options);
+}
+
+async function launch(command: "start" | "serve", options: StartIndexerOptions): Promise<RunningIndexer> {
   const port = options.port ?? (await freePort());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -93,7 +109,7 @@ export async function startIndexer(options: StartIndexerOptions): Promise<Runnin
 
   const child = spawn(
     process.execPath,
-    [ponderBin(), "start", "--port", String(port), "--schema", schema, "--log-format", "pretty"],
+    [ponderBin(), command, "--port", String(port), "--schema", schema, "--log-format", "pretty"],
     { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: false },
   );
   const lines: string[] = [];

@@ -332,6 +332,61 @@ const statusSchema = z.record(
 /** `/status`: per chain name, its id and the last indexed block. */
 export type IndexerStatus = z.output<typeof statusSchema>;
 
+const chainFreshnessSchema = z.object({
+  chainId: integer,
+  name: z.string(),
+  indexedBlock: integer.nullable(),
+  indexedTimestamp: integer.nullable(),
+  headBlock: integer.nullable(),
+  headTimestamp: integer.nullable(),
+  lagBlocks: integer.nullable(),
+  lagSeconds: integer.nullable(),
+  finalityBlocks: integer,
+  finalizedBlock: integer.nullable(),
+  headError: z.string().optional(),
+});
+/**
+ * One chain of `/freshness`: the block the index holds, the chain head the indexer last read (at most a second ago),
+ * the lag in blocks and in seconds of chain time, Ponder's finality depth and the finalized block (`head − depth`).
+ */
+export type ChainFreshness = z.output<typeof chainFreshnessSchema>;
+const freshnessSchema = z.object({ checkedAt: integer, chains: z.array(chainFreshnessSchema) });
+/** `/freshness`: every chain's {@link ChainFreshness}, taken at `checkedAt` (unix milliseconds). */
+export type IndexerFreshness = z.output<typeof freshnessSchema>;
+
+/** How settled a row's block is: confirmations counted from the head (its own block is 1), and finality. */
+export interface RowConfirmations {
+  /** `headBlock − blockNumber + 1`; 0 when the indexer has not seen the head reach the row's block. */
+  confirmations: number;
+  /** The block is at or below the finalized block: Ponder will not see it reorganised. */
+  final: boolean;
+  headBlock: number;
+  finalizedBlock: number;
+}
+
+/**
+ * The confirmations and finality of a row of `chain` (any indexed row: each carries the `blockNumber` of the event
+ * that last wrote it, or `updatedBlock`). Rows are written once per event, so these are computed from the chain's
+ * freshness rather than stored. Throws when the indexer does not know the chain's head.
+ */
+export function confirmationsOf(
+  row: { readonly blockNumber: bigint | number } | { readonly updatedBlock: bigint | number },
+  chain: ChainFreshness,
+): RowConfirmations {
+  if (chain.headBlock === null || chain.finalizedBlock === null) {
+    throw new IndexerError(
+      `The indexer does not know the head of chain ${chain.chainId}: ${chain.headError ?? "no answer"}`,
+    );
+  }
+  const block = Number("blockNumber" in row ? row.blockNumber : row.updatedBlock);
+  return {
+    confirmations: Math.max(0, chain.headBlock - block + 1),
+    final: block <= chain.finalizedBlock,
+    headBlock: chain.headBlock,
+    finalizedBlock: chain.finalizedBlock,
+  };
+}
+
 // ─── The client ──────────────────────────────────────────────────────────────────────────────────────────
 
 /** Options of {@link createIndexerClient}. */
@@ -388,6 +443,13 @@ export interface IndexerClient {
   ): Promise<z.output<T>>;
   /** `/status`: the last indexed block per chain. */
   status(): Promise<IndexerStatus>;
+  /** `/freshness`: per chain, the indexed block, the head, the lag and the finalized block. */
+  freshness(): Promise<IndexerFreshness>;
+  /** A row's confirmations and finality on `chainId`, from a fresh `/freshness` (see {@link confirmationsOf}). */
+  confirmationsOf(
+    chainId: number,
+    row: { readonly blockNumber: bigint | number } | { readonly updatedBlock: bigint | number },
+  ): Promise<RowConfirmations>;
   /** The last block indexed on `chainId`, undefined before the indexer has one. */
   indexedBlock(chainId: number): Promise<number | undefined>;
   /** Every token balance the indexer has for an account (accounts that never held a token have none). */
@@ -532,6 +594,17 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     query,
 
     status: async () => validate("/status", statusSchema, await request(`${url}/status`)),
+    freshness: async () => validate("/freshness", freshnessSchema, await request(`${url}/freshness`)),
+    confirmationsOf: async (chainId, row) => {
+      const freshness = validate("/freshness", freshnessSchema, await request(`${url}/freshness`));
+      const chain = freshness.chains.find((entry) => entry.chainId === chainId);
+      if (chain === undefined) {
+        throw new IndexerError(
+          `Chain ${chainId} is not indexed at ${url} (it indexes ${freshness.chains.map((entry) => entry.chainId).join(", ")})`,
+        );
+      }
+      return confirmationsOf(row, chain);
+    },
 
     indexedBlock: async (chainId) => {
       const status = validate("/status", statusSchema, await request(`${url}/status`));

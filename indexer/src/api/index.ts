@@ -7,12 +7,15 @@
  * - `/reports/reconciliation`: indexed token balances against `balanceOf` on chain at the indexed block.
  * - `/reports/native-balances`: plain ETH (POL on Polygon) of named or tracked accounts at the indexed block.
  * - `/webhooks/events`: the events merchants are notified of, in a block range, as webhook bodies.
+ * - `/freshness`: per chain, the indexed block, the chain head, the lag and the finalized block; every answer of
+ *   this app carries the same as `X-Coffer-*` headers (`freshness.ts`).
+ * - `/healthy?maxLagSeconds=`: 200 when every chain is indexed within that lag of its head, else 503 with the lag.
  */
 import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono, type Context } from "hono";
 import { graphql } from "ponder";
-import type { PublicClient } from "viem";
+import { createPublicClient, http, type PublicClient } from "viem";
 import { ReportError, readStatus, reconciliation, settlementCsv, settlementReport } from "./reports";
 import { eventsLimit, webhookEvents } from "./webhook-events";
 import { accountsParam, kindsParam, nativeBalances } from "./native-balances";
@@ -20,8 +23,68 @@ import { guardedGraphql } from "./graphql-guard";
 import { MAX_GRAPHQL_ALIASES, MAX_GRAPHQL_TOKENS } from "./graphql-limits";
 import { hexColumnsOf } from "./hex-columns";
 import { loadSettings } from "../settings";
+import {
+  createFreshnessReader,
+  freshnessHeaders,
+  stalenessReasons,
+  type Freshness,
+  type FreshnessChain,
+} from "./freshness";
 
-const app = new Hono();
+const app = new Hono<{ Variables: { freshness?: Freshness } }>();
+
+/** Ponder's chains as its build holds them (the `ponder:api` module reads the same global). */
+const ponderChains =
+  (globalThis as { PONDER_INDEXING_BUILD?: { chains?: { id: number; finalityBlockCount: number }[] } })
+    .PONDER_INDEXING_BUILD?.chains ?? [];
+
+const freshness = createFreshnessReader({
+  db: db as unknown as Parameters<typeof createFreshnessReader>[0]["db"],
+  chains: loadSettings().map((chain): FreshnessChain => {
+    // A client of its own: Ponder's retries a failed call for a long time; a head read gives up at once.
+    const client = createPublicClient({ transport: http(chain.rpcUrl, { timeout: 2_000, retryCount: 0 }) });
+    const finality = ponderChains.find((entry) => entry.id === chain.chainId)?.finalityBlockCount;
+    // Ponder's default for chains it does not know (its `getFinalityBlockCount`).
+    return { chainId: chain.chainId, name: chain.name, finalityBlocks: finality ?? 30, client };
+  }),
+  headTtlMs: Number(process.env.COFFER_HEAD_TTL_MS ?? 1_000),
+  headStaleMs: 10_000,
+});
+
+// Read before the answer is made: the answer holds at least the blocks its headers name.
+app.use("*", async (c, next) => {
+  const reading = await freshness.read().catch(() => undefined);
+  c.set("freshness", reading);
+  await next();
+  if (reading === undefined) return;
+  // A Response passed through unchanged may have immutable headers: copy it first then.
+  try {
+    for (const [name, value] of Object.entries(freshnessHeaders(reading))) c.res.headers.set(name, value);
+  } catch {
+    c.res = new Response(c.res.body, c.res);
+    for (const [name, value] of Object.entries(freshnessHeaders(reading))) c.res.headers.set(name, value);
+  }
+});
+
+// The same reading as the headers'.
+app.get("/freshness", async (c) => c.json(c.get("freshness") ?? (await freshness.read())));
+
+/** Default bound of `/healthy`: a minute of chain time. */
+const DEFAULT_MAX_LAG_SECONDS = 60;
+
+app.get("/healthy", async (c) => {
+  const value = c.req.query("maxLagSeconds");
+  if (value !== undefined && !/^\d{1,9}$/.test(value)) {
+    return badRequest(c, `"maxLagSeconds" must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  const maxLagSeconds = value === undefined ? DEFAULT_MAX_LAG_SECONDS : Number(value);
+  const reading = c.get("freshness") ?? (await freshness.read());
+  const reasons = stalenessReasons(reading, maxLagSeconds);
+  return c.json(
+    { healthy: reasons.length === 0, maxLagSeconds, reasons, ...reading },
+    reasons.length === 0 ? 200 : 503,
+  );
+});
 
 /**
  * Ponder's own limits (GraphQL Armor inside its Yoga server) are a backstop above ours: its depth counts fragment
