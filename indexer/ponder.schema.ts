@@ -6,6 +6,7 @@ import { index, onchainTable, primaryKey, relations } from "ponder";
 import type {
   PaymentState,
   PaymentStatus,
+  FailureReason,
   QueuedTransferStatus,
   SubscriptionStatus,
   SubscriptionStatusBeforePause,
@@ -343,8 +344,8 @@ export const subscriptionCharge = onchainTable(
     fee: t.bigint().notNull(),
     periodIndex: t.integer().notNull(),
     success: t.boolean().notNull(),
-    /** Failed charges: AllowanceTooLow, BalanceTooLow, TransferFailed, WrongAmountDelivered. */
-    failureReason: t.text(),
+    /** Failed charges: allowance_too_low, balance_too_low, transfer_failed, wrong_amount_delivered. */
+    failureReason: t.text().$type<FailureReason>(),
     revertData: t.hex(),
     transactionHash: t.hex().notNull(),
     blockNumber: t.bigint().notNull(),

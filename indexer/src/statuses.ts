@@ -31,6 +31,18 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 /** `subscription.statusBeforePause`: what a resume returns to; `none` until the first pause. */
 export type SubscriptionStatusBeforePause = SubscriptionStatus | "none";
 
+/**
+ * `subscriptionCharge.failureReason` and the `reason` of `subscription.charge_failed`: the contract's
+ * `FailureReason` by number; `unknown` for a number this ABI does not name.
+ */
+export const FAILURE_REASONS = [
+  "allowance_too_low",
+  "balance_too_low",
+  "transfer_failed",
+  "wrong_amount_delivered",
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number] | "unknown";
+
 /** `queuedTransfer.status`: the treasury module's `QueuedStatus` (`getQueuedStatus`), `None` excepted. */
 export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as const;
 export type QueuedTransferStatus = (typeof QUEUED_TRANSFER_STATUSES)[number];

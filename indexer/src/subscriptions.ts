@@ -3,10 +3,11 @@ import { ponder, type Context } from "ponder:registry";
 import { plan, subscription, subscriptionCharge, subscriptionDeposit } from "ponder:schema";
 import { ZERO, lc, logId, record, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
 import { notify } from "./notifications";
-import type { SubscriptionStatus } from "./statuses";
+import { FAILURE_REASONS, type FailureReason, type SubscriptionStatus } from "./statuses";
 import { seeToken } from "./tokens";
 
-const FAILURE_REASON = ["AllowanceTooLow", "BalanceTooLow", "TransferFailed", "WrongAmountDelivered"] as const;
+/** The contract's `FailureReason` by number, lower snake_case. */
+const failureReasonOf = (reason: number): FailureReason => FAILURE_REASONS[reason] ?? "unknown";
 
 async function getPlan(context: Context, id: bigint) {
   const row = await context.db.find(plan, { chainId: context.chain.id, id });
@@ -170,7 +171,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     fee: 0n,
     periodIndex,
     success: false,
-    failureReason: FAILURE_REASON[reason] ?? `Unknown(${reason})`,
+    failureReason: failureReasonOf(reason),
     revertData,
     transactionHash: event.transaction.hash,
     blockNumber: event.block.number,
@@ -185,7 +186,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     amount,
     periodIndex,
   };
-  const failureReason = FAILURE_REASON[reason] ?? `Unknown(${reason})`;
+  const failureReason = failureReasonOf(reason);
   await notify(context, event, "subscription.charge_failed", { ...failed, reason: failureReason });
   // The first failure makes the subscription past due; a failed retry leaves it so.
   if (becomesPastDue) await notify(context, event, "subscription.past_due", failed, 1);

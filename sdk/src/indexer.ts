@@ -135,6 +135,20 @@ export const SUBSCRIPTION_STATUSES = [
 /** One of {@link SUBSCRIPTION_STATUSES}. */
 export type IndexedSubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
+/**
+ * `subscriptionCharge.failureReason`: why a charge failed (the contract's `FailureReason`); `unknown` for a reason
+ * the indexer's ABI does not name.
+ */
+export const FAILURE_REASONS = [
+  "allowance_too_low",
+  "balance_too_low",
+  "transfer_failed",
+  "wrong_amount_delivered",
+  "unknown",
+] as const;
+/** One of {@link FAILURE_REASONS}. */
+export type IndexedFailureReason = (typeof FAILURE_REASONS)[number];
+
 /** `queuedTransfer.status`: the treasury module's status of a queued transfer (`getQueuedStatus`). */
 export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as const;
 /** One of {@link QUEUED_TRANSFER_STATUSES}. */
@@ -231,7 +245,8 @@ const subscriptionChargeSchema = z.object({
   fee: bigint,
   periodIndex: integer,
   success: z.boolean(),
-  failureReason: z.string().nullable(),
+  /** Failed charges: one of {@link FAILURE_REASONS}. */
+  failureReason: z.enum(FAILURE_REASONS).nullable(),
   transactionHash: hex,
   timestamp: bigint,
 });

@@ -282,7 +282,7 @@ describe("demo: npm run demo", function () {
         eli?.chargeHistory.map((charge) => [charge.periodIndex, charge.success, charge.failureReason]),
       ).to.deep.equal([
         [0, true, null],
-        [1, false, "AllowanceTooLow"],
+        [1, false, "allowance_too_low"],
         [1, true, null],
       ]);
       const dana = await client.subscriptions(31337, { subscriber: result.accounts.customerDana });

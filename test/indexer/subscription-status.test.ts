@@ -108,6 +108,8 @@ describe("indexer: a subscription's status, lower snake_case from the table to t
 
     const fromClient = await createIndexerClient({ url: indexer.url }).subscription(31337, subscriptionId);
     expect(fromClient?.status).to.equal("canceled");
+    // The failed charge says why in the same casing: the contract's AllowanceTooLow.
+    expect(fromClient?.chargeHistory.map((charge) => charge.failureReason)).to.deep.equal([null, "allowance_too_low"]);
     const canceled = await createIndexerClient({ url: indexer.url }).subscriptions(31337, { status: "canceled" });
     expect(canceled.items.map((row) => row.id)).to.include(subscriptionId);
   });
@@ -121,7 +123,7 @@ describe("indexer: a subscription's status, lower snake_case from the table to t
     expect(await statuses(subscriptionId)).to.deep.include({ status: "lapsed", onChain: "lapsed" });
   });
 
-  it("every subscription event's body carries the new status in the same words", async function () {
+  it("every subscription event's body carries the new status, and a failed charge its reason, in the same words", async function () {
     await indexer.waitForBlock(await local.chain.provider.getBlockNumber(), 30_000);
     const response = await fetch(`${indexer.url}/webhooks/events?fromBlock=0&limit=5000`);
     const { events } = (await response.json()) as { events: WebhookEvent[] };
@@ -131,6 +133,8 @@ describe("indexer: a subscription's status, lower snake_case from the table to t
     expect(statusOf("subscription.resumed")).to.deep.equal(["past_due"]);
     expect(statusOf("subscription.canceled")).to.deep.equal(["canceled"]);
     expect(statusOf("subscription.lapsed")).to.deep.equal(["lapsed"]);
+    const reasons = events.filter((event) => event.type === "subscription.charge_failed").map((e) => e.data["reason"]);
+    expect(reasons).to.deep.equal(["allowance_too_low", "allowance_too_low"]);
     for (const event of events) {
       if (event.data["status"] !== undefined) {
         expectServedValue(String(event.data["status"]), SUBSCRIPTION_STATUSES, `${event.type} status`);

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import * as served from "../../indexer/src/statuses";
 import {
   createIndexerClient,
+  FAILURE_REASONS,
   IndexerResponseError,
   PAYMENT_STATES,
   PAYMENT_STATUSES,
@@ -57,16 +58,18 @@ function subscriptionRow(status: string) {
 }
 
 describe("indexer states and statuses: one casing, lower snake_case", function () {
-  it("the SDK's lists are the indexer's, every value lower snake_case, canceled with one l", function () {
+  it("the SDK's lists are the indexer's (failure reasons too), every value lower snake_case, canceled with one l", function () {
     expect(PAYMENT_STATES).to.deep.equal(served.PAYMENT_STATES);
     expect(PAYMENT_STATUSES).to.deep.equal(served.PAYMENT_STATUSES);
     expect(SUBSCRIPTION_STATUSES).to.deep.equal(served.SUBSCRIPTION_STATUSES);
     expect(QUEUED_TRANSFER_STATUSES).to.deep.equal(served.QUEUED_TRANSFER_STATUSES);
+    expect(FAILURE_REASONS).to.deep.equal([...served.FAILURE_REASONS, "unknown"]);
     for (const value of [
       ...PAYMENT_STATES,
       ...PAYMENT_STATUSES,
       ...SUBSCRIPTION_STATUSES,
       ...QUEUED_TRANSFER_STATUSES,
+      ...FAILURE_REASONS,
     ]) {
       expect(value).to.match(LOWER_SNAKE_CASE);
       expect(value).to.not.equal("cancelled");

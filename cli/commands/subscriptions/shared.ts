@@ -13,7 +13,13 @@ export const STATUS_LABEL: Readonly<Record<SubscriptionStatus, string>> = {
   canceled: "canceled",
   lapsed: "lapsed",
 };
-export const FAILURE = ["allowance too low", "balance too low", "transfer failed", "wrong amount delivered"] as const;
+/** Why a charge failed, by the contract's `FailureReason` number: as the indexer names it (`--json`) and for people. */
+export const FAILURE = [
+  { name: "allowance_too_low", label: "allowance too low" },
+  { name: "balance_too_low", label: "balance too low" },
+  { name: "transfer_failed", label: "transfer failed" },
+  { name: "wrong_amount_delivered", label: "wrong amount delivered" },
+] as const;
 
 /** The plan's fields as JSON and its token. */
 export async function readPlan(session: Session, planId: bigint) {
