@@ -3,6 +3,14 @@
  * Addresses are lower-case hex; amounts are token units (bigint); times are unix seconds.
  */
 import { index, onchainTable, primaryKey, relations } from "ponder";
+import type {
+  PaymentState,
+  PaymentStatus,
+  FailureReason,
+  QueuedTransferStatus,
+  SubscriptionStatus,
+  SubscriptionStatusBeforePause,
+} from "./src/statuses";
 
 // ─── Accounts and balances ───────────────────────────────────────────────────────────────────────────────
 
@@ -199,9 +207,9 @@ export const payment = onchainTable(
     /** `authorized` (held) or `charged` (captured at once). */
     mode: t.text().notNull(),
     /** authorized, partially_captured, captured, voided, reclaimed, refunded, partially_refunded, disputed, resolved. */
-    state: t.text().notNull(),
-    /** The contract's status: Authorized, Disputed or Resolved. */
-    status: t.text().notNull(),
+    state: t.text().$type<PaymentState>().notNull(),
+    /** The contract's status (`getPaymentState`), lower snake_case: authorized, disputed or resolved. */
+    status: t.text().$type<PaymentStatus>().notNull(),
     authorized: t.bigint().notNull(),
     capturable: t.bigint().notNull(),
     refundable: t.bigint().notNull(),
@@ -297,9 +305,10 @@ export const subscription = onchainTable(
     planId: t.bigint().notNull(),
     subscriber: t.hex().notNull(),
     merchant: t.hex().notNull(),
-    /** Active, PastDue, Paused, Cancelled, Lapsed. */
-    status: t.text().notNull(),
-    statusBeforePause: t.text().notNull(),
+    /** The contract's status, lower snake_case: active, past_due, paused, canceled, lapsed. */
+    status: t.text().$type<SubscriptionStatus>().notNull(),
+    /** The status a resume returns to: one of `status`'s values, or `none` until the first pause. */
+    statusBeforePause: t.text().$type<SubscriptionStatusBeforePause>().notNull(),
     anchor: t.bigint().notNull(),
     nextPeriod: t.bigint().notNull(),
     pastDueSince: t.bigint().notNull(),
@@ -335,8 +344,8 @@ export const subscriptionCharge = onchainTable(
     fee: t.bigint().notNull(),
     periodIndex: t.integer().notNull(),
     success: t.boolean().notNull(),
-    /** Failed charges: AllowanceTooLow, BalanceTooLow, TransferFailed, WrongAmountDelivered. */
-    failureReason: t.text(),
+    /** Failed charges: allowance_too_low, balance_too_low, transfer_failed, wrong_amount_delivered. */
+    failureReason: t.text().$type<FailureReason>(),
     revertData: t.hex(),
     transactionHash: t.hex().notNull(),
     blockNumber: t.bigint().notNull(),
@@ -459,7 +468,7 @@ export const queueLimit = onchainTable(
     token: t.hex().notNull(),
     amount: t.bigint().notNull(),
     period: t.integer().notNull(),
-    /** Everything the operator queued of the token, cancelled transfers included (they stay counted). */
+    /** Everything the operator queued of the token, canceled transfers included (they stay counted). */
     totalQueued: t.bigint().notNull(),
   }),
   (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe, table.operator, table.token] }) }),
@@ -495,8 +504,8 @@ export const queuedTransfer = onchainTable(
     operator: t.hex().notNull(),
     eta: t.bigint().notNull(),
     nonce: t.bigint().notNull(),
-    /** Queued, Executed, Cancelled (as `getQueuedStatus`). */
-    status: t.text().notNull(),
+    /** As `getQueuedStatus`, lower snake_case: queued, executed, canceled. */
+    status: t.text().$type<QueuedTransferStatus>().notNull(),
     executor: t.hex(),
     /** When it was queued (the struct's `queuedAt`); it executes from max(eta, queuedAt + the Safe's delay). */
     queuedAt: t.bigint().notNull(),

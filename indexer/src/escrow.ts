@@ -3,6 +3,7 @@ import { ponder, type Context } from "ponder:registry";
 import { invoice, payment, paymentStep, treasuryPolicy } from "ponder:schema";
 import { lc, logId, record, addEscrowed, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
 import { notify } from "./notifications";
+import type { PaymentState } from "./statuses";
 import { seeToken } from "./tokens";
 
 async function addStep(
@@ -38,7 +39,7 @@ async function addStep(
 function paymentState(
   p: { capturable: bigint; captured: bigint; refundable: bigint; refunded: bigint },
   released: "voided" | "reclaimed" = "voided",
-): string {
+): PaymentState {
   if (p.capturable > 0n) return p.captured > 0n ? "partially_captured" : "authorized";
   if (p.captured === 0n) return released;
   if (p.refundable === 0n) return "refunded";
@@ -109,7 +110,7 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
     ...fields,
     mode: "authorized",
     state: "authorized",
-    status: "Authorized",
+    status: "authorized",
     authorized: amount,
     capturable: amount,
     refundable: 0n,
@@ -145,7 +146,7 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     ...fields,
     mode: "charged",
     state: "captured",
-    status: "Authorized",
+    status: "authorized",
     authorized: amount,
     capturable: 0n,
     refundable: amount,
@@ -270,7 +271,7 @@ ponder.on("CofferEscrow:PaymentDisputed", async ({ event, context }) => {
   const p = await getPayment(context, paymentId);
   await context.db
     .update(payment, { chainId: context.chain.id, id: paymentId })
-    .set({ status: "Disputed", state: "disputed", updatedAt: event.block.timestamp });
+    .set({ status: "disputed", state: "disputed", updatedAt: event.block.timestamp });
   await addStep(context, event, paymentId, "disputed", amount);
   await notify(context, event, "payment.disputed", { ...paymentParties(paymentId, p), amount });
   await record(context, event, "payment_disputed", [
@@ -287,7 +288,7 @@ ponder.on("CofferEscrow:PaymentResolved", async ({ event, context }) => {
     refundable: p.refundable + payeeAmount,
     captured: p.captured + payeeAmount,
     returned: p.returned + payerAmount,
-    status: "Resolved",
+    status: "resolved",
     state: "resolved",
     updatedAt: event.block.timestamp,
   });

@@ -3,9 +3,11 @@ import { ponder, type Context } from "ponder:registry";
 import { plan, subscription, subscriptionCharge, subscriptionDeposit } from "ponder:schema";
 import { ZERO, lc, logId, record, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
 import { notify } from "./notifications";
+import { FAILURE_REASONS, type FailureReason, type SubscriptionStatus } from "./statuses";
 import { seeToken } from "./tokens";
 
-const FAILURE_REASON = ["AllowanceTooLow", "BalanceTooLow", "TransferFailed", "WrongAmountDelivered"] as const;
+/** The contract's `FailureReason` by number, lower snake_case. */
+const failureReasonOf = (reason: number): FailureReason => FAILURE_REASONS[reason] ?? "unknown";
 
 async function getPlan(context: Context, id: bigint) {
   const row = await context.db.find(plan, { chainId: context.chain.id, id });
@@ -58,8 +60,8 @@ ponder.on("CofferSubscriptions:SubscriptionCreated", async ({ event, context }) 
     planId,
     subscriber,
     merchant,
-    status: "Active",
-    statusBeforePause: "None",
+    status: "active",
+    statusBeforePause: "none",
     anchor: BigInt(anchor),
     nextPeriod: 0n,
     pastDueSince: 0n,
@@ -96,7 +98,7 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
   const p = await getPlan(context, planId);
   const nextPeriod = BigInt(periodIndex) + 1n;
   await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
-    status: "Active",
+    status: "active",
     nextPeriod,
     pastDueSince: 0n,
     nextChargeAt: s.anchor + nextPeriod * BigInt(p.period),
@@ -150,10 +152,10 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
   const s = await getSubscription(context, subscriptionId);
   const p = await getPlan(context, planId);
   // Read before the update: Ponder's cache hands out the row it then updates in place.
-  const becomesPastDue = s.status !== "PastDue";
+  const becomesPastDue = s.status !== "past_due";
   await context.db.update(subscription, { chainId: context.chain.id, id: subscriptionId }).set({
-    status: "PastDue",
-    pastDueSince: s.status === "PastDue" ? s.pastDueSince : event.block.timestamp,
+    status: "past_due",
+    pastDueSince: s.status === "past_due" ? s.pastDueSince : event.block.timestamp,
     failedCharges: s.failedCharges + 1,
   });
   await context.db.insert(subscriptionCharge).values({
@@ -169,7 +171,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     fee: 0n,
     periodIndex,
     success: false,
-    failureReason: FAILURE_REASON[reason] ?? `Unknown(${reason})`,
+    failureReason: failureReasonOf(reason),
     revertData,
     transactionHash: event.transaction.hash,
     blockNumber: event.block.number,
@@ -184,7 +186,7 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
     amount,
     periodIndex,
   };
-  const failureReason = FAILURE_REASON[reason] ?? `Unknown(${reason})`;
+  const failureReason = failureReasonOf(reason);
   await notify(context, event, "subscription.charge_failed", { ...failed, reason: failureReason });
   // The first failure makes the subscription past due; a failed retry leaves it so.
   if (becomesPastDue) await notify(context, event, "subscription.past_due", failed, 1);
@@ -193,18 +195,34 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
   ]);
 });
 
-async function setSubscriptionStatus(context: Context, event: EventMeta, id: bigint, kind: string, by?: Hex) {
+/**
+ * What a pause, resume, lapse or cancel does to a subscription; `kind` names the event (`subscription.<kind>`, the
+ * activity `subscription_<kind>`).
+ */
+async function setSubscriptionStatus(
+  context: Context,
+  event: EventMeta,
+  id: bigint,
+  kind: "paused" | "resumed" | "lapsed" | "canceled",
+  by?: Hex,
+) {
   const s = await getSubscription(context, id);
-  const updates =
-    kind === "paused"
-      ? { status: "Paused", statusBeforePause: s.status }
-      : kind === "resumed"
-        ? { status: s.statusBeforePause }
-        : { status: kind === "lapsed" ? "Lapsed" : "Cancelled", nextChargeAt: null };
+  let updates: { status: SubscriptionStatus; statusBeforePause?: SubscriptionStatus; nextChargeAt?: null };
+  if (kind === "paused") {
+    updates = { status: "paused", statusBeforePause: s.status };
+  } else if (kind === "resumed") {
+    // The contract resumes only a paused subscription, so a pause set this first.
+    if (s.statusBeforePause === "none") {
+      throw new Error(`Subscription ${id} on chain ${context.chain.id} resumed without a pause before it`);
+    }
+    updates = { status: s.statusBeforePause };
+  } else {
+    updates = { status: kind, nextChargeAt: null };
+  }
   await context.db.update(subscription, { chainId: context.chain.id, id }).set(updates);
   const reference = id.toString();
   const p = await getPlan(context, s.planId);
-  await notify(context, event, `subscription.${kind === "cancelled" ? "canceled" : kind}`, {
+  await notify(context, event, `subscription.${kind}`, {
     subscriptionId: reference,
     planId: s.planId.toString(),
     subscriber: s.subscriber,
@@ -227,7 +245,7 @@ ponder.on("CofferSubscriptions:SubscriptionLapsed", async ({ event, context }) =
 });
 
 ponder.on("CofferSubscriptions:SubscriptionCancelled", async ({ event, context }) => {
-  await setSubscriptionStatus(context, event, event.args.subscriptionId, "cancelled", lc(event.args.by));
+  await setSubscriptionStatus(context, event, event.args.subscriptionId, "canceled", lc(event.args.by));
 });
 
 ponder.on("CofferSubscriptions:SubscriptionPaused", async ({ event, context }) => {

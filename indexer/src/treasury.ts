@@ -154,7 +154,7 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
     operator: lc(t.operator),
     eta: BigInt(t.eta),
     nonce: t.nonce,
-    status: "Queued",
+    status: "queued" as const,
     executor: null,
     queuedAt: BigInt(t.queuedAt),
     closedAt: null,
@@ -184,7 +184,7 @@ async function closeQueued(
   context: Context,
   event: EventMeta,
   id: Hex,
-  status: "Executed" | "Cancelled",
+  status: "executed" | "canceled",
   executor?: Hex,
 ) {
   const key = { chainId: context.chain.id, id };
@@ -193,7 +193,7 @@ async function closeQueued(
   await context.db
     .update(queuedTransfer, key)
     .set({ status, executor: executor ?? null, closedAt: event.block.timestamp });
-  await notify(context, event, status === "Executed" ? "treasury.transfer_executed" : "treasury.transfer_canceled", {
+  await notify(context, event, status === "executed" ? "treasury.transfer_executed" : "treasury.transfer_canceled", {
     transferId: id,
     safe: row.safe,
     operator: row.operator,
@@ -202,13 +202,13 @@ async function closeQueued(
     amount: row.amount,
     ...(executor === undefined ? {} : { executor }),
   });
-  if (status === "Executed") {
+  if (status === "executed") {
     await record(context, event, "transfer_executed", [
       { account: row.safe, amount: -row.amount, token: row.token, counterparty: row.to, reference: id },
       { account: row.to, amount: row.amount, token: row.token, counterparty: row.safe, reference: id },
     ]);
   } else {
-    await record(context, event, "transfer_cancelled", [
+    await record(context, event, "transfer_canceled", [
       { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: id },
       { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: id },
     ]);
@@ -216,11 +216,11 @@ async function closeQueued(
 }
 
 ponder.on("CofferTreasuryModule:TransferExecuted", async ({ event, context }) => {
-  await closeQueued(context, event, event.args.transferId, "Executed", lc(event.args.executor));
+  await closeQueued(context, event, event.args.transferId, "executed", lc(event.args.executor));
 });
 
 ponder.on("CofferTreasuryModule:TransferCancelled", async ({ event, context }) => {
-  await closeQueued(context, event, event.args.transferId, "Cancelled");
+  await closeQueued(context, event, event.args.transferId, "canceled");
 });
 
 ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {

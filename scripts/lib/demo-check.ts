@@ -55,8 +55,9 @@ export function curlCommand(graphqlUrl: string, example: ExampleQuery): string {
   return `curl -s ${graphqlUrl} -H 'content-type: application/json' -d '${body}'`;
 }
 
-const PAYMENT_STATUS = ["None", "Authorized", "Disputed", "Resolved"];
-const SUBSCRIPTION_STATUS = ["None", "Active", "PastDue", "Paused", "Cancelled", "Lapsed"];
+// The contracts' enums by number, named as the indexer serves them (lower snake_case).
+const PAYMENT_STATUS = ["none", "authorized", "disputed", "resolved"];
+const SUBSCRIPTION_STATUS = ["none", "active", "past_due", "paused", "canceled", "lapsed"];
 
 /** What `--check` compared. */
 export interface CheckReport {

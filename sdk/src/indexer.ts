@@ -6,6 +6,8 @@
  */
 import { z } from "zod";
 import { CofferError } from "./errors";
+import type { PaymentStatus } from "./escrow/reads";
+import type { SubscriptionStatus } from "./subscriptions";
 
 // ─── Errors ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -97,6 +99,61 @@ const pageOf = <T extends z.ZodTypeAny>(item: T) =>
     }));
 const PAGE_FIELDS = "totalCount pageInfo { hasNextPage endCursor }";
 
+// ─── States and statuses ─────────────────────────────────────────────────────────────────────────────────
+// Every state and status the indexer serves is lower snake_case, as its webhook event types are; the statuses
+// are the contract's enums by the names the SDK's chain reads give them (`getPaymentState`, `getSubscription`),
+// `none` excepted (an indexed row exists). "canceled" has one l throughout.
+
+/** `payment.state`: what a payment holds now, in a word (funds still capturable first). */
+export const PAYMENT_STATES = [
+  "authorized",
+  "partially_captured",
+  "captured",
+  "partially_refunded",
+  "refunded",
+  "voided",
+  "reclaimed",
+  "disputed",
+  "resolved",
+] as const;
+/** One of {@link PAYMENT_STATES}. */
+export type IndexedPaymentState = (typeof PAYMENT_STATES)[number];
+
+/** `payment.status`: the contract's status of the payment (`getPaymentState`). */
+export const PAYMENT_STATUSES = ["authorized", "disputed", "resolved"] as const satisfies readonly PaymentStatus[];
+/** One of {@link PAYMENT_STATUSES}. */
+export type IndexedPaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** `subscription.status`: the contract's status of the subscription (`getSubscription`). */
+export const SUBSCRIPTION_STATUSES = [
+  "active",
+  "past_due",
+  "paused",
+  "canceled",
+  "lapsed",
+] as const satisfies readonly SubscriptionStatus[];
+/** One of {@link SUBSCRIPTION_STATUSES}. */
+export type IndexedSubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/**
+ * `subscriptionCharge.failureReason`: why a charge failed (the contract's `FailureReason`); `unknown` for a reason
+ * the indexer's ABI does not name.
+ */
+export const FAILURE_REASONS = [
+  "allowance_too_low",
+  "balance_too_low",
+  "transfer_failed",
+  "wrong_amount_delivered",
+  "unknown",
+] as const;
+/** One of {@link FAILURE_REASONS}. */
+export type IndexedFailureReason = (typeof FAILURE_REASONS)[number];
+
+/** `queuedTransfer.status`: the treasury module's status of a queued transfer (`getQueuedStatus`). */
+export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as const;
+/** One of {@link QUEUED_TRANSFER_STATUSES}. */
+export type IndexedQueuedTransferStatus = (typeof QUEUED_TRANSFER_STATUSES)[number];
+
 // ─── Records ─────────────────────────────────────────────────────────────────────────────────────────────
 
 const tokenBalanceSchema = z.object({ account: hex, token: hex, balance: bigint, updatedBlock: bigint });
@@ -146,10 +203,10 @@ const paymentSchema = z.object({
   referenceId: hex,
   /** `authorized` (held) or `charged` (captured at once). */
   mode: z.string(),
-  /** authorized, partially_captured, captured, voided, reclaimed, refunded, partially_refunded, disputed, resolved */
-  state: z.string(),
-  /** As the contract's `getPaymentState`: Authorized, Disputed or Resolved. */
-  status: z.string(),
+  /** One of {@link PAYMENT_STATES}. */
+  state: z.enum(PAYMENT_STATES),
+  /** As the contract's `getPaymentState`: one of {@link PAYMENT_STATUSES}. */
+  status: z.enum(PAYMENT_STATUSES),
   authorized: bigint,
   capturable: bigint,
   refundable: bigint,
@@ -188,7 +245,8 @@ const subscriptionChargeSchema = z.object({
   fee: bigint,
   periodIndex: integer,
   success: z.boolean(),
-  failureReason: z.string().nullable(),
+  /** Failed charges: one of {@link FAILURE_REASONS}. */
+  failureReason: z.enum(FAILURE_REASONS).nullable(),
   transactionHash: hex,
   timestamp: bigint,
 });
@@ -221,8 +279,8 @@ const subscriptionSchema = z.object({
   planId: bigint,
   subscriber: hex,
   merchant: hex,
-  /** Active, PastDue, Paused, Cancelled or Lapsed, as the contract's `getSubscription`. */
-  status: z.string(),
+  /** As the contract's `getSubscription`: one of {@link SUBSCRIPTION_STATUSES}. */
+  status: z.enum(SUBSCRIPTION_STATUSES),
   anchor: bigint,
   nextPeriod: bigint,
   pastDueSince: bigint,
@@ -403,7 +461,7 @@ export interface PaymentFilter {
   readonly payee?: string;
   readonly operator?: string;
   readonly token?: string;
-  readonly state?: string;
+  readonly state?: IndexedPaymentState;
 }
 
 /** Filters of {@link IndexerClient.subscriptions}. */
@@ -411,7 +469,7 @@ export interface SubscriptionFilter {
   readonly subscriber?: string;
   readonly merchant?: string;
   readonly planId?: bigint;
-  readonly status?: string;
+  readonly status?: IndexedSubscriptionStatus;
 }
 
 /** Parameters of the settlement report; `from`/`to` are unix seconds (`to` exclusive, now by default). */

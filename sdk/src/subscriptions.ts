@@ -192,15 +192,19 @@ export function buildPlan(input: PlanInput): PlanParams {
   };
 }
 
-/** Where a subscription stands (`ICofferSubscriptions.SubscriptionStatus`). */
-export type SubscriptionStatus = "none" | "active" | "pastDue" | "paused" | "cancelled" | "lapsed";
+/**
+ * Where a subscription stands (`ICofferSubscriptions.SubscriptionStatus`), lower snake_case as the indexer serves it
+ * (`PastDue` is `past_due`; "canceled" has one l, as the `subscription.canceled` webhook).
+ */
+export type SubscriptionStatus = "none" | "active" | "past_due" | "paused" | "canceled" | "lapsed";
 
+/** The contract's enum, by its number. */
 const SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = [
   "none",
   "active",
-  "pastDue",
+  "past_due",
   "paused",
-  "cancelled",
+  "canceled",
   "lapsed",
 ];
 

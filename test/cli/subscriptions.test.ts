@@ -93,7 +93,7 @@ describe("cli: coffer subs (child processes against a local chain)", function ()
 
   it("cancel ends a subscription (subscriber); cancelling it again is refused (exit 1)", async function () {
     const out = ok<{ status: string }>(await f.run(["subs", "cancel", bobSub, "--json"], BOB));
-    expect(out.status).to.equal("cancelled");
+    expect(out.status).to.equal("canceled");
     expect((await contract.getSubscription(bobSub)).status).to.equal(4n);
     const error = refused(await f.run(["subs", "cancel", bobSub, "--json"], BOB), "CofferSubscriptionsInvalidStatus");
     expect(error.args).to.deep.equal({ subscriptionId: bobSub, status: "4" });

@@ -277,12 +277,12 @@ describe("demo: npm run demo", function () {
       expect(invoice?.amount).to.equal(ethers.parseUnits("120", 6));
 
       const eli = await client.subscription(31337, BigInt(result.subscriptions["eliOfficeCoffee"]!.id));
-      expect(eli?.status).to.equal("Active");
+      expect(eli?.status).to.equal("active");
       expect(
         eli?.chargeHistory.map((charge) => [charge.periodIndex, charge.success, charge.failureReason]),
       ).to.deep.equal([
         [0, true, null],
-        [1, false, "AllowanceTooLow"],
+        [1, false, "allowance_too_low"],
         [1, true, null],
       ]);
       const dana = await client.subscriptions(31337, { subscriber: result.accounts.customerDana });
@@ -361,7 +361,7 @@ describe("demo: npm run demo", function () {
       try {
         const report = await checkIndexerAgainstChain(graphqlUrl, other.chain.provider, result);
         expect(report.mismatches).to.include(`tUSDC balance of customerDana: indexer 730000000, chain 0`);
-        expect(report.mismatches).to.include(`payment ORDER-2003 status: indexer Resolved, chain None`);
+        expect(report.mismatches).to.include(`payment ORDER-2003 status: indexer resolved, chain none`);
         expect(report.mismatches.some((line) => line.startsWith("subscription eliOfficeCoffee status"))).to.equal(true);
       } finally {
         await other.stop();

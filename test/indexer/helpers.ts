@@ -13,6 +13,12 @@ import {
   MockERC20__factory,
 } from "../../typechain-types";
 import { readManifest, type DeploymentManifest } from "../../deploy/manifest";
+import {
+  PAYMENT_STATES,
+  PAYMENT_STATUSES,
+  QUEUED_TRANSFER_STATUSES,
+  SUBSCRIPTION_STATUSES,
+} from "../../sdk/src/indexer";
 import type { IndexerDatabase, RunningIndexer } from "../../scripts/lib/indexer-process";
 import { driveCoffer } from "./drive";
 
@@ -178,9 +184,22 @@ function manifestOf(deploymentsDir: string, chainId: number): DeploymentManifest
 }
 
 const lc = (value: string) => value.toLowerCase();
-const PAYMENT_STATUS = ["None", "Authorized", "Disputed", "Resolved"];
-const SUBSCRIPTION_STATUS = ["None", "Active", "PastDue", "Paused", "Cancelled", "Lapsed"];
-const QUEUED_STATUS = ["None", "Queued", "Executed", "Cancelled"];
+// The contracts' enums by number, named as the indexer serves them.
+const PAYMENT_STATUS = ["none", "authorized", "disputed", "resolved"];
+const SUBSCRIPTION_STATUS = ["none", "active", "past_due", "paused", "canceled", "lapsed"];
+const QUEUED_STATUS = ["none", "queued", "executed", "canceled"];
+
+/** The one casing of every state and status the indexer serves. */
+export const LOWER_SNAKE_CASE = /^[a-z]+(_[a-z]+)*$/;
+
+/**
+ * Expects a served state or status to be lower snake_case and one of the values the SDK's client accepts, so that
+ * a contract enum name (`PastDue`, `Cancelled`) never reaches a reader again.
+ */
+export function expectServedValue(value: string, allowed: readonly string[], what: string): void {
+  expect(value, `${what} is lower snake_case`).to.match(LOWER_SNAKE_CASE);
+  expect(allowed, `${what} is one of the SDK's values`).to.include(value);
+}
 
 /** Accounts that ever sent or received `token` according to the chain's own logs. */
 async function tokenHolders(provider: ethers.JsonRpcProvider, token: string, toBlock: number): Promise<Set<string>> {
@@ -266,9 +285,9 @@ export async function expectIndexEqualsChain(
       row.refunded,
     ].map(BigInt) as [bigint, bigint, bigint, bigint];
     const expectedState =
-      row.status === "Disputed"
+      row.status === "disputed"
         ? "disputed"
-        : row.status === "Resolved"
+        : row.status === "resolved"
           ? ["resolved", "refunded", "partially_refunded"]
           : capturable > 0n
             ? captured > 0n
@@ -282,6 +301,8 @@ export async function expectIndexEqualsChain(
                   ? "partially_refunded"
                   : "captured";
     expect([expectedState].flat(), `state of payment ${row.id}`).to.include(row.state);
+    expectServedValue(row.state, PAYMENT_STATES, `state of payment ${row.id}`);
+    expectServedValue(row.status, PAYMENT_STATUSES, `status of payment ${row.id}`);
     const state = await escrow.getPaymentState(row.id, at);
     expect(
       { status: row.status, capturable: row.capturable, refundable: row.refundable },
@@ -338,6 +359,7 @@ export async function expectIndexEqualsChain(
     created.map((log) => log.args.subscriptionId.toString()).sort(),
   );
   for (const row of subs) {
+    expectServedValue(row.status, SUBSCRIPTION_STATUSES, `status of subscription ${row.id}`);
     const s = await subscriptions.getSubscription(row.id, at);
     expect(row, `subscription ${row.id}`).to.deep.equal({
       id: row.id,
@@ -353,6 +375,16 @@ export async function expectIndexEqualsChain(
         .toString(),
     });
     facts += 1;
+  }
+
+  // What a resume returns to: a status, or `none` before the first pause.
+  for (const row of await allRows<{ id: string; statusBeforePause: string }>(
+    indexer,
+    "subscriptions",
+    "id statusBeforePause",
+    { where },
+  )) {
+    expectServedValue(row.statusBeforePause, ["none", ...SUBSCRIPTION_STATUSES], `subscription ${row.id} before pause`);
   }
 
   // Credits: escrow and split credits equal creditOf; subscriptions' equal creditOf(account).
@@ -396,6 +428,7 @@ export async function expectIndexEqualsChain(
   // Queued transfers and the Safe's executions.
   const queued = await allRows<{ id: string; status: string }>(indexer, "queuedTransfers", "id status", { where });
   for (const row of queued) {
+    expectServedValue(row.status, QUEUED_TRANSFER_STATUSES, `status of queued transfer ${row.id}`);
     expect(row.status, `queued ${row.id}`).to.equal(QUEUED_STATUS[Number(await treasury.getQueuedStatus(row.id, at))]);
     facts += 1;
   }

@@ -14,7 +14,9 @@ import {
 } from "../../typechain-types";
 import { readManifest } from "../../deploy/manifest";
 import type { RunningIndexer } from "../../scripts/lib/indexer-process";
+import { SUBSCRIPTION_STATUSES } from "../../sdk/src/indexer";
 import { webhookEventSchema, type WebhookEvent } from "../../sdk/src/webhooks/events";
+import { expectServedValue } from "./helpers";
 
 /** Each contract event a webhook announces, and the event type it becomes. */
 const ANNOUNCED: Readonly<Record<string, string>> = {
@@ -149,6 +151,14 @@ export async function expectEventsMatchLogs(
         key(other).startsWith(`${event.data.transactionHash}:${event.data.logIndex}:`),
     );
     expect(failed, "past due comes with the charge that failed").to.not.equal(undefined);
+  }
+
+  // A status in a body is the subscription's new one, as the indexer's tables say it: `paused`, never `Paused`
+  // (`subscription-status.test.ts` walks one subscription through every status).
+  for (const event of events) {
+    if (event.data["status"] === undefined) continue;
+    expect(event.type, "only a subscription's events carry a status").to.match(/^subscription\./);
+    expectServedValue(String(event.data["status"]), SUBSCRIPTION_STATUSES, `${event.type} ${event.id} status`);
   }
 
   // Amounts are the log's, in the token's units, with the token's symbol and decimals.

@@ -393,7 +393,7 @@ describe("web: the merchant dashboard", function () {
     await page.getByTestId("past-due-count").waitFor({ timeout: 15_000 });
     expect(await rows.count()).to.equal(2);
     expect(await rows.first().getAttribute("data-subscription")).to.equal(lapsing.subscriptionId.toString());
-    expect(await rows.first().getByTestId("state").getAttribute("data-state")).to.equal("PastDue");
+    expect(await rows.first().getByTestId("state").getAttribute("data-state")).to.equal("past_due");
     expect(await rows.first().getByTestId("state").textContent()).to.equal("Past due");
     expect(await rows.nth(1).getAttribute("data-subscription")).to.equal(faithful.subscriptionId.toString());
     expect(await rows.nth(1).textContent()).to.include("10.00 tUSDC"); // charged twice: on subscribing and now

@@ -140,6 +140,7 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     expect(await budget.getByTestId("budget-spent").textContent()).to.equal("25.00 tUSDC");
     const queuedRow = first.page.locator(`[data-transfer-id="${queued.id}"]`);
     await queuedRow.waitFor();
+    expect(await queuedRow.getByTestId("queued-status").getAttribute("data-status")).to.equal("queued");
     expect(await queuedRow.getByTestId("queued-status").textContent()).to.equal("Queued");
     expect(await queuedRow.textContent()).to.contain("100.00 tUSDC");
     expect(await queuedRow.getByTestId("executable-after").textContent()).to.match(/\d{4}/);
@@ -240,12 +241,12 @@ describe("web: the treasury page (the Safe's queue, budgets and queued transfers
     await toSign.getByTestId("sign").click();
     await toSign.getByTestId("execute").click();
     await second.page.getByTestId("executed").waitFor({ timeout: 30_000 });
-    expect(await operator.treasury.getQueuedStatus(queued.id), "Cancelled on chain").to.equal(3n);
-    await second.page
+    expect(await operator.treasury.getQueuedStatus(queued.id), "canceled on chain").to.equal(3n);
+    const canceled = second.page
       .locator(`[data-transfer-id="${queued.id}"]`)
-      .getByTestId("queued-status")
-      .filter({ hasText: "Cancelled" })
-      .waitFor({ timeout: 30_000 });
+      .locator('[data-testid="queued-status"][data-status="canceled"]');
+    await canceled.waitFor({ timeout: 30_000 });
+    expect(await canceled.textContent()).to.equal("Canceled");
     await second.context.close();
   });
 

@@ -1,3 +1,4 @@
+import { indexer } from "@coffer/sdk";
 import type { Command } from "commander";
 import { print, table } from "../../common";
 import { parseAddress, UsageError, type CliIo } from "../../io";
@@ -7,22 +8,20 @@ import { indexerCommand, isoTime, pageOptions, short, withIndexer, type IndexerO
 export function paymentsCommand(io: CliIo): Command {
   return indexerCommand(undefined, "payments", "a merchant's escrow payments, newest first")
     .requiredOption("--merchant <address>", "the payee")
-    .option(
-      "--state <state>",
-      "only payments in this state: authorized, partially_captured, captured, voided, reclaimed, refunded, partially_refunded, disputed, resolved",
-    )
+    .option("--state <state>", `only payments in this state: ${indexer.PAYMENT_STATES.join(", ")}`)
     .option("--limit <n>", "rows per page, 1 to 1000", "100")
     .option("--after <cursor>", "the page after this cursor (printed by the previous page)")
     .action(async (options: IndexerOptions & { merchant: string; state?: string; limit?: string; after?: string }) => {
       const merchant = parseAddress(options.merchant, "--merchant");
-      if (options.state !== undefined && !/^[a-z_]+$/.test(options.state)) {
-        throw new UsageError(`--state ${options.state} is not a payment state (e.g. captured)`);
+      const state = options.state;
+      if (state !== undefined && !isPaymentState(state)) {
+        throw new UsageError(`--state ${state} is not a payment state: one of ${indexer.PAYMENT_STATES.join(", ")}`);
       }
       const page = pageOptions(options);
       await withIndexer(io, options, async (session) => {
         const result = await session.client.payments(
           session.chainId,
-          { payee: merchant, ...(options.state === undefined ? {} : { state: options.state }) },
+          { payee: merchant, ...(state === undefined ? {} : { state }) },
           page,
         );
         print(
@@ -54,4 +53,9 @@ export function paymentsCommand(io: CliIo): Command {
         );
       });
     });
+}
+
+/** Whether `value` is one of the indexer's payment states (lower snake_case, e.g. `partially_refunded`). */
+function isPaymentState(value: string): value is indexer.IndexedPaymentState {
+  return (indexer.PAYMENT_STATES as readonly string[]).includes(value);
 }

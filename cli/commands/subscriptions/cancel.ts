@@ -2,7 +2,6 @@ import { subscriptions } from "@coffer/sdk";
 import type { Command } from "commander";
 import { parseId, print, rows, sendCommand, txJson, txLine, withSession, type ChainOptions } from "../../common";
 import type { CliIo } from "../../io";
-import { STATUS } from "./shared";
 
 /** `coffer subs cancel <subscription>`: the subscriber or the merchant ends a subscription. */
 export function addCancelCommand(group: Command, io: CliIo): void {
@@ -12,9 +11,9 @@ export function addCancelCommand(group: Command, io: CliIo): void {
       const subscriptionId = parseId(id, "subscription");
       await withSession(io, options, true, async (session) => {
         const result = await subscriptions.cancel(session.client, subscriptionId);
-        const status = STATUS[(await subscriptions.getSubscription(session.client, subscriptionId)).status];
+        const { status } = await subscriptions.getSubscription(session.client, subscriptionId);
         print(session, { subscriptionId, status, ...txJson(result) }, () => [
-          `Cancelled subscription ${subscriptionId}`,
+          `Canceled subscription ${subscriptionId}`,
           ...rows([txLine(result)]),
         ]);
       });

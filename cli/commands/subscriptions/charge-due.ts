@@ -37,16 +37,20 @@ export function addChargeDueCommand(group: Command, io: CliIo): void {
         }
         session.progress(`charging ${due.length} due subscription(s)`);
         const outcome = await subscriptions.chargeDue(session.client, due);
-        const failed = outcome.failed.map((failure) => ({
-          subscriptionId: failure.subscriptionId,
-          reason: FAILURE[Number(failure.reason)] ?? `reason ${failure.reason}`,
-        }));
+        const failed = outcome.failed.map((failure) => {
+          const known = FAILURE[Number(failure.reason)];
+          return {
+            subscriptionId: failure.subscriptionId,
+            reason: known?.name ?? "unknown",
+            label: known?.label ?? `reason ${failure.reason}`,
+          };
+        });
         print(
           session,
           {
             due,
             charged: outcome.charged,
-            failed,
+            failed: failed.map(({ subscriptionId, reason }) => ({ subscriptionId, reason })),
             skipped: outcome.skipped,
             lapsed: outcome.lapsed,
             ...txJson(outcome),
@@ -57,7 +61,7 @@ export function addChargeDueCommand(group: Command, io: CliIo): void {
               ["subscription", "outcome"],
               [
                 ...outcome.charged.map((id) => [`${id}`, "charged"]),
-                ...failed.map((failure) => [`${failure.subscriptionId}`, `failed: ${failure.reason}`]),
+                ...failed.map((failure) => [`${failure.subscriptionId}`, `failed: ${failure.label}`]),
                 ...outcome.skipped.map((id) => [`${id}`, "skipped"]),
                 ...outcome.lapsed.map((id) => [`${id}`, "lapsed"]),
               ],

@@ -4,16 +4,22 @@ import { formatAmount, signerOf, tokenInfo, type Session } from "../../common";
 
 /** The grace of a plan when `--grace` is not given, unless half the period is shorter: 3 days, in seconds. */
 export const DEFAULT_GRACE = 3n * 86_400n;
-/** A subscription's status as the CLI prints it. */
-export const STATUS: Readonly<Record<SubscriptionStatus, string>> = {
+/** A subscription's status for people (`--json` carries the SDK's name, e.g. `past_due`, as the indexer does). */
+export const STATUS_LABEL: Readonly<Record<SubscriptionStatus, string>> = {
   none: "none",
   active: "active",
-  pastDue: "past due",
+  past_due: "past due",
   paused: "paused",
-  cancelled: "cancelled",
+  canceled: "canceled",
   lapsed: "lapsed",
 };
-export const FAILURE = ["allowance too low", "balance too low", "transfer failed", "wrong amount delivered"] as const;
+/** Why a charge failed, by the contract's `FailureReason` number: as the indexer names it (`--json`) and for people. */
+export const FAILURE = [
+  { name: "allowance_too_low", label: "allowance too low" },
+  { name: "balance_too_low", label: "balance too low" },
+  { name: "transfer_failed", label: "transfer failed" },
+  { name: "wrong_amount_delivered", label: "wrong amount delivered" },
+] as const;
 
 /** The plan's fields as JSON and its token. */
 export async function readPlan(session: Session, planId: bigint) {

@@ -11,7 +11,7 @@ import {
   type TokenInfo,
 } from "../../common";
 import { UsageError, type CliIo } from "../../io";
-import { readPlan, seconds, STATUS } from "./shared";
+import { readPlan, seconds, STATUS_LABEL } from "./shared";
 
 /** `coffer subs status`: a subscription and its plan, or a plan (no key). */
 export function addStatusCommand(group: Command, io: CliIo): void {
@@ -35,7 +35,6 @@ export function addStatusCommand(group: Command, io: CliIo): void {
         });
         const plan = await readPlan(session, state.planId);
         const { due, dueAt } = state;
-        const status = STATUS[state.status];
         const token: TokenInfo = plan.token;
         print(
           session,
@@ -43,7 +42,7 @@ export function addStatusCommand(group: Command, io: CliIo): void {
             subscriptionId,
             subscriber: state.subscriber,
             planId: state.planId,
-            status,
+            status: state.status,
             anchor: state.anchor,
             nextPeriod: BigInt(state.nextPeriod),
             due,
@@ -51,7 +50,7 @@ export function addStatusCommand(group: Command, io: CliIo): void {
             plan: plan.json,
           },
           () => [
-            `Subscription ${subscriptionId}: ${status}`,
+            `Subscription ${subscriptionId}: ${STATUS_LABEL[state.status]}`,
             ...rows([
               ["subscriber", state.subscriber],
               ["price", `${formatAmount(plan.json.amount, token)} every ${seconds(plan.json.period)}`],

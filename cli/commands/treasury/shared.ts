@@ -78,8 +78,11 @@ export async function readQueued(session: Session, file: string) {
   return { transfer, transferId };
 }
 
-/** A queued transfer's status as the CLI prints it. */
-export const QUEUED_STATUS = ["unknown", "queued", "executed", "cancelled"] as const;
+/**
+ * A queued transfer's status by the module's enum number (`getQueuedStatus`), lower snake_case as the indexer's
+ * `queuedTransfer.status`; `none`: the module never saw the transfer.
+ */
+export const QUEUED_STATUS = ["none", "queued", "executed", "canceled"] as const;
 
 /** A whole number of seconds from a CLI option. */
 export function parseSeconds(value: string, what: string): number {

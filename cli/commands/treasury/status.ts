@@ -69,7 +69,7 @@ export function addStatusCommand(group: Command, io: CliIo): void {
         }
         if (options.transfer !== undefined) {
           const { transferId, transfer } = await readQueued(session, options.transfer);
-          const status = QUEUED_STATUS[Number(await module.getQueuedStatus(transferId))] ?? "unknown";
+          const status = QUEUED_STATUS[Number(await module.getQueuedStatus(transferId))] ?? "none";
           const settingsDelay = settings.delay;
           const window = settingsDelay === 0n ? undefined : await treasury.getExecutionWindow(session.client, transfer);
           result.queued = {

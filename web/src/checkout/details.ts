@@ -5,6 +5,7 @@
 import { escrow, type TokenInfo } from "@coffer/sdk";
 import { indexerClient, readClient, tokenInfo } from "../shared/read-client";
 import type { WebConfig } from "../shared/config";
+import { stateLabel } from "../shared/states";
 import type { CheckoutRequest } from "./request";
 
 /** The request with everything needed to show it. */
@@ -109,7 +110,7 @@ export async function checkPayable(
     if (placed !== null) {
       throw new CheckoutBlockedError(
         "This order is already placed",
-        `Your account placed it already (payment ${paymentId}, now ${placed.state}). Nothing was sent.`,
+        `Your account placed it already (payment ${paymentId}, now ${stateLabel(placed.state).toLowerCase()}). Nothing was sent.`,
       );
     }
   }
@@ -119,11 +120,11 @@ export async function checkPayable(
     }
     if (account !== undefined) {
       const mine = await indexer.subscriptions(config.chainId, { subscriber: account, planId: request.planId });
-      const live = mine.items.find((subscription) => ["Active", "PastDue", "Paused"].includes(subscription.status));
+      const live = mine.items.find((subscription) => ["active", "past_due", "paused"].includes(subscription.status));
       if (live !== undefined) {
         throw new CheckoutBlockedError(
           "You are already subscribed",
-          `Your subscription ${live.id} to this plan is ${live.status}. Nothing was sent.`,
+          `Your subscription ${live.id} to this plan is ${stateLabel(live.status).toLowerCase()}. Nothing was sent.`,
         );
       }
     }

@@ -30,8 +30,9 @@ const merchantPaymentSchema = z.object({
   referenceId: hex,
   salt: bigint,
   mode: z.string(),
-  state: z.string(),
-  status: z.string(),
+  /** Lower snake_case, as the SDK's client checks them: `indexer.PAYMENT_STATES`, `indexer.PAYMENT_STATUSES`. */
+  state: z.enum(indexer.PAYMENT_STATES),
+  status: z.enum(indexer.PAYMENT_STATUSES),
   authorized: bigint,
   capturable: bigint,
   refundable: bigint,

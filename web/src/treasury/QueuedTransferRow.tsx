@@ -1,4 +1,4 @@
-import { treasury } from "@coffer/sdk";
+import { treasury, type indexer } from "@coffer/sdk";
 import {
   buildSafeTransactionFile,
   mergeSignatures,
@@ -10,6 +10,7 @@ import type { ethers } from "ethers";
 import { useState } from "react";
 import { Steps } from "../shared/components/Steps";
 import { formatAmount, formatTime, shortAddress } from "../shared/format";
+import { stateLabel } from "../shared/states";
 import type { IndexedQueuedTransfer } from "./policy-data";
 import type { TreasuryReaders } from "./read-client";
 import { TreasuryProblem } from "./TreasuryProblem";
@@ -18,10 +19,14 @@ import { useAction } from "./use-action";
 const SIGN = "Sign the cancel proposal in your wallet";
 const SHARE = "Propose it to the other owners through the approval service";
 
-const STATUS_BADGE: Record<string, string> = { Queued: "badge-warn", Executed: "badge-ok", Cancelled: "badge-bad" };
+const STATUS_BADGE: Readonly<Record<indexer.IndexedQueuedTransferStatus, string>> = {
+  queued: "badge-warn",
+  executed: "badge-ok",
+  canceled: "badge-bad",
+};
 
 /**
- * A queued transfer; a queued one can be cancelled, which is a Safe transaction: the connected owner signs the
+ * A queued transfer; a queued one can be canceled, which is a Safe transaction: the connected owner signs the
  * proposal here, and the other owners sign and execute it from the queue like any other.
  */
 export function QueuedTransferRow(props: {
@@ -66,8 +71,12 @@ export function QueuedTransferRow(props: {
   return (
     <tr data-testid="queued-transfer" data-transfer-id={transfer.id}>
       <td>
-        <span className={`badge ${STATUS_BADGE[transfer.status] ?? ""}`} data-testid="queued-status">
-          {transfer.status}
+        <span
+          className={`badge ${STATUS_BADGE[transfer.status]}`}
+          data-testid="queued-status"
+          data-status={transfer.status}
+        >
+          {stateLabel(transfer.status)}
         </span>
       </td>
       <td className="number">{amount}</td>
@@ -81,7 +90,7 @@ export function QueuedTransferRow(props: {
         {transfer.window === undefined ? "—" : `${formatTime(transfer.window.earliest)}${ready ? " (ready)" : ""}`}
       </td>
       <td>
-        {transfer.status === "Queued" &&
+        {transfer.status === "queued" &&
           (proposed ? (
             <span data-testid="cancel-proposed">
               Cancel proposed as nonce {proposed.transaction.nonce}: other owners sign it in the queue.

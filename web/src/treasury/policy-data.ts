@@ -1,5 +1,5 @@
 /** The Safe's operator budgets, queue limits and queued transfers, from the indexer. */
-import { treasury, type TokenInfo } from "@coffer/sdk";
+import { indexer, treasury, type TokenInfo } from "@coffer/sdk";
 import { z } from "zod";
 import type { TreasuryReaders } from "./read-client";
 
@@ -30,7 +30,8 @@ const queuedSchema = z.object({
   operator: hex,
   eta: bigint,
   nonce: bigint,
-  status: z.string(),
+  /** One of `indexer.QUEUED_TRANSFER_STATUSES`: queued, executed or canceled. */
+  status: z.enum(indexer.QUEUED_TRANSFER_STATUSES),
   queuedAt: bigint,
   closedAt: bigint.nullable(),
 });
@@ -110,7 +111,7 @@ export async function loadPolicy(readers: TreasuryReaders, chainId: number, safe
           eta: row.eta,
           nonce: row.nonce,
         };
-        const window = row.status === "Queued" ? await treasury.getExecutionWindow(readers.client, struct) : undefined;
+        const window = row.status === "queued" ? await treasury.getExecutionWindow(readers.client, struct) : undefined;
         return { ...(await withToken(row)), struct, window };
       }),
     ),

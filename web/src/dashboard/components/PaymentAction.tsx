@@ -66,7 +66,7 @@ export function PaymentAction(props: {
   const [steps, setSteps] = useState<Step[]>([]);
   const [error, setError] = useState<unknown>();
   /** The mined transaction, and the payment's state once the indexer has it. */
-  const [result, setResult] = useState<{ state: string | undefined; receipt: CofferReceipt }>();
+  const [result, setResult] = useState<{ state: indexer.IndexedPaymentState | undefined; receipt: CofferReceipt }>();
   const [running, setRunning] = useState(false);
   const inFlight = useRef(false);
   const firstControl = useRef<HTMLInputElement & HTMLButtonElement>(null);

@@ -13,7 +13,7 @@ import { StateBadge } from "./StateBadge";
 export function allowedActions(payment: MerchantPayment, account: string | undefined, now: number): ActionKind[] {
   if (account === undefined || account.toLowerCase() !== payment.operator.toLowerCase()) return [];
   const actions: ActionKind[] = [];
-  const held = payment.status === "Authorized" && payment.capturable > 0n;
+  const held = payment.status === "authorized" && payment.capturable > 0n;
   if (held && BigInt(now) < payment.authorizationExpiry) actions.push("capture");
   if (held) actions.push("void");
   if (payment.refundable > 0n && BigInt(now) < payment.refundExpiry) actions.push("refund");

@@ -1,5 +1,7 @@
+import { stateLabel, type StateWord } from "../../shared/states";
+
 /** Badge tone of each payment state and subscription status: settled green, waiting amber, failed red. */
-const TONES: Readonly<Record<string, "ok" | "warn" | "bad" | "neutral">> = {
+const TONES: Readonly<Partial<Record<StateWord, "ok" | "warn" | "bad" | "neutral">>> = {
   authorized: "warn",
   partially_captured: "warn",
   captured: "ok",
@@ -10,37 +12,19 @@ const TONES: Readonly<Record<string, "ok" | "warn" | "bad" | "neutral">> = {
   partially_refunded: "ok",
   disputed: "bad",
   resolved: "neutral",
-  Active: "ok",
-  PastDue: "bad",
-  Paused: "warn",
-  Cancelled: "neutral",
-  Lapsed: "neutral",
-};
-
-const LABELS: Readonly<Record<string, string>> = {
-  authorized: "Authorized",
-  partially_captured: "Partially captured",
-  captured: "Captured",
-  charged: "Charged",
-  voided: "Voided",
-  reclaimed: "Reclaimed",
-  refunded: "Refunded",
-  partially_refunded: "Partially refunded",
-  disputed: "Disputed",
-  resolved: "Resolved",
-  Active: "Active",
-  PastDue: "Past due",
-  Paused: "Paused",
-  Cancelled: "Cancelled",
-  Lapsed: "Lapsed",
+  active: "ok",
+  past_due: "bad",
+  paused: "warn",
+  canceled: "neutral",
+  lapsed: "neutral",
 };
 
 /** A state or status as a coloured, readable badge; `data-state` keeps the indexer's word for tests. */
-export function StateBadge(props: { state: string }) {
+export function StateBadge(props: { state: StateWord }) {
   const tone = TONES[props.state] ?? "neutral";
   return (
     <span className={tone === "neutral" ? "badge" : `badge badge-${tone}`} data-testid="state" data-state={props.state}>
-      {LABELS[props.state] ?? props.state}
+      {stateLabel(props.state)}
     </span>
   );
 }

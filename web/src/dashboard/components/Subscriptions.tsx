@@ -7,16 +7,22 @@ import { isIndexerDown } from "../use-live";
 import { StateBadge } from "./StateBadge";
 
 /** Which subscriptions need the merchant first: past due, then active, paused, and ended ones last. */
-const STATUS_ORDER: Readonly<Record<string, number>> = { PastDue: 0, Active: 1, Paused: 2, Lapsed: 3, Cancelled: 4 };
+const STATUS_ORDER: Readonly<Record<indexer.IndexedSubscriptionStatus, number>> = {
+  past_due: 0,
+  active: 1,
+  paused: 2,
+  lapsed: 3,
+  canceled: 4,
+};
 
 /** Past-due subscriptions first (longest overdue first), then by status and next charge. */
 export function sortSubscriptions(list: readonly indexer.IndexedSubscription[]): indexer.IndexedSubscription[] {
   const never = BigInt(Number.MAX_SAFE_INTEGER);
   return [...list].sort((a, b) => {
-    const byStatus = (STATUS_ORDER[a.status] ?? 5) - (STATUS_ORDER[b.status] ?? 5);
+    const byStatus = STATUS_ORDER[a.status] - STATUS_ORDER[b.status];
     if (byStatus !== 0) return byStatus;
     const [left, right] =
-      a.status === "PastDue" ? [a.pastDueSince, b.pastDueSince] : [a.nextChargeAt ?? never, b.nextChargeAt ?? never];
+      a.status === "past_due" ? [a.pastDueSince, b.pastDueSince] : [a.nextChargeAt ?? never, b.nextChargeAt ?? never];
     return left < right ? -1 : left > right ? 1 : 0;
   });
 }
@@ -28,7 +34,7 @@ export function Subscriptions(props: {
 }) {
   const { data, error, loading } = props.subscriptions;
   const rows = data === undefined ? [] : sortSubscriptions(data.list);
-  const pastDue = rows.filter((row) => row.status === "PastDue").length;
+  const pastDue = rows.filter((row) => row.status === "past_due").length;
   const money = (amount: bigint, planId: bigint) => {
     const plan = data?.plans.get(planId);
     const token = plan === undefined ? undefined : props.tokens.get(plan.token);
@@ -80,7 +86,7 @@ export function Subscriptions(props: {
                     </td>
                     <td>
                       <StateBadge state={row.status} />
-                      {row.status === "PastDue" && row.pastDueSince > 0n && (
+                      {row.status === "past_due" && row.pastDueSince > 0n && (
                         <span className="subtle"> since {formatTime(row.pastDueSince)}</span>
                       )}
                     </td>
