@@ -1,0 +1,10 @@
+export {
+  channelIdOf,
+  channelsTypedDataDomain,
+  signVoucher,
+  verifyVoucher,
+  voucherDigest,
+  VOUCHER_TYPES,
+  type ChannelsDomain,
+  type Voucher,
+} from "./vouchers";
