@@ -357,18 +357,44 @@ interface ICofferChannels {
      */
     function withdraw(address token, address to) external;
 
-    /// @notice The channel with this id (all zero if none).
+    /**
+     * @notice The channel with this id (all zero if none).
+     * @param channelId The channel.
+     * @return The channel as stored.
+     */
     function getChannel(bytes32 channelId) external view returns (Channel memory);
 
-    /// @notice The id of the channel `payer` opens to `payee` in `token` with `salt`.
+    /**
+     * @notice The id of the channel `payer` opens to `payee` in `token` with `salt`.
+     * @param payer Who opens it.
+     * @param payee Who vouchers pay.
+     * @param token The token, or address(0) for ETH.
+     * @param salt The payer's salt.
+     * @return The id: keccak256 of the four, ABI-encoded.
+     */
     function channelIdOf(address payer, address payee, address token, bytes32 salt) external pure returns (bytes32);
 
-    /// @notice The EIP-712 digest the signer signs for a voucher of `amount` (cumulative) on `channelId`.
+    /**
+     * @notice The EIP-712 digest the signer signs for a voucher of `amount` (cumulative) on `channelId`.
+     * @param channelId The channel.
+     * @param amount The cumulative amount, in token units.
+     * @return The digest under this contract's domain ("Coffer Channels", "1", chain id, this address).
+     */
     function voucherDigest(bytes32 channelId, uint256 amount) external view returns (bytes32);
 
-    /// @notice Whether `redeemer` may redeem and close `payee`'s channels.
+    /**
+     * @notice Whether `redeemer` may redeem and close `payee`'s channels.
+     * @param payee The payee.
+     * @param redeemer The account.
+     * @return Whether it may.
+     */
     function isRedeemer(address payee, address redeemer) external view returns (bool);
 
-    /// @notice What `account` can withdraw in `token`.
+    /**
+     * @notice What `account` can withdraw in `token`.
+     * @param account The account.
+     * @param token The token, or address(0) for ETH.
+     * @return The credit, in token units.
+     */
     function creditOf(address account, address token) external view returns (uint256);
 }

@@ -31,9 +31,14 @@ describe("CofferChannels against re-entrancy through a token's hook", function (
         const f = await loadChannels();
         const { token, address, channelId } = await setUp(f, before);
         await token.setBubbleRevert(true);
+        const salt2 = ethers.id("another");
         const reentries = [
           f.channels.interface.encodeFunctionData("withdraw", [address, f.payer.address]),
           f.channels.interface.encodeFunctionData("startExit", [channelId]),
+          f.channels.interface.encodeFunctionData("topUp", [channelId, 1n]),
+          f.channels.interface.encodeFunctionData("open", [f.payee.address, address, f.payer.address, 1n, HOUR, salt2]),
+          f.channels.interface.encodeFunctionData("redeemMany", [[]]),
+          f.channels.interface.encodeFunctionData("close", [channelId, 0n, "0x"]),
         ];
         for (const data of reentries) {
           await token.arm(await f.channels.getAddress(), data);
