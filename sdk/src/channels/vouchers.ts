@@ -19,12 +19,13 @@ export interface Voucher {
   amount: bigint;
 }
 
-export const VOUCHER_TYPES = {
+/** The voucher's EIP-712 type: `Voucher(bytes32 channelId,uint256 amount)`. */
+export const VOUCHER_TYPES: Record<string, ethers.TypedDataField[]> = {
   Voucher: [
     { name: "channelId", type: "bytes32" },
     { name: "amount", type: "uint256" },
   ],
-} as const;
+};
 
 /** The EIP-712 domain as `CofferChannels` builds it: name "Coffer Channels", version "1". */
 export function channelsTypedDataDomain(domain: ChannelsDomain): ethers.TypedDataDomain {
