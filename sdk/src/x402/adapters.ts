@@ -18,12 +18,13 @@ export type Price = Omit<PricedResource, "url">;
  * @example app.get("/api/quote", paywallMiddleware(paywall, { price: 1_000n }), (c) => c.json(quote()));
  */
 export function paywallMiddleware(paywall: Paywall, price: Price | ((url: string) => Price)) {
-  return async (c: HonoLikeContext, next: () => Promise<void>): Promise<Response | void> => {
+  return async (c: HonoLikeContext, next: () => Promise<void>): Promise<Response | undefined> => {
     const resource = { ...(typeof price === "function" ? price(c.req.url) : price), url: c.req.url };
     const decision = await paywall.decide(resource, c.req.header(PAYMENT_SIGNATURE_HEADER));
     if (!decision.ok) return c.json(decision.body, decision.status, decision.headers);
     for (const [name, value] of Object.entries(decision.headers)) c.header(name, value);
     await next();
+    return undefined;
   };
 }
 

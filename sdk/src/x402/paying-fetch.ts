@@ -89,16 +89,21 @@ export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
     return current;
   };
 
-  const pick = async (required: PaymentRequired): Promise<PaymentRequirements> => {
+  const domainOf = async (): Promise<ChannelsDomain> => {
     domain ??= { chainId: options.client.chainId, channels: await options.client.channels.getAddress() };
-    const network = networkOf(domain.chainId);
+    return domain;
+  };
+
+  const pick = async (required: PaymentRequired): Promise<PaymentRequirements> => {
+    const { chainId, channels } = await domainOf();
+    const network = networkOf(chainId);
     const match = required.accepts.find((r) => {
       const extra = channelExtraSchema.safeParse(r.extra ?? {});
       return (
         r.scheme === CHANNEL_SCHEME &&
         r.network === network &&
         extra.success &&
-        extra.data.channels.toLowerCase() === domain!.channels.toLowerCase()
+        extra.data.channels.toLowerCase() === channels.toLowerCase()
       );
     });
     if (match === undefined) {
@@ -159,19 +164,18 @@ export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
     const requirements = await pick(required);
     const key = `${requirements.payTo}:${requirements.asset}`.toLowerCase();
     return serialized(key, async () => {
-      let response: Response | undefined;
       // A second try only when the server says another voucher was accepted meanwhile: sign on top of it.
-      for (let attempt = 0; attempt < 2; attempt++) {
+      for (let attempt = 0; ; attempt++) {
         const channel = await channelFor(requirements);
         const amount = channel.accepted + BigInt(requirements.amount);
-        const signature = await signVoucher(sessionKey, { channelId: channel.channelId, amount }, domain!);
+        const signature = await signVoucher(sessionKey, { channelId: channel.channelId, amount }, await domainOf());
         const payment: PaymentPayload = {
           x402Version: X402_VERSION,
           resource: required.resource,
           accepted: requirements,
           payload: { channelId: channel.channelId, amount: amount.toString(), signature },
         };
-        response = await send(input, init, encodeHeader(payment));
+        const response = await send(input, init, encodeHeader(payment));
         const settlement = response.headers.get(PAYMENT_RESPONSE_HEADER);
         const parsed =
           settlement === null ? undefined : settlementResponseSchema.safeParse(decodeSafely(settlement)).data;
@@ -181,9 +185,8 @@ export function createPayingFetch(options: PayingFetchOptions): PayingFetch {
           channel.paid += 1;
           return response;
         }
-        if (parsed?.errorReason !== "voucher_stale") return response;
+        if (parsed?.errorReason !== "voucher_stale" || attempt === 1) return response;
       }
-      return response!;
     });
   };
 

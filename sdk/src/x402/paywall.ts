@@ -179,7 +179,7 @@ export class Paywall {
       }
       if (!(await this.store.accept(channel.channelId, channel.accepted, voucher.amount, voucher.signature))) {
         // Another process accepted a voucher of this channel meanwhile: the client should sign on top of it.
-        const latest = (await this.store.get(channel.channelId))!;
+        const latest = (await this.store.get(channel.channelId)) ?? channel;
         return refuse(402, "voucher_stale", "a later voucher of this channel was accepted meanwhile", latest);
       }
       const accepted = { ...channel, accepted: voucher.amount, signature: voucher.signature };

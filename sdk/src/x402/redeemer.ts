@@ -77,14 +77,15 @@ export class ChannelRedeemer {
       changed = []; // no block since the last round
     } else {
       const contract = client.channels;
-      const topics = WATCHED_EVENTS.map((name) => contract.interface.getEvent(name)!.topicHash);
+      const topics = WATCHED_EVENTS.flatMap((name) => contract.interface.getEvent(name)?.topicHash ?? []);
       const logs = await client.provider.getLogs({
         address: await contract.getAddress(),
         fromBlock: this.#fromBlock,
         toBlock: latest,
         topics: [topics],
       });
-      const ids = new Set(logs.map((log) => log.topics[1]!.toLowerCase()));
+      // Every watched event has the channel id as its first indexed argument.
+      const ids = new Set(logs.map((log) => (log.topics[1] ?? "").toLowerCase()));
       changed = open.filter((channel) => ids.has(channel.channelId.toLowerCase()));
     }
     for (const channel of changed) await this.#reread(channel.channelId);

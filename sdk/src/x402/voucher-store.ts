@@ -156,7 +156,9 @@ export class SqlVoucherStore implements VoucherStore {
         record.closed,
       ],
     );
-    return (await this.get(record.channelId))!;
+    const stored = await this.get(record.channelId);
+    if (stored === undefined) throw new Error(`channel ${record.channelId} was not stored`);
+    return stored;
   }
 
   async accept(channelId: string, expected: bigint, amount: bigint, signature: string): Promise<boolean> {

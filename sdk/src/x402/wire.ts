@@ -147,8 +147,8 @@ export function decodeHeader<T>(header: string, schema: z.ZodType<T>, name: stri
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new TypeError(`${name}: ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+    const issue = parsed.error.issues[0];
+    throw new TypeError(`${name}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
   }
   return parsed.data;
 }
