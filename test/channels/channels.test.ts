@@ -431,7 +431,7 @@ describe("CofferChannels", function () {
   it("no payer loses more than its signer signed, and no payee gets more than its latest voucher", async function () {
     const f = await loadChannels();
     const { channelId } = await openChannel(f, { token: ETH, deposit: 1000n });
-    const payer0 = await balanceOf(f, ETH, await f.channels.getAddress());
+    const payer0 = await balanceOf(ETH, await f.channels.getAddress());
     for (const amount of [100n, 250n, 600n]) {
       await f.channels.connect(f.payee).redeem(channelId, amount, await voucher(f, channelId, amount));
     }

@@ -70,7 +70,7 @@ export function voucher(f: ChannelsFixture, channelId: string, amount: bigint, s
 }
 
 /** Balance of `account` in `token` (ETH for the zero address). */
-export async function balanceOf(f: ChannelsFixture, token: string, account: string): Promise<bigint> {
+export async function balanceOf(token: string, account: string): Promise<bigint> {
   if (token === ETH) return hre.ethers.provider.getBalance(account);
   return (await hre.ethers.getContractAt("MockERC20", token)).balanceOf(account);
 }

@@ -62,6 +62,12 @@ describe("sdk: channel actions against a local chain", function () {
     const signature = await channels.signVoucher(session, voucher, domain);
     expect(channels.verifyVoucher(voucher, signature, session.address, domain)).to.equal(true);
     expect(channels.verifyVoucher(voucher, signature, wallet(5).address, domain)).to.equal(false);
+    // The fast checker a server uses agrees with verifyVoucher, for good and bad vouchers alike.
+    const check = channels.voucherVerifier(domain);
+    expect(check(voucher, signature, session.address)).to.equal(true);
+    expect(check(voucher, signature, wallet(5).address)).to.equal(false);
+    expect(check({ ...voucher, amount: voucher.amount + 1n }, signature, session.address)).to.equal(false);
+    expect(check(voucher, "0x1234", session.address)).to.equal(false);
     await channels.redeem(payee, opened.channelId, voucher.amount, signature);
     await channels.topUp(payer, opened.channelId, 1_000_000n);
     const last = { channelId: opened.channelId, amount: 4_000_000n };

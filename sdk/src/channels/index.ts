@@ -8,6 +8,7 @@ export {
   signVoucher,
   verifyVoucher,
   voucherDigest,
+  voucherVerifier,
   VOUCHER_TYPES,
   type ChannelsDomain,
   type Voucher,

@@ -52,6 +52,30 @@ export function verifyVoucher(voucher: Voucher, signature: string, signer: strin
   }
 }
 
+const VOUCHER_TYPEHASH = ethers.id("Voucher(bytes32 channelId,uint256 amount)");
+
+/**
+ * A voucher checker bound to one domain, for servers that check many: the domain separator is hashed once and each
+ * voucher's digest is built directly (as the contract does), several times faster than `verifyVoucher`.
+ */
+export function voucherVerifier(
+  domain: ChannelsDomain,
+): (voucher: Voucher, signature: string, signer: string) => boolean {
+  const separator = ethers.TypedDataEncoder.hashDomain(channelsTypedDataDomain(domain));
+  const coder = ethers.AbiCoder.defaultAbiCoder();
+  return (voucher, signature, signer) => {
+    try {
+      const struct = ethers.keccak256(
+        coder.encode(["bytes32", "bytes32", "uint256"], [VOUCHER_TYPEHASH, voucher.channelId, voucher.amount]),
+      );
+      const digest = ethers.keccak256(ethers.concat(["0x1901", separator, struct]));
+      return ethers.recoverAddress(digest, signature) === ethers.getAddress(signer);
+    } catch {
+      return false;
+    }
+  };
+}
+
 /** The id of the channel `payer` opens to `payee` in `token` with `salt` (equal to the contract's `channelIdOf`). */
 export function channelIdOf(payer: string, payee: string, token: string, salt: string): string {
   return ethers.keccak256(

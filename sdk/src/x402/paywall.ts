@@ -1,7 +1,7 @@
 import { ethers } from "ethers";
 import type { CofferClient } from "../client";
 import { getChannel } from "../channels/actions";
-import { verifyVoucher, type ChannelsDomain } from "../channels/vouchers";
+import { voucherVerifier, type ChannelsDomain } from "../channels/vouchers";
 import type { ChainState, ChannelRecord, VoucherStore } from "./voucher-store";
 import {
   CHANNEL_SCHEME,
@@ -71,6 +71,7 @@ export class Paywall {
   readonly #options: PaywallOptions;
   readonly #locks = new Map<string, Promise<unknown>>();
   #domain: ChannelsDomain | undefined;
+  #verify: ReturnType<typeof voucherVerifier> | undefined;
 
   constructor(options: PaywallOptions) {
     this.#options = options;
@@ -174,7 +175,8 @@ export class Paywall {
       if (channel === undefined) return refuse(402, "channel_not_found", `no channel ${voucher.channelId}`);
       const problem = this.#problem(channel, voucher.amount, resource.price);
       if (problem !== undefined) return refuse(402, problem[0], problem[1], channel);
-      if (!verifyVoucher(voucher, voucher.signature, channel.signer, await this.domain())) {
+      this.#verify ??= voucherVerifier(await this.domain());
+      if (!this.#verify(voucher, voucher.signature, channel.signer)) {
         return refuse(402, "invalid_signature", "the voucher is not signed by the channel's signer", channel);
       }
       if (!(await this.store.accept(channel.channelId, channel.accepted, voucher.amount, voucher.signature))) {
