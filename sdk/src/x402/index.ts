@@ -6,6 +6,7 @@
  */
 export * from "./wire";
 export * from "./voucher-store";
+export * from "./exact";
 export { Paywall, type PaywallDecision, type PaywallOptions, type PricedResource } from "./paywall";
 export { ChannelRedeemer, type ChannelRedeemerOptions, type RedeemRound } from "./redeemer";
 export { paywallMiddleware, withPaywall, type HonoLikeContext, type PaidRequest, type Price } from "./adapters";

@@ -2,6 +2,8 @@ import { ethers } from "ethers";
 import type { CofferClient } from "../client";
 import { getChannel } from "../channels/actions";
 import { voucherVerifier, type ChannelsDomain } from "../channels/vouchers";
+import { toCofferError } from "../errors";
+import { EIP3009_ABI, EXACT_SCHEME, exactPayloadSchema, verifyExactPayment, type ExactTokenDomain } from "./exact";
 import type { ChainState, ChannelRecord, VoucherStore } from "./voucher-store";
 import {
   CHANNEL_SCHEME,
@@ -43,6 +45,11 @@ export interface PaywallOptions {
   maxTimeoutSeconds?: number;
   /** The clock, in unix seconds (tests move it). */
   now?: () => number;
+  /**
+   * Also accept x402's `exact` scheme (an EIP-3009 authorization per request, settled by this server's signer at
+   * once): the token's EIP-712 domain name and version. Without it only channels are accepted.
+   */
+  exact?: ExactTokenDomain;
 }
 
 /** What the paywall says of one request's payment. */
@@ -70,6 +77,8 @@ export interface PricedResource {
 export class Paywall {
   readonly #options: PaywallOptions;
   readonly #locks = new Map<string, Promise<unknown>>();
+  /** `exact` authorizations being settled (payer and nonce), so that a copy sent meanwhile is refused. */
+  readonly #settling = new Set<string>();
   #domain: ChannelsDomain | undefined;
   #verify: ReturnType<typeof voucherVerifier> | undefined;
 
@@ -114,13 +123,22 @@ export class Paywall {
     };
   }
 
+  /** The `exact` requirements for `resource`, when the paywall accepts `exact`. */
+  async exactRequirementsFor(resource: PricedResource): Promise<PaymentRequirements | undefined> {
+    const exact = this.#options.exact;
+    if (exact === undefined) return undefined;
+    const channel = await this.requirementsFor(resource);
+    return { ...channel, scheme: EXACT_SCHEME, extra: { name: exact.name, version: exact.version } };
+  }
+
   /** The 402 answer for `resource`, with `error` saying what was wrong with the payment, if one was sent. */
   async paymentRequired(resource: PricedResource, error: string): Promise<PaymentRequired> {
+    const exact = await this.exactRequirementsFor(resource);
     return {
       x402Version: X402_VERSION,
       error,
       resource: { url: resource.url, description: resource.description, mimeType: resource.mimeType },
-      accepts: [await this.requirementsFor(resource)],
+      accepts: [await this.requirementsFor(resource), ...(exact === undefined ? [] : [exact])],
     };
   }
 
@@ -148,20 +166,15 @@ export class Paywall {
     };
     if (header === undefined) return refuse(402, "invalid_payload", `${"PAYMENT-SIGNATURE"} header is required`);
     let payment: PaymentPayload;
-    let voucher: { channelId: string; amount: bigint; signature: string };
     try {
       payment = decodeHeader(header, paymentPayloadSchema, "PAYMENT-SIGNATURE");
-      const parsed = channelPayloadSchema.parse(payment.payload);
-      voucher = {
-        channelId: parsed.channelId.toLowerCase(),
-        amount: BigInt(parsed.amount),
-        signature: parsed.signature,
-      };
     } catch (error) {
       return refuse(400, "invalid_payload", error instanceof Error ? error.message : String(error));
     }
-    const required = await this.requirementsFor(resource);
-    if (payment.accepted.scheme !== CHANNEL_SCHEME) {
+    const exact = await this.exactRequirementsFor(resource);
+    const required =
+      payment.accepted.scheme === EXACT_SCHEME && exact !== undefined ? exact : await this.requirementsFor(resource);
+    if (payment.accepted.scheme !== required.scheme) {
       return refuse(402, "unsupported_scheme", `scheme "${payment.accepted.scheme}" is not accepted here`);
     }
     const mismatch = (["network", "asset", "payTo", "amount"] as const).find(
@@ -170,6 +183,16 @@ export class Paywall {
     if (mismatch !== undefined) {
       return refuse(402, "requirements_mismatch", `accepted.${mismatch} is not what this resource requires`);
     }
+    if (required.scheme === EXACT_SCHEME) return this.#decideExact(payment, required, resource.price, refuse);
+    const parsed = channelPayloadSchema.safeParse(payment.payload);
+    if (!parsed.success) {
+      return refuse(400, "invalid_payload", `payload: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    }
+    const voucher = {
+      channelId: parsed.data.channelId.toLowerCase(),
+      amount: BigInt(parsed.data.amount),
+      signature: parsed.data.signature,
+    };
     return this.#serialized(voucher.channelId, async () => {
       const channel = await this.#channel(voucher.channelId, voucher.amount);
       if (channel === undefined) return refuse(402, "channel_not_found", `no channel ${voucher.channelId}`);
@@ -200,6 +223,73 @@ export class Paywall {
         amount: voucher.amount - channel.accepted,
       };
     });
+  }
+
+  /**
+   * An `exact` payment: checked (payee, amount, validity window, signature, nonce unused), then settled at once with
+   * the token's `transferWithAuthorization`, sent by this paywall's signer; the answer names the transaction.
+   */
+  async #decideExact(
+    payment: PaymentPayload,
+    required: PaymentRequirements,
+    price: bigint,
+    refuse: (status: 400 | 402, reason: PaymentErrorReason, message: string) => Promise<PaywallDecision>,
+  ): Promise<PaywallDecision> {
+    const parsed = exactPayloadSchema.safeParse(payment.payload);
+    if (!parsed.success)
+      return refuse(400, "invalid_payload", `payload: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+    const { authorization, signature } = parsed.data;
+    if (authorization.to.toLowerCase() !== required.payTo.toLowerCase()) {
+      return refuse(402, "requirements_mismatch", "the authorization pays another address");
+    }
+    if (BigInt(authorization.value) < price) {
+      return refuse(402, "amount_too_low", `the authorization pays ${authorization.value}, the price is ${price}`);
+    }
+    const now = this.#now();
+    if (now <= Number(authorization.validAfter) || now >= Number(authorization.validBefore)) {
+      return refuse(402, "authorization_expired", "the authorization is not valid now");
+    }
+    if (!verifyExactPayment(parsed.data, required, this.client.chainId)) {
+      return refuse(402, "invalid_signature", "the authorization is not signed by its payer");
+    }
+    const key = `${authorization.from}:${authorization.nonce}`.toLowerCase();
+    const token = new ethers.Contract(required.asset, EIP3009_ABI, this.client.runner);
+    if (
+      this.#settling.has(key) ||
+      (await token.getFunction("authorizationState")(authorization.from, authorization.nonce))
+    ) {
+      return refuse(402, "authorization_used", "the authorization was already used");
+    }
+    this.#settling.add(key);
+    try {
+      const sent = await token.getFunction("transferWithAuthorization")(
+        authorization.from,
+        authorization.to,
+        authorization.value,
+        authorization.validAfter,
+        authorization.validBefore,
+        authorization.nonce,
+        signature,
+      );
+      const receipt = (await sent.wait()) as ethers.TransactionReceipt;
+      const response: SettlementResponse = {
+        success: true,
+        network: networkOf(this.client.chainId),
+        transaction: receipt.hash,
+        payer: authorization.from,
+      };
+      return {
+        ok: true,
+        headers: { [PAYMENT_RESPONSE_HEADER]: encodeHeader(response) },
+        payer: authorization.from,
+        channelId: "",
+        amount: BigInt(authorization.value),
+      };
+    } catch (error) {
+      return refuse(402, "settlement_failed", toCofferError(error).message);
+    } finally {
+      this.#settling.delete(key);
+    }
   }
 
   /** Why the voucher cannot be accepted, or undefined. */

@@ -104,6 +104,9 @@ export type PaymentErrorReason =
   | "voucher_exceeds_deposit"
   | "voucher_stale"
   | "amount_too_low"
+  | "authorization_used"
+  | "authorization_expired"
+  | "settlement_failed"
   | "unexpected_error";
 
 /** The body of `PAYMENT-RESPONSE`. */
