@@ -240,11 +240,13 @@ describe("cli: coffer channels (child processes against a local chain)", functio
         await f.run(["channels", "close", usdcChannel, "--amount", "80", "--signature", signature, "--json"], PAYEE),
       );
       expect(out).to.include({ paid: "20000000", redeemed: "80000000", refunded: "70250000" });
-      expect(out.channel.status).to.equal("closed");
+      expect(out.channel).to.include({ status: "closed", deposit: "150250000", redeemed: "80000000", remaining: "0" });
       expect((await f.usdc.balanceOf(f.address(PAYEE))) - payeeBefore).to.equal(20_000_000n);
       expect((await f.usdc.balanceOf(f.address(PAYER))) - payerBefore).to.equal(70_250_000n);
       const text = await f.run(["channels", "show", usdcChannel]);
       expect(text.stdout).to.contain(`Channel ${usdcChannel}: closed`);
+      expect(text.stdout).to.match(/remaining\s+0\.0 tUSDC/);
+      expect(text.stdout).to.match(/returned to payer\s+70\.25 tUSDC/);
       expectUsage(
         await inProcess(["channels", "voucher", usdcChannel, "--amount", "90"], PAYER),
         `channel ${usdcChannel} is closed: its vouchers are worthless`,
@@ -365,6 +367,16 @@ describe("cli: coffer channels (child processes against a local chain)", functio
       expect(withdrawn).to.include({ token: address, amount: "2000000", to: f.address(PAYEE) });
       expect(await token.balanceOf(f.address(PAYEE))).to.equal(2_000_000n);
       expect(await contract.creditOf(f.address(PAYEE), address)).to.equal(0n);
+    });
+
+    it("close without a voucher (payee) returns the whole remaining deposit to the payer", async function () {
+      const before = await token.balanceOf(f.address(PAYER));
+      const out = ok<{ paid: string; redeemed: string; refunded: string; events: string[] }>(
+        await f.run(["channels", "close", channelId, "--json"], PAYEE),
+      );
+      expect(out).to.include({ paid: "0", redeemed: "2000000", refunded: "3000000" });
+      expect(out.events).to.not.include("VoucherRedeemed");
+      expect((await token.balanceOf(f.address(PAYER))) - before).to.equal(3_000_000n);
     });
 
     it("withdraw with no credit is refused (exit 1, decoded)", async function () {

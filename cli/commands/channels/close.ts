@@ -33,7 +33,8 @@ export function addCloseCommand(group: Command, io: CliIo): void {
         const view = await readChannel(session, channelId);
         const now = await chainTime(session);
         print(session, { channelId, paid, redeemed, refunded, channel: channelJson(view), ...txJson(result) }, () => [
-          `Closed channel ${channelId}: ${formatAmount(paid, token)} redeemed now, ` +
+          `Closed channel ${channelId}: ` +
+            (paid > 0n ? `${formatAmount(paid, token)} redeemed now, ` : "") +
             `${formatAmount(refunded, token)} returned to ${view.channel.payer}`,
           ...afterLines(view, now, result),
         ]);

@@ -72,19 +72,29 @@ export function channelJson({ channel, token }: ChannelView) {
     signer: channel.signer,
     deposit: channel.deposit,
     redeemed: channel.redeemed,
-    remaining: channel.deposit - channel.redeemed,
+    remaining: remainingOf(channel),
     challengePeriod: BigInt(channel.challengePeriod),
     exitAt: BigInt(channel.exitAt),
     status: stateOf(channel),
   };
 }
 
+/**
+ * What the channel still holds for vouchers: deposit − redeemed while it is open; nothing once closed, when the
+ * rest went back to the payer (the contract keeps `deposit` and `redeemed` as they were at the close).
+ */
+export const remainingOf = (channel: channels.Channel): bigint =>
+  channel.status === "closed" ? 0n : channel.deposit - channel.redeemed;
+
 /** The channel's amounts as rows for people. */
 export function amountLines({ channel, token }: ChannelView): [string, string][] {
   return [
     ["deposit", formatAmount(channel.deposit, token)],
     ["redeemed", formatAmount(channel.redeemed, token)],
-    ["remaining", formatAmount(channel.deposit - channel.redeemed, token)],
+    ["remaining", formatAmount(remainingOf(channel), token)],
+    ...(channel.status === "closed"
+      ? [["returned to payer", formatAmount(channel.deposit - channel.redeemed, token)] as [string, string]]
+      : []),
   ];
 }
 
