@@ -317,6 +317,10 @@ describe("cli: coffer channels (child processes against a local chain)", functio
     it("finish-exit after the challenge period returns what no voucher claims to the payer", async function () {
       await f.local.chain.provider.send("evm_increaseTime", [15 * 60 + 1]);
       await f.local.chain.provider.send("evm_mine", []);
+      const ended = await inProcess(["channels", "show", ethChannel]);
+      expect(ended.stdout).to.match(
+        /: exiting \(exit ended .+Z: the payer can finish it with coffer channels finish-exit\)/,
+      );
       const before = await f.local.chain.provider.getBalance(f.address(PAYER));
       const out = ok<{ refunded: string; gasUsed: string; transactionHash: string; channel: ChannelJson }>(
         await f.run(["channels", "finish-exit", ethChannel, "--json"], PAYER),
