@@ -6,6 +6,9 @@
 import type { z } from "zod";
 import { INDEXER_READERS_RESULTS_FILE, indexerReadersResultsSchema, type IndexerReadersResults } from "./results";
 import {
+  CHANNELS_RESULTS_FILE,
+  channelsResultsSchema,
+  type ChannelsResults,
   CLI_RESULTS_FILE,
   cliResultsSchema,
   WEBHOOKS_RESULTS_FILE,
@@ -112,6 +115,54 @@ function indexerReadersSection(readers: IndexerReadersResults): string[] {
   ];
 }
 
+function channelsSection(channels: ChannelsResults): string[] {
+  const { gas, verification, endToEnd } = channels;
+  const n = (value: number) => Math.round(value).toLocaleString("en-US");
+  const latency = (l: { p50Ms: number; p99Ms: number; samples: number }) =>
+    `p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms (${l.samples} requests)`;
+  return [
+    "## Payment channels and pay-per-request",
+    "",
+    `Run: ${runLine(channels)}`,
+    "",
+    "Gas on a local chain, each beside the raw ERC-20 transfer of the same run " +
+      `(${n(gas.rawTransfer)} gas) and an x402 \`exact\` settlement (one EIP-3009 transfer per request, ` +
+      `${n(gas.exactPerRequest)} gas):`,
+    "",
+    "| operation | gas | × raw transfer |",
+    "| --- | ---: | ---: |",
+    ...(
+      [
+        ["open a channel (the deposit)", gas.open],
+        ["redeem a voucher", gas.redeem],
+        ["close with a last voucher", gas.close],
+        ["redeem in a batch of 10, per channel", gas.redeemManyPerChannel],
+      ] as const
+    ).map(([name, value]) => `| ${name} | ${n(value)} | ${(value / gas.rawTransfer).toFixed(2)}× |`),
+    "",
+    "Gas per paid request (one deposit, a redemption every 2,000 requests, the last by the payee's close):",
+    "",
+    "| requests per channel | redemptions | gas per request | × `exact` |",
+    "| ---: | ---: | ---: | ---: |",
+    ...gas.perRequest.map(
+      (row) =>
+        `| ${n(row.requests)} | ${row.redemptions} | ${row.gasPerRequest.toFixed(1)} | ` +
+        `${(row.gasPerRequest / gas.exactPerRequest).toFixed(3)}× |`,
+    ),
+    "",
+    `Vouchers verified per second on one core: ${n(verification.signaturesPerSecond)} signature checks; ` +
+      `${n(verification.decisionsPerSecond)} whole paywall decisions (decode, checks, signature, store).`,
+    "",
+    `End to end: ${n(endToEnd.requests)} paid requests to a local API in ${endToEnd.seconds.toFixed(1)} s, with ` +
+      `${endToEnd.payerTransactions} transactions by the payer (approval and deposit) and ${endToEnd.redemptions} ` +
+      `redemptions by the payee. Latency with the paywall: ${latency(endToEnd.paidLatency)}; the same route ` +
+      `without it: ${latency(endToEnd.freeLatency)}.`,
+    "",
+    ...(channels.notes ?? []).map((note) => `- ${note}`),
+    "",
+  ];
+}
+
 /** A section rendered from its own results file. */
 export interface OptionalSection<T> {
   readonly file: string;
@@ -128,4 +179,5 @@ export const OPTIONAL_SECTIONS: readonly OptionalSection<unknown>[] = [
   section(CLI_RESULTS_FILE, cliResultsSchema, cliSection),
   section(WEBHOOKS_RESULTS_FILE, webhooksResultsSchema, webhooksSection),
   section(INDEXER_READERS_RESULTS_FILE, indexerReadersResultsSchema, indexerReadersSection),
+  section(CHANNELS_RESULTS_FILE, channelsResultsSchema, channelsSection),
 ];

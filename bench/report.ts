@@ -42,6 +42,7 @@ const GROUPS: readonly (readonly [prefix: string, title: string])[] = [
   ["subscriptions.", "Subscriptions"],
   ["treasury.", "Treasury module"],
   ["splits.", "Revenue splits"],
+  ["channels.", "Payment channels"],
 ];
 
 /** Gas, with thousands separators. */

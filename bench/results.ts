@@ -16,6 +16,7 @@ export const SDK_RESULTS_FILE = "sdk.json";
 export const WEB_RESULTS_FILE = "web.json";
 export const CLI_RESULTS_FILE = "cli.json";
 export const WEBHOOKS_RESULTS_FILE = "webhooks.json";
+export const CHANNELS_RESULTS_FILE = "channels.json";
 
 const count = z.number().int().nonnegative();
 
@@ -317,3 +318,38 @@ export const indexerReadersResultsSchema = z.object({
   notes: z.array(z.string()).optional(),
 });
 export type IndexerReadersResults = z.infer<typeof indexerReadersResultsSchema>;
+const requestLatencySchema = z.object({
+  p50Ms: z.number().nonnegative(),
+  p99Ms: z.number().nonnegative(),
+  samples: z.number().int().positive(),
+});
+
+/**
+ * `channels.json`: payment channels and pay-per-request (`npm run bench:channels`, bench/channels.ts): the gas of
+ * each operation beside x402 `exact` and a raw transfer, and per paid request at several channel lengths; vouchers
+ * verified per second on one core; a client paying many requests to a local API, with the latency the paywall adds.
+ */
+export const channelsResultsSchema = z.object({
+  ...runSchema,
+  gas: z.object({
+    open: count,
+    redeem: count,
+    close: count,
+    redeemManyPerChannel: z.number().positive(),
+    exactPerRequest: count,
+    rawTransfer: count,
+    perRequest: z.array(z.object({ requests: count, redemptions: count, gasPerRequest: z.number().positive() })).min(1),
+  }),
+  verification: z.object({ signaturesPerSecond: z.number().positive(), decisionsPerSecond: z.number().positive() }),
+  endToEnd: z.object({
+    requests: count,
+    seconds: z.number().positive(),
+    payerTransactions: count,
+    redemptions: count,
+    accepted: z.string(),
+    paidLatency: requestLatencySchema,
+    freeLatency: requestLatencySchema,
+  }),
+  notes: z.array(z.string()).optional(),
+});
+export type ChannelsResults = z.infer<typeof channelsResultsSchema>;

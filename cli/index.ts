@@ -1,5 +1,6 @@
 import { CofferContractError } from "@coffer/sdk";
 import { Command, CommanderError } from "commander";
+import { channelsCommand } from "./commands/channels";
 import { deploymentsCommand } from "./commands/deployments";
 import { escrowCommand } from "./commands/escrow";
 import { faucetCommand } from "./commands/faucet";
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo): Command {
     invoiceCommand(io),
     subscriptionsCommand(io),
     splitsCommand(io),
+    channelsCommand(io),
     treasuryCommand(io),
     deploymentsCommand(io),
     faucetCommand(io),

@@ -28,4 +28,6 @@ export const COFFER_CONTRACTS: readonly ContractSpec[] = [
   { name: "CofferTreasuryModule", contract: "CofferTreasuryModule", args: () => [] },
   // Revenue splits: a factory of clones at addresses derived from their configuration; no admin.
   { name: "CofferSplitFactory", contract: "CofferSplitFactory", args: () => [] },
+  // Payment channels: one contract holds every channel's deposit; no admin.
+  { name: "CofferChannels", contract: "CofferChannels", args: () => [] },
 ];

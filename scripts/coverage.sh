@@ -3,7 +3,7 @@
 set -eu
 export COFFER_COVERAGE=true
 status=0
-npx hardhat coverage --testfiles 'test/{escrow,subscriptions,splits,treasury,invariants}/**/*.ts' || status=$?
+npx hardhat coverage --testfiles 'test/{escrow,subscriptions,splits,treasury,channels,invariants}/**/*.ts' || status=$?
 # solidity-coverage leaves instrumented typings behind: rebuild them.
 npx hardhat compile --force
 [ "$status" -eq 0 ] || exit "$status"

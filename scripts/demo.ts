@@ -20,6 +20,7 @@ import { checkIndexerAgainstChain, curlCommand, exampleQueries } from "./lib/dem
 import { startDemoWeb } from "./lib/demo-web";
 import { startIndexer } from "./lib/indexer-process";
 import { eventLine, indexedEvents, startDemoWebhooks, waitForEvents, webhookProblems } from "./lib/demo-webhooks";
+import { runDemoPaidApi } from "./lib/demo-paid-api";
 import { freePort, startLocalChain, type LocalChain } from "./lib/local-chain";
 import { runScenario, type ScenarioResult } from "./lib/scenario";
 
@@ -287,8 +288,32 @@ async function main(): Promise<number> {
       `  coffer webhooks list --api ${webhooks.apiUrl}   ·   coffer webhooks deliveries ${webhooks.endpointId} --api ${webhooks.apiUrl}`,
     );
 
+    // Pay-per-request: an agent buys bean-price quotes from the roastery's API through a payment channel.
+    const quotes = Number(process.env.COFFER_DEMO_PAID_REQUESTS ?? 200);
+    const paidApi = await runDemoPaidApi({
+      provider: chain.provider,
+      funder: deployer,
+      manifest: deployment.manifest,
+      requests: quotes,
+    });
+    resources.add("the paid API", () => paidApi.stop());
+    console.log(
+      `\nPaid API (HTTP 402, x402 format, Coffer channels): ${paidApi.url} sells quotes at 0.001 tUSDC each.\n` +
+        `  An agent paid ${paidApi.requests} quotes with ${paidApi.payerTransactions} transactions of its own ` +
+        `(approval and one deposit of ${ethers.formatUnits(paidApi.deposit, 6)} tUSDC, channel ${paidApi.channelId});\n` +
+        `  the roastery redeemed them in one transaction (${paidApi.redemptionTx ?? "none"}) and received ` +
+        `${ethers.formatUnits(paidApi.received, 6)} tUSDC.\n` +
+        `  curl -i ${paidApi.url}   # 402 with the PAYMENT-REQUIRED header`,
+    );
+    const paidProblems =
+      paidApi.received === BigInt(quotes) * 1_000n
+        ? []
+        : [`the roastery received ${paidApi.received}, not ${BigInt(quotes) * 1_000n}`];
+
     if (options.check) {
       console.log("\nChecking the indexer's answers against the chain");
+      // The paid API's transactions came after the story: let the indexer catch up first.
+      await indexer.waitForBlock(await chain.provider.getBlockNumber(), 120_000);
       const report = await checkIndexerAgainstChain(indexer.url, chain.provider, result);
       for (const mismatch of report.mismatches) console.log(`  MISMATCH ${mismatch}`);
       const webProblems = await checkWebApp(web.url);
@@ -296,7 +321,12 @@ async function main(): Promise<number> {
       const hookProblems = webhookProblems(webhooks.receiver, expectedEvents);
       if (expectedEvents.length === 0) hookProblems.push("the indexer has no events for the shop");
       for (const problem of hookProblems) console.log(`  WEBHOOKS ${problem}`);
-      const passed = report.mismatches.length === 0 && webProblems.length === 0 && hookProblems.length === 0;
+      for (const problem of paidProblems) console.log(`  PAID API ${problem}`);
+      const passed =
+        report.mismatches.length === 0 &&
+        webProblems.length === 0 &&
+        hookProblems.length === 0 &&
+        paidProblems.length === 0;
       console.log(
         `\nDemo check ${passed ? "passed" : "FAILED"}: ${report.compared - report.mismatches.length} of ` +
           `${report.compared} values equal, in ${((Date.now() - started) / 1000).toFixed(1)} s`,

@@ -1,6 +1,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentManifest } from "../../deploy/manifest";
 import { measureBaselines } from "./baseline";
+import { measureChannels } from "./channels";
 import { measureEscrow } from "./escrow";
 import type { Measurements } from "./measure";
 import { measureSplits } from "./splits";
@@ -21,6 +22,7 @@ export async function measureAll(
     ...(await measureSubscriptions(hre, baseline.manifest)),
     ...(await measureTreasury(hre, baseline.manifest)),
     ...(await measureSplits(hre, baseline.manifest)),
+    ...(await measureChannels(hre, baseline.manifest)),
   };
   const sorted = Object.entries(measurements).sort(([a], [b]) => a.localeCompare(b));
   return { measurements: Object.fromEntries(sorted), manifest: baseline.manifest };

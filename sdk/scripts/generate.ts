@@ -23,6 +23,7 @@ const CONTRACTS: Readonly<Record<string, string>> = {
   "contracts/treasury/CofferTreasuryModule.sol/CofferTreasuryModule.json": "cofferTreasuryModuleAbi",
   "contracts/splits/CofferSplitFactory.sol/CofferSplitFactory.json": "cofferSplitFactoryAbi",
   "contracts/splits/CofferSplit.sol/CofferSplit.json": "cofferSplitAbi",
+  "contracts/channels/CofferChannels.sol/CofferChannels.json": "cofferChannelsAbi",
   "@openzeppelin/contracts/interfaces/draft-IERC6093.sol/IERC20Errors.json": "ierc20ErrorsAbi",
   "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol/SafeERC20.json": "safeErc20Abi",
 };

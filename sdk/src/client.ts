@@ -2,12 +2,14 @@ import { ethers } from "ethers";
 import { getContractAddress, getDeployment, type DeploymentManifest } from "./deployments";
 import { CofferValidationError, toCofferError } from "./errors";
 import {
+  cofferChannelsAbi,
   cofferEscrowAbi,
   cofferSplitFactoryAbi,
   cofferSubscriptionsAbi,
   cofferTreasuryModuleAbi,
 } from "./generated/abis";
 import type {
+  CofferChannels,
   CofferEscrow,
   CofferSplitFactory,
   CofferSubscriptions,
@@ -29,6 +31,11 @@ export interface CofferClient {
   readonly subscriptions: CofferSubscriptions;
   readonly treasury: CofferTreasuryModule;
   readonly splitFactory: CofferSplitFactory;
+  /**
+   * The payment channels contract. A manifest written before channels existed has none: reading this property then
+   * throws `CofferContractNotDeployedError`, and every other contract still works.
+   */
+  readonly channels: CofferChannels;
   /** Hands out nonces to local-key signers, so that back-to-back sends never reuse one. */
   readonly nonces: NonceTracker;
 }
@@ -73,6 +80,7 @@ export async function createCofferClient(options: CofferClientOptions): Promise<
   }
   const contract = <T>(name: string, abi: ethers.InterfaceAbi): T =>
     new ethers.Contract(getContractAddress(manifest, name), abi, runner) as unknown as T;
+  let channels: CofferChannels | undefined;
   return {
     chainId,
     manifest,
@@ -83,6 +91,10 @@ export async function createCofferClient(options: CofferClientOptions): Promise<
     subscriptions: contract<CofferSubscriptions>("CofferSubscriptions", cofferSubscriptionsAbi),
     treasury: contract<CofferTreasuryModule>("CofferTreasuryModule", cofferTreasuryModuleAbi),
     splitFactory: contract<CofferSplitFactory>("CofferSplitFactory", cofferSplitFactoryAbi),
+    get channels() {
+      channels ??= contract<CofferChannels>("CofferChannels", cofferChannelsAbi);
+      return channels;
+    },
     nonces: new NonceTracker(provider),
   };
 }

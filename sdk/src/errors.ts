@@ -1,5 +1,6 @@
 import { ethers } from "ethers";
 import {
+  cofferChannelsAbi,
   cofferEscrowAbi,
   cofferSplitAbi,
   cofferSplitFactoryAbi,
@@ -20,6 +21,7 @@ export function cofferInterface(): ethers.Interface {
     cofferTreasuryModuleAbi,
     cofferSplitFactoryAbi,
     cofferSplitAbi,
+    cofferChannelsAbi,
     ierc20ErrorsAbi,
     safeErc20Abi,
   ].flatMap((abi) =>
@@ -113,10 +115,10 @@ export class CofferRpcError extends CofferError {
 /** A readable sentence for a custom error: what failed, with the values. */
 export function describeError(errorName: string, args: Readonly<Record<string, unknown>>): string {
   const words = errorName
-    .replace(/^Coffer(Escrow|Subscriptions|Treasury|Split)/, "")
+    .replace(/^Coffer(Escrow|Subscriptions|Treasury|Split|Channels)/, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .toLowerCase();
-  const module = /^Coffer(Escrow|Subscriptions|Treasury|Split)/.exec(errorName)?.[1];
+  const module = /^Coffer(Escrow|Subscriptions|Treasury|Split|Channels)/.exec(errorName)?.[1];
   const values = Object.entries(args)
     .map(([name, value]) => `${name} ${formatArgument(name, value)}`)
     .join(", ");

@@ -1,7 +1,7 @@
 /**
  * `@coffer/sdk`: Coffer's contracts from TypeScript, in Node and in browsers, over any ethers v6 signer or
  * provider. Create a client with {@link createCofferClient}, then call the actions of each module:
- * `escrow`, `subscriptions`, `splits`, `treasury`; read the indexer with `indexer`. Safe approvals are in
+ * `escrow`, `subscriptions`, `splits`, `treasury`, `channels`; read the indexer with `indexer`. Safe approvals are in
  * `@coffer/sdk/safe`; reading manifests and Safe files from disk in `@coffer/sdk/node`.
  */
 export * from "./client";
@@ -13,6 +13,7 @@ export * from "./values";
 export { NonceTracker } from "./nonces";
 export * from "./generated/abis";
 export type {
+  CofferChannels,
   CofferEscrow,
   CofferSplit,
   CofferSplitFactory,
@@ -23,6 +24,7 @@ export * as escrow from "./escrow";
 export * as subscriptions from "./subscriptions";
 export * as treasury from "./treasury";
 export * as splits from "./splits";
+export * as channels from "./channels";
 export * as indexer from "./indexer";
 export { buildPayment, buildInvoice } from "./escrow/builders";
 export { buildPlan } from "./subscriptions";

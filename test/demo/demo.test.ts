@@ -97,6 +97,13 @@ describe("demo: npm run demo", function () {
         text,
       );
     expect(hooks, text.slice(-3000)).to.not.equal(null);
+    // The paid API: 200 quotes over one channel, with two transactions of the agent's and one redemption.
+    expect(text).to.match(
+      /^ {2}An agent paid 200 quotes with 2 transactions of its own \(approval and one deposit of 5\.0 tUSDC/m,
+    );
+    expect(text).to.match(
+      /^ {2}the roastery redeemed them in one transaction \(0x[0-9a-f]{64}\) and received 0\.2 tUSDC\.$/m,
+    );
     expect(hooks![1]).to.equal(hooks![2]);
     expect(Number(hooks![1])).to.be.greaterThan(25);
     for (const type of [

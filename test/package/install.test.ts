@@ -257,6 +257,8 @@ describe("package: @coffer/sdk installed from its tarball", function () {
       "package/dist/node/index.js",
       "package/dist/webhooks/index.mjs",
       "package/dist/webhooks/index.js",
+      "package/dist/x402/index.mjs",
+      "package/dist/x402/index.js",
     ]) {
       expect(tarballFiles, file).to.include(file);
     }
