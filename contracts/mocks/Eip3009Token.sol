@@ -15,7 +15,10 @@ import {MockERC20} from "./MockERC20.sol";
 contract Eip3009Token is MockERC20 {
     /// @notice EIP-3009's typehash of a transfer authorization.
     bytes32 public constant TRANSFER_WITH_AUTHORIZATION_TYPEHASH = keccak256(
-        "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)"
+        abi.encodePacked(
+            "TransferWithAuthorization(address from,address to,uint256 value,",
+            "uint256 validAfter,uint256 validBefore,bytes32 nonce)"
+        )
     );
 
     /// @dev Authorizer → nonce → used.
