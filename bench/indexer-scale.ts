@@ -113,7 +113,10 @@ async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
     // pool is empty.
     const spamAt = Date.now();
     const iface = new ethers.Interface(artifact.abi);
-    const gasPrice = 2n * ((await provider.getBlock("latest"))!.baseFeePerGas ?? 1_000_000_000n) + 1n;
+    // Full blocks raise the base fee by 12.5 % each: it is set back to 1 gwei before each block, so that a million
+    // logs cost the same gas price throughout.
+    const baseFee = 1_000_000_000n;
+    const gasPrice = 2n * baseFee;
     let nonce = await provider.getTransactionCount(spammer.address, "pending");
     let spam = 0;
     let spamBlocks = 0;
@@ -136,11 +139,16 @@ async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
       for (;;) {
         const status = (await provider.send("txpool_status", [])) as { pending: string };
         if (BigInt(status.pending) === 0n) break;
+        await provider.send("anvil_setNextBlockBaseFeePerGas", [ethers.toQuantity(baseFee)]);
         await provider.send("evm_mine", []);
         spamBlocks += 1;
       }
       const last = await provider.getTransactionReceipt(hashes[hashes.length - 1]!);
-      if (last === null || last.status !== 1) throw new Error(`spam transaction ${hashes[hashes.length - 1]} failed`);
+      if (last === null || last.status !== 1) {
+        throw new Error(
+          `spam transaction ${hashes[hashes.length - 1]} ${last === null ? "was not mined" : `reverted (gas used ${last.gasUsed})`}`,
+        );
+      }
     }
     const spamSeconds = (Date.now() - spamAt) / 1000;
     console.log(`${spam} unrelated transfers in ${spamBlocks} blocks, ${spamSeconds.toFixed(1)} s`);
