@@ -4,6 +4,7 @@
  * exists; `writeSectionResults` (bench/report.ts) checks a file against its schema before writing it.
  */
 import type { z } from "zod";
+import { INDEXER_SECTIONS } from "./indexer-sections";
 import {
   CLI_RESULTS_FILE,
   cliResultsSchema,
@@ -97,4 +98,5 @@ function section<T>(file: string, schema: z.ZodType<T>, render: (results: T) => 
 export const OPTIONAL_SECTIONS: readonly OptionalSection<unknown>[] = [
   section(CLI_RESULTS_FILE, cliResultsSchema, cliSection),
   section(WEBHOOKS_RESULTS_FILE, webhooksResultsSchema, webhooksSection),
+  ...INDEXER_SECTIONS,
 ];
