@@ -125,7 +125,7 @@ export function newestActivityQuery(chainId: number, account: string): string {
   return `{ activitys(where: { chainId: ${chainId}, account: "${account.toLowerCase()}" }, orderBy: "id", orderDirection: "desc", limit: 20) { items { id kind reference token amount counterparty contract transactionHash blockNumber timestamp } pageInfo { hasNextPage endCursor } } }`;
 }
 
-/** The activity row id the indexer gives the first account of a log (`<block>-<logIndex>-01`). */
+/** The activity row id the indexer gives the first account of a log (`<block>-<logIndex>-01`): a transfer's sender. */
 export function activityRowId(blockNumber: number, logIndex: number): string {
   return `${blockNumber.toString().padStart(12, "0")}-${logIndex.toString().padStart(6, "0")}-01`;
 }
@@ -281,9 +281,9 @@ export async function runIndexerBench(
     await live.waitForBlock(await generator.head(), 60_000);
     const lags: number[] = [];
     for (let k = 0; k < options.lagSamples; k++) {
-      const { blockNumber, logIndex } = await chargeOne();
+      const { blockNumber, transferLogIndex } = await chargeOne();
       const receivedAt = performance.now();
-      const query = `{ activity(chainId: ${CHAIN_ID}, id: "${activityRowId(blockNumber, logIndex)}") { id } }`;
+      const query = `{ activity(chainId: ${CHAIN_ID}, id: "${activityRowId(blockNumber, transferLogIndex)}") { id } }`;
       for (;;) {
         const data = await graphql<{ activity: { id: string } | null }>(live.graphqlUrl, query);
         if (data.activity !== null) break;

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { INDEXER_READERS_RESULTS_FILE, indexerReadersResultsSchema, type IndexerReadersResults } from "./results";
+import { INDEXER_SECTIONS } from "./indexer-sections";
 import {
   CHANNELS_RESULTS_FILE,
   channelsResultsSchema,
@@ -180,4 +181,5 @@ export const OPTIONAL_SECTIONS: readonly OptionalSection<unknown>[] = [
   section(WEBHOOKS_RESULTS_FILE, webhooksResultsSchema, webhooksSection),
   section(INDEXER_READERS_RESULTS_FILE, indexerReadersResultsSchema, indexerReadersSection),
   section(CHANNELS_RESULTS_FILE, channelsResultsSchema, channelsSection),
+  ...INDEXER_SECTIONS,
 ];

@@ -9,7 +9,7 @@ import {
   ERC20Abi,
   SafeL2Abi,
 } from "./abis";
-import { loadSettings, type ChainSettings, type Located } from "./src/settings";
+import { loadSettings, type ChainSettings, type FollowedToken, type Located } from "./src/settings";
 import { guardDatabase, type GuardDatabase } from "./src/sync-cache-guard";
 
 const settings = loadSettings();
@@ -46,6 +46,27 @@ function isLocal(chain: ChainSettings): boolean {
 }
 
 const splitCreated = getAbiItem({ abi: CofferSplitFactoryAbi, name: "SplitCreated" });
+
+/** `{ chain<id>: { address: [tokens], startBlock } }` for the tokens `pick` selects; `tracked`: chains with tracked accounts only. */
+function tokensOf(pick: (token: FollowedToken) => boolean, tracked = false) {
+  return Object.fromEntries(
+    settings.flatMap((chain) => {
+      const tokens = chain.tokens.filter(pick);
+      if (tokens.length === 0 || (tracked && chain.trackedAccounts.length === 0)) return [];
+      const place = {
+        address: tokens.map((token) => token.address),
+        startBlock: Math.min(...tokens.map((token) => token.startBlock)),
+      };
+      return [[chain.name, place]];
+    }),
+  );
+}
+
+/**
+ * The tracked accounts of a filter. A Ponder filter is per contract, not per chain: with several chains it lists
+ * every chain's tracked accounts (a chain's own Coffer addresses are the same CREATE2 addresses elsewhere).
+ */
+const tracked = [...new Set(settings.flatMap((chain) => chain.trackedAccounts))];
 
 export default createConfig({
   // PGlite (embedded) unless DATABASE_URL names a PostgreSQL database; its schema comes from DATABASE_SCHEMA or
@@ -97,23 +118,20 @@ export default createConfig({
       abi: SafeL2Abi,
       chain: perChain((chain) => chain.treasurySafe),
     },
-    Token: {
+    // Every transfer of the tokens followed whole (the manifest's test tokens).
+    Token: { abi: ERC20Abi, chain: tokensOf((token) => !token.filtered) },
+    // A filtered token's transfers from or to a tracked account. Ponder 0.16 keeps one filter per event and
+    // contract, with fixed topics (no factory addresses in `args`), so "from or to" takes two sources; a transfer
+    // between two tracked accounts reaches both, and the second skips it (`tokens.ts`).
+    TrackedTokenFrom: {
       abi: ERC20Abi,
-      chain: Object.fromEntries(
-        settings.flatMap((chain) =>
-          chain.tokens.length === 0
-            ? []
-            : [
-                [
-                  chain.name,
-                  {
-                    address: chain.tokens.map((token) => token.address),
-                    startBlock: Math.min(...chain.tokens.map((token) => token.startBlock)),
-                  },
-                ],
-              ],
-        ),
-      ),
+      chain: tokensOf((token) => token.filtered, true),
+      filter: { event: "Transfer", args: { from: tracked } },
+    },
+    TrackedTokenTo: {
+      abi: ERC20Abi,
+      chain: tokensOf((token) => token.filtered, true),
+      filter: { event: "Transfer", args: { to: tracked } },
     },
   },
 });

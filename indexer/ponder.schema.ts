@@ -371,6 +371,11 @@ export const split = onchainTable(
     configHash: t.hex().notNull(),
     distributionIncentive: t.integer().notNull(),
     pullOnly: t.boolean().notNull(),
+    /**
+     * The recipients and their allocations (millionths), as `[address, allocation]` pairs in the configuration's
+     * order: what a distribution divides by, read with one lookup (the `split_recipient` rows are for queries).
+     */
+    recipients: t.json().$type<[`0x${string}`, number][]>().notNull(),
     /** The split's last distribution: a `PayoutCredited` after it in the same transaction is one of its shares. */
     lastDistributionId: t.text(),
     createdAt: t.bigint().notNull(),

@@ -50,7 +50,9 @@ export interface EventGenerator {
    * Lag samples: advances time a period, turns automine on, and returns a function that charges one
    * subscription per call with `charge(id)` (mined at once) and resolves with the receipt's transaction hash.
    */
-  singleCharges(): Promise<() => Promise<{ hash: string; blockNumber: number; logIndex: number }>>;
+  singleCharges(): Promise<
+    () => Promise<{ hash: string; blockNumber: number; logIndex: number; transferLogIndex: number }>
+  >;
 }
 
 type Rpc = ethers.JsonRpcProvider;
@@ -306,10 +308,14 @@ export async function createEventGenerator(
           (entry) => entry.address.toLowerCase() === subscriptionsAddress.toLowerCase(),
         );
         if (charged === undefined) throw new Error(`charge(${id}) emitted no subscription event: ${hash}`);
+        // The charge's activity rows are those of its first token transfer (the subscriber paying the payee).
+        const paid = receipt.logs.find((entry) => entry.address.toLowerCase() === tokenAddress.toLowerCase());
+        if (paid === undefined) throw new Error(`charge(${id}) moved no token: ${hash}`);
         return {
           hash,
           blockNumber: Number(BigInt(receipt.blockNumber)),
           logIndex: Number(BigInt(charged.logIndex)),
+          transferLogIndex: Number(BigInt(paid.logIndex)),
         };
       };
     },

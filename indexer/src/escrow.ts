@@ -1,7 +1,7 @@
 /** The escrow (`CofferEscrow`): payments and their steps, invoices, credits and withdrawals. */
 import { ponder, type Context } from "ponder:registry";
 import { invoice, payment, paymentStep, treasuryPolicy } from "ponder:schema";
-import { lc, logId, record, addEscrowed, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
+import { lc, logId, moved, record, addEscrowed, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
 import { notify } from "./notifications";
 import type { PaymentState } from "./statuses";
 import { seeToken } from "./tokens";
@@ -131,10 +131,24 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
     refundExpiry: Number(fields.refundExpiry),
   });
   await addEscrowed(context, fields.payer, fields.token, amount);
-  await record(context, event, "payment_authorized", [
-    { account: fields.payer, amount: -amount, token: fields.token, counterparty: fields.payee, reference: paymentId },
-    { account: fields.payee, amount: 0n, token: fields.token, counterparty: fields.payer, reference: paymentId },
-  ]);
+  const escrow = lc(event.log.address);
+  const { payer, payee, token } = fields;
+  await moved(context, event, "payment_authorized", {
+    token,
+    from: payer,
+    to: escrow,
+    value: amount,
+    reference: paymentId,
+  });
+  // The payee's row says that the payment is theirs to capture; no money moved to them (amount 0).
+  await record(
+    context,
+    event,
+    "payment_authorized",
+    [{ account: payee, amount: 0n, token, counterparty: payer, reference: paymentId }],
+    escrow,
+    3,
+  );
 });
 
 ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
@@ -166,27 +180,21 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     fee,
     refundExpiry: Number(fields.refundExpiry),
   });
-  await record(context, event, "payment_charged", [
-    { account: fields.payer, amount: -amount, token: fields.token, counterparty: fields.payee, reference: paymentId },
-    {
-      account: fields.payee,
-      amount: amount - fee,
-      token: fields.token,
-      counterparty: fields.payer,
-      reference: paymentId,
-    },
-    ...(fee === 0n
-      ? []
-      : [
-          {
-            account: fields.feeReceiver,
-            amount: fee,
-            token: fields.token,
-            counterparty: fields.payer,
-            reference: paymentId,
-          },
-        ]),
-  ]);
+  const { payer, payee, feeReceiver, token } = fields;
+  await moved(context, event, "payment_charged", {
+    token,
+    from: payer,
+    to: payee,
+    value: amount - fee,
+    reference: paymentId,
+  });
+  await moved(
+    context,
+    event,
+    "payment_charged",
+    { token, from: payer, to: feeReceiver, value: fee, reference: paymentId },
+    1,
+  );
 });
 
 ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
@@ -209,12 +217,22 @@ ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
   await addStep(context, event, paymentId, "captured", amount, fee);
   await notify(context, event, "payment.captured", { ...paymentParties(paymentId, p), amount, fee });
   await addEscrowed(context, p.payer, p.token, -amount);
-  await record(context, event, "payment_captured", [
-    { account: p.payee, amount: amount - fee, token: p.token, counterparty: p.payer, reference: paymentId },
-    ...(fee === 0n
-      ? []
-      : [{ account: p.feeReceiver, amount: fee, token: p.token, counterparty: p.payer, reference: paymentId }]),
-  ]);
+  const escrow = lc(event.log.address);
+  const reference = paymentId;
+  await moved(context, event, "payment_captured", {
+    token: p.token,
+    from: escrow,
+    to: p.payee,
+    value: amount - fee,
+    reference,
+  });
+  await moved(
+    context,
+    event,
+    "payment_captured",
+    { token: p.token, from: escrow, to: p.feeReceiver, value: fee, reference },
+    1,
+  );
 });
 
 async function release(
@@ -234,9 +252,13 @@ async function release(
   await addStep(context, event, paymentId, kind, amount);
   await notify(context, event, `payment.${kind}`, { ...paymentParties(paymentId, p), amount });
   await addEscrowed(context, p.payer, p.token, -amount);
-  await record(context, event, `payment_${kind}`, [
-    { account: p.payer, amount, token: p.token, counterparty: p.payee, reference: paymentId },
-  ]);
+  await moved(context, event, `payment_${kind}`, {
+    token: p.token,
+    from: lc(event.log.address),
+    to: p.payer,
+    value: amount,
+    reference: paymentId,
+  });
 }
 
 ponder.on("CofferEscrow:PaymentVoided", async ({ event, context }) => {
@@ -260,10 +282,13 @@ ponder.on("CofferEscrow:PaymentRefunded", async ({ event, context }) => {
   });
   await addStep(context, event, paymentId, "refunded", amount, 0n, { actor: refunder });
   await notify(context, event, "payment.refunded", { ...paymentParties(paymentId, p), amount, refunder });
-  await record(context, event, "payment_refunded", [
-    { account: p.payer, amount, token: p.token, counterparty: refunder, reference: paymentId },
-    { account: refunder, amount: -amount, token: p.token, counterparty: p.payer, reference: paymentId },
-  ]);
+  await moved(context, event, "payment_refunded", {
+    token: p.token,
+    from: refunder,
+    to: p.payer,
+    value: amount,
+    reference: paymentId,
+  });
 });
 
 ponder.on("CofferEscrow:PaymentDisputed", async ({ event, context }) => {
@@ -295,17 +320,30 @@ ponder.on("CofferEscrow:PaymentResolved", async ({ event, context }) => {
   await addStep(context, event, paymentId, "resolved", payeeAmount, 0n, { payerAmount });
   await notify(context, event, "payment.resolved", { ...paymentParties(paymentId, p), payerAmount, payeeAmount });
   await addEscrowed(context, p.payer, p.token, -(payerAmount + payeeAmount));
-  await record(context, event, "payment_resolved", [
-    { account: p.payer, amount: payerAmount, token: p.token, counterparty: p.payee, reference: paymentId },
-    { account: p.payee, amount: payeeAmount, token: p.token, counterparty: p.payer, reference: paymentId },
-  ]);
+  const escrow = lc(event.log.address);
+  const reference = paymentId;
+  await moved(context, event, "payment_resolved", {
+    token: p.token,
+    from: escrow,
+    to: p.payer,
+    value: payerAmount,
+    reference,
+  });
+  await moved(
+    context,
+    event,
+    "payment_resolved",
+    { token: p.token, from: escrow, to: p.payee, value: payeeAmount, reference },
+    1,
+  );
 });
 
 ponder.on("CofferEscrow:PayoutCredited", async ({ event, context }) => {
   const holder = lc(event.args.account);
   const token = lc(event.args.token);
   await addCredit(context, lc(event.log.address), "escrow", holder, token, event.args.amount);
-  await record(context, event, "payout_credited", [{ account: holder, amount: event.args.amount, token }]);
+  // Credited, not paid: the money stays in the escrow (the `credit` table), and moves when withdrawn.
+  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token }]);
 });
 
 ponder.on("CofferEscrow:CreditWithdrawn", async ({ event, context }) => {
@@ -340,10 +378,7 @@ ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
     token,
     amount,
   });
-  await record(context, event, "invoice_paid", [
-    { account: payer, amount: -amount, token, counterparty: payee, reference: invoiceId },
-    { account: payee, amount, token, counterparty: payer, reference: invoiceId },
-  ]);
+  await moved(context, event, "invoice_paid", { token, from: payer, to: payee, value: amount, reference: invoiceId });
 });
 
 ponder.on("CofferEscrow:ComplianceGuardUpdated", async ({ event, context }) => {

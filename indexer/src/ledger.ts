@@ -1,9 +1,16 @@
 /**
- * The ledger every module's handlers write to: accounts, one activity row per account and event, token and escrow
- * balances, credits and withdrawals; and the small helpers they share (lower-case addresses, sortable log ids).
+ * The ledger every module's handlers write to: accounts, activity, token and escrow balances, credits and
+ * withdrawals; and the small helpers they share (lower-case addresses, sortable log ids).
+ *
+ * Activity is one row per account and movement of money, with its Coffer meaning. A followed token's movement is
+ * its `Transfer` log (two rows: the sender's `-value`, the receiver's `+value`, ids `<transfer log>-01`/`-02`), and
+ * the Coffer event of the same transaction gives those rows its kind and reference through {@link moved} instead
+ * of adding rows of its own; ETH, and tokens the indexer does not follow, have no `Transfer` log here, so
+ * {@link moved} writes their rows; so it does for a filtered token's transfer between untracked accounts (not indexed). Events that move no money write rows of amount 0 ({@link record}).
  */
 import type { Context } from "ponder:registry";
 import { account, activity, credit, escrowBalance, tokenBalance, withdrawal } from "ponder:schema";
+import { loadSettings } from "./settings";
 
 export type Hex = `0x${string}`;
 export const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -35,24 +42,36 @@ export async function touch(context: Context, address: Hex, event: EventMeta): P
     .onConflictDoNothing();
 }
 
-/** One activity row per touched account; `rows` are numbered within the event so that ids stay unique. */
+export interface ActivityRow {
+  account: Hex;
+  amount: bigint;
+  token?: Hex | null;
+  counterparty?: Hex | null;
+  reference?: string | null;
+}
+
+/**
+ * Activity rows of `event`, one per entry of `rows` (numbered within the event so that ids stay unique; the zero
+ * address is skipped). For events that move no money (amount 0) and for ETH; a followed token's movement goes
+ * through {@link moved}.
+ */
 export async function record(
   context: Context,
   event: EventMeta,
   kind: string,
-  rows: readonly {
-    account: Hex;
-    amount: bigint;
-    token?: Hex | null;
-    counterparty?: Hex | null;
-    reference?: string | null;
-  }[],
+  rows: readonly ActivityRow[],
+  contract: Hex = lc(event.log.address),
+  first = 1,
 ): Promise<void> {
-  let n = 0;
+  let n = first - 1;
+  const touched: Hex[] = [];
   for (const row of rows) {
     n += 1;
     if (row.account === ZERO) continue;
-    await touch(context, row.account, event);
+    if (!touched.includes(row.account)) {
+      touched.push(row.account);
+      await touch(context, row.account, event);
+    }
     await context.db.insert(activity).values({
       chainId: context.chain.id,
       id: `${logId(event)}-${n.toString().padStart(2, "0")}`,
@@ -62,7 +81,7 @@ export async function record(
       token: row.token ?? null,
       amount: row.amount,
       counterparty: row.counterparty ?? null,
-      contract: lc(event.log.address),
+      contract,
       transactionHash: event.transaction.hash,
       blockNumber: event.block.number,
       logIndex: event.log.logIndex,
@@ -70,6 +89,212 @@ export async function record(
     });
   }
 }
+
+// ─── Movements: a Coffer meaning for the transaction's Transfer logs ──────────────────────────────────────
+
+/** A token movement: from, to, value, and what it means to Coffer (kind, reference, the Coffer contract). */
+interface Movement {
+  token: Hex;
+  from: Hex;
+  to: Hex;
+  value: bigint;
+  kind: string;
+  reference: string | null;
+  contract: Hex;
+}
+
+/** A followed token's `Transfer` of the current transaction, still without a Coffer meaning. */
+interface PlainTransfer {
+  logIndex: number;
+  token: Hex;
+  from: Hex;
+  to: Hex;
+  value: bigint;
+  /** Its activity rows (none for the zero address). */
+  ids: string[];
+}
+
+/**
+ * What the current transaction of a chain has shown so far: its plain transfers and the meanings its Coffer
+ * events announced for transfers still to come. Ponder hands a chain's logs over in order, so a transaction's
+ * logs arrive together; a log index at or before the last one seen (a retried batch) starts afresh. Kept in memory:
+ * after a restart inside a transaction the rows keep kind `transfer` (their amounts are right either way).
+ */
+interface TransactionState {
+  key: string;
+  lastLogIndex: number;
+  transfers: PlainTransfer[];
+  pending: Movement[];
+  /** Accounts and tokens whose rows this transaction's transfers already made sure of (a batch charge repeats them). */
+  touched: Set<Hex>;
+  tokens: Set<Hex>;
+}
+
+const transactions = new Map<number, TransactionState>();
+
+/**
+ * The state of `event`'s transaction on this chain. `fresh`: a new handler call (a `Transfer`), so a log index at
+ * or before the last one seen means a replay (a retried batch) and starts afresh, rows made sure of included.
+ */
+function transactionState(chainId: number, event: EventMeta, fresh: boolean): TransactionState {
+  const key = `${event.block.hash}:${event.transaction.hash}`;
+  let state = transactions.get(chainId);
+  const replayed =
+    state !== undefined && (fresh ? event.log.logIndex <= state.lastLogIndex : event.log.logIndex < state.lastLogIndex);
+  if (state === undefined || state.key !== key || replayed) {
+    state = {
+      key,
+      lastLogIndex: event.log.logIndex,
+      transfers: [],
+      pending: [],
+      touched: new Set(),
+      tokens: new Set(),
+    };
+    transactions.set(chainId, state);
+  }
+  state.lastLogIndex = event.log.logIndex;
+  return state;
+}
+
+/**
+ * For the `Transfer` handler: whether `token`'s row was already made sure of in this transaction (then the caller
+ * skips the lookup); marks it so.
+ */
+export function tokenSeenInTransaction(context: Context, event: EventMeta, token: Hex): boolean {
+  const state = transactionState(context.chain.id, event, true);
+  if (state.tokens.has(token)) return true;
+  state.tokens.add(token);
+  return false;
+}
+
+interface Followed {
+  /** Tokens whose every transfer is indexed. */
+  whole: Set<Hex>;
+  /** Tokens whose transfers from or to a tracked account are indexed. */
+  filtered: Set<Hex>;
+  tracked: Set<Hex>;
+}
+
+const followedByChain = new Map<number, Followed>();
+
+function followedOn(chainId: number): Followed {
+  let followed = followedByChain.get(chainId);
+  if (followed === undefined) {
+    const chain = loadSettings().find((entry) => entry.chainId === chainId);
+    const tokens = chain?.tokens ?? [];
+    followed = {
+      whole: new Set(tokens.filter((token) => !token.filtered).map((token) => lc(token.address))),
+      filtered: new Set(tokens.filter((token) => token.filtered).map((token) => lc(token.address))),
+      tracked: new Set((chain?.trackedAccounts ?? []).map(lc)),
+    };
+    followedByChain.set(chainId, followed);
+  }
+  return followed;
+}
+
+/** Whether `account` is tracked on this chain: its transfers of a filtered token are indexed. */
+export function isTracked(chainId: number, account: Hex): boolean {
+  return followedOn(chainId).tracked.has(account);
+}
+
+/** Whether the indexer sees this transfer's `Transfer` log: a token followed whole, or filtered and touching a tracked account. */
+export function transferIndexed(chainId: number, token: Hex, from: Hex, to: Hex): boolean {
+  const followed = followedOn(chainId);
+  if (followed.whole.has(token)) return true;
+  return followed.filtered.has(token) && (followed.tracked.has(from) || followed.tracked.has(to));
+}
+
+/**
+ * Records that `event` (a Coffer event) moved `value` of `token` from `from` to `to`, meaning `kind` (with
+ * `reference`). A followed token's movement is its `Transfer` log: rows already written for it in this transaction
+ * take the meaning, or its rows, still to come, will. ETH and tokens not followed get their two rows here.
+ * `n` numbers the rows of one event (two per movement) for unique ids.
+ */
+export async function moved(
+  context: Context,
+  event: EventMeta,
+  kind: string,
+  movement: { token: Hex; from: Hex; to: Hex; value: bigint; reference?: string | null },
+  n = 0,
+): Promise<void> {
+  const { token, from, to, value } = movement;
+  const reference = movement.reference ?? null;
+  if (value === 0n) return;
+  if (token === ZERO || !transferIndexed(context.chain.id, token, from, to)) {
+    await record(
+      context,
+      event,
+      kind,
+      [
+        { account: from, amount: -value, token, counterparty: to, reference },
+        { account: to, amount: value, token, counterparty: from, reference },
+      ],
+      lc(event.log.address),
+      2 * n + 1,
+    );
+    return;
+  }
+  const state = transactionState(context.chain.id, event, false);
+  const found = state.transfers.findIndex(
+    (t) => t.token === token && t.from === from && t.to === to && t.value === value,
+  );
+  if (found === -1) {
+    state.pending.push({ token, from, to, value, kind, reference, contract: lc(event.log.address) });
+    return;
+  }
+  const [transfer] = state.transfers.splice(found, 1);
+  for (const id of transfer?.ids ?? []) {
+    await context.db
+      .update(activity, { chainId: context.chain.id, id })
+      .set({ kind, reference, contract: lc(event.log.address) });
+  }
+}
+
+/** A followed token's `Transfer`: its two activity rows, with the meaning a Coffer event announced for it. */
+export async function recordTransfer(
+  context: Context,
+  event: EventMeta,
+  transfer: { token: Hex; from: Hex; to: Hex; value: bigint },
+): Promise<void> {
+  const { token, from, to, value } = transfer;
+  // The same log as `tokenSeenInTransaction`, which the handler calls first.
+  const state = transactionState(context.chain.id, event, false);
+  const found = state.pending.findIndex(
+    (m) => m.token === token && m.from === from && m.to === to && m.value === value,
+  );
+  const meaning = found === -1 ? undefined : state.pending.splice(found, 1)[0];
+  const base = {
+    chainId: context.chain.id,
+    kind: meaning?.kind ?? "transfer",
+    reference: meaning?.reference ?? null,
+    token,
+    contract: meaning?.contract ?? token,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+  };
+  const ids: string[] = [];
+  const sides = [
+    { account: from, amount: -value, counterparty: to, n: "01" },
+    { account: to, amount: value, counterparty: from, n: "02" },
+  ];
+  for (const side of sides) {
+    if (side.account === ZERO) continue;
+    if (!state.touched.has(side.account)) {
+      state.touched.add(side.account);
+      await touch(context, side.account, event);
+    }
+    const id = `${logId(event)}-${side.n}`;
+    ids.push(id);
+    await context.db
+      .insert(activity)
+      .values({ ...base, id, account: side.account, amount: side.amount, counterparty: side.counterparty });
+  }
+  if (meaning === undefined) state.transfers.push({ logIndex: event.log.logIndex, token, from, to, value, ids });
+}
+
+// ─── Balances, credits, withdrawals ───────────────────────────────────────────────────────────────────────
 
 export async function addTokenBalance(context: Context, owner: Hex, token: Hex, delta: bigint, block: bigint) {
   if (owner === ZERO || delta === 0n) return;
@@ -100,6 +325,7 @@ export async function addCredit(
     .onConflictDoUpdate((row) => ({ amount: row.amount + delta }));
 }
 
+/** A credit withdrawn: the credit goes down, a `withdrawal` row, and the movement from the contract to `to`. */
 export async function recordWithdrawal(
   context: Context,
   event: EventMeta,
@@ -124,5 +350,5 @@ export async function recordWithdrawal(
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await record(context, event, "credit_withdrawn", [{ account: holder, amount, token, counterparty: to }]);
+  await moved(context, event, "credit_withdrawn", { token, from: source, to, value: amount, reference: holder });
 }

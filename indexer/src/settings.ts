@@ -13,6 +13,15 @@ export interface Located {
   readonly startBlock: number;
 }
 
+/**
+ * A followed token. `filtered`: only its transfers from or to a tracked account are indexed (a configured
+ * `COFFER_TOKENS_<id>` token such as USDC: every transfer would be hundreds of millions of rows); otherwise all
+ * (the manifest's test tokens, or `COFFER_TOKENS_ALL_TRANSFERS_<id>=true`).
+ */
+export interface FollowedToken extends Located {
+  readonly filtered: boolean;
+}
+
 /** Everything indexed on one chain. */
 export interface ChainSettings {
   readonly chainId: number;
@@ -25,7 +34,12 @@ export interface ChainSettings {
   readonly splitFactory?: Located;
   readonly treasurySafe?: Located;
   /** ERC-20 tokens whose `Transfer` events make the balances: the manifest's test tokens and `COFFER_TOKENS_<id>`. */
-  readonly tokens: readonly Located[];
+  readonly tokens: readonly FollowedToken[];
+  /**
+   * The accounts whose transfers of a filtered token are indexed: Coffer's contracts (escrow, subscriptions,
+   * treasury module), the treasury Safe, and `COFFER_ACCOUNTS_<id>` (merchants, payees, fee receivers, splits).
+   */
+  readonly trackedAccounts: readonly Address[];
 }
 
 interface ManifestRecord {
@@ -88,6 +102,17 @@ function envTokens(chainId: number, env: NodeJS.ProcessEnv): Located[] {
   });
 }
 
+/** `COFFER_ACCOUNTS_<chainId>`: comma-separated addresses whose filtered-token transfers are indexed too. */
+function envAccounts(chainId: number, env: NodeJS.ProcessEnv): Address[] {
+  const raw = env[`COFFER_ACCOUNTS_${chainId}`];
+  if (raw === undefined || raw.trim() === "") return [];
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "")
+    .map((entry) => address(entry, `COFFER_ACCOUNTS_${chainId}`));
+}
+
 /** The settings of every configured chain; throws with a clear message on a missing manifest or RPC URL. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): ChainSettings[] {
   const dir = deploymentsDir(env);
@@ -103,14 +128,25 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): ChainSetting
       if (record === undefined) return undefined;
       return { address: address(record.address, `${file} ${name}`), startBlock: record.deploymentBlock ?? 0 };
     };
-    const tokens = Object.entries(manifest.contracts)
+    const tokens: FollowedToken[] = Object.entries(manifest.contracts)
       .filter(([, record]) => TOKEN_CONTRACTS.has(record.contract))
       .map(([name]) => located(name))
-      .filter((token): token is Located => token !== undefined);
+      .filter((token): token is Located => token !== undefined)
+      .map((token) => ({ ...token, filtered: false }));
+    const allTransfers = env[`COFFER_TOKENS_ALL_TRANSFERS_${chainId}`] === "true";
     for (const extra of envTokens(chainId, env)) {
-      if (!tokens.some((token) => token.address === extra.address)) tokens.push(extra);
+      if (!tokens.some((token) => token.address === extra.address)) tokens.push({ ...extra, filtered: !allTransfers });
     }
     const safe = manifest.treasurySafe;
+    const safeAddress = safe === undefined ? undefined : address(safe.address, `${file} treasurySafe`);
+    const trackedAccounts = [
+      ...["CofferEscrow", "CofferSubscriptions", "CofferTreasuryModule"].flatMap((name) => {
+        const found = located(name);
+        return found === undefined ? [] : [found.address];
+      }),
+      ...(safeAddress === undefined ? [] : [safeAddress]),
+      ...envAccounts(chainId, env),
+    ];
     return {
       chainId,
       name: `chain${chainId}`,
@@ -124,6 +160,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): ChainSetting
           ? undefined
           : { address: address(safe.address, `${file} treasurySafe`), startBlock: safe.deploymentBlock ?? 0 },
       tokens,
+      trackedAccounts: [...new Set(trackedAccounts)],
     };
   });
 }

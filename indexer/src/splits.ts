@@ -1,8 +1,7 @@
 /** Splits (`CofferSplitFactory` and each `CofferSplit`): splits, recipients, distributions and shares, credits. */
 import { ponder, type Context } from "ponder:registry";
 import { distribution, distributionShare, split, splitRecipient } from "ponder:schema";
-import { and, eq } from "ponder";
-import { ZERO, lc, logId, touch, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
+import { ZERO, lc, logId, touch, moved, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
 import { notify } from "./notifications";
 import { seeToken } from "./tokens";
 
@@ -22,23 +21,23 @@ function decodeRecipients(config: SplitConfig): { recipient: Hex; allocation: bi
   }));
 }
 
-async function writeRecipients(context: Context, splitAddress: Hex, config: SplitConfig) {
-  const old = await context.db.sql
-    .select()
-    .from(splitRecipient)
-    .where(and(eq(splitRecipient.chainId, context.chain.id), eq(splitRecipient.split, splitAddress)));
-  for (const row of old) {
-    await context.db.delete(splitRecipient, {
-      chainId: context.chain.id,
-      split: splitAddress,
-      recipient: row.recipient,
-    });
+/**
+ * Replaces the `split_recipient` rows of a split: `old` are the recipients it had (from its `split` row; none at
+ * creation). Keyed deletes and inserts only: a raw SQL select would flush Ponder's cache on every event.
+ */
+async function writeRecipients(context: Context, splitAddress: Hex, config: SplitConfig, old: readonly Hex[] = []) {
+  const recipients = decodeRecipients(config);
+  for (const recipient of old) {
+    if (recipients.some((entry) => entry.recipient === recipient)) continue;
+    await context.db.delete(splitRecipient, { chainId: context.chain.id, split: splitAddress, recipient });
   }
-  for (const { recipient, allocation } of decodeRecipients(config)) {
+  for (const { recipient, allocation } of recipients) {
     await context.db
       .insert(splitRecipient)
-      .values({ chainId: context.chain.id, split: splitAddress, recipient, allocation: Number(allocation) });
+      .values({ chainId: context.chain.id, split: splitAddress, recipient, allocation: Number(allocation) })
+      .onConflictDoUpdate({ allocation: Number(allocation) });
   }
+  return recipients.map(({ recipient, allocation }): [Hex, number] => [recipient, Number(allocation)]);
 }
 
 ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
@@ -53,6 +52,10 @@ ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
     configHash,
     distributionIncentive: config.distributionIncentive,
     pullOnly: config.pullOnly,
+    recipients: decodeRecipients(config).map(({ recipient, allocation }): [Hex, number] => [
+      recipient,
+      Number(allocation),
+    ]),
     lastDistributionId: null,
     createdAt: event.block.timestamp,
     createdBlock: event.block.number,
@@ -75,12 +78,21 @@ ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
 ponder.on("CofferSplit:SplitUpdated", async ({ event, context }) => {
   const splitAddress = lc(event.log.address);
   const { config, configHash } = event.args;
-  await context.db.update(split, { chainId: context.chain.id, address: splitAddress }).set({
+  const key = { chainId: context.chain.id, address: splitAddress };
+  const s = await context.db.find(split, key);
+  if (s === null) throw new Error(`Split ${splitAddress} on chain ${context.chain.id} was never created`);
+  const recipients = await writeRecipients(
+    context,
+    splitAddress,
+    config,
+    s.recipients.map(([recipient]) => recipient),
+  );
+  await context.db.update(split, key).set({
     configHash,
     distributionIncentive: config.distributionIncentive,
     pullOnly: config.pullOnly,
+    recipients,
   });
-  await writeRecipients(context, splitAddress, config);
 });
 
 ponder.on("CofferSplit:ControlTransferStarted", async ({ event, context }) => {
@@ -116,12 +128,8 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   await context.db.update(split, { chainId: context.chain.id, address: splitAddress }).set({ lastDistributionId: id });
-  const recipients = await context.db.sql
-    .select()
-    .from(splitRecipient)
-    .where(and(eq(splitRecipient.chainId, context.chain.id), eq(splitRecipient.split, splitAddress)));
   const rows: { account: Hex; amount: bigint; token: Hex; counterparty: Hex; reference: string }[] = [];
-  for (const { recipient, allocation } of recipients) {
+  for (const [recipient, allocation] of s.recipients) {
     const share = (amount * BigInt(allocation)) / ALLOCATION_TOTAL;
     await context.db.insert(distributionShare).values({
       chainId: context.chain.id,
@@ -149,7 +157,25 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
     pullOnly: s.pullOnly,
     shares: rows.map((row) => ({ account: row.account, amount: row.amount })),
   });
-  await record(context, event, s.pullOnly ? "split_share_credited" : "split_share", rows);
+  // Push mode pays each share (a share whose push fails is credited: its `PayoutCredited` follows, and no
+  // transfer); pull-only mode credits every share, which stays in the split until withdrawn (amount 0 here).
+  // The incentive is paid in both modes.
+  let n = 0;
+  for (const row of rows) {
+    const incentiveRow = n === rows.length - 1 && incentive !== 0n;
+    if (s.pullOnly && !incentiveRow) {
+      await record(context, event, "split_share_credited", [{ ...row, amount: 0n }], splitAddress, 2 * n + 1);
+    } else {
+      await moved(
+        context,
+        event,
+        incentiveRow ? "split_incentive" : "split_share",
+        { token, from: splitAddress, to: row.account, value: row.amount, reference: splitAddress },
+        n,
+      );
+    }
+    n += 1;
+  }
 });
 
 ponder.on("CofferSplit:PayoutCredited", async ({ event, context }) => {
@@ -167,7 +193,8 @@ ponder.on("CofferSplit:PayoutCredited", async ({ event, context }) => {
   }
   await addCredit(context, splitAddress, "split", holder, token, amount);
   await notify(context, event, "split.credited", { split: splitAddress, account: holder, token, amount });
-  await record(context, event, "payout_credited", [{ account: holder, amount, token, counterparty: splitAddress }]);
+  // Credited, not paid: the share stays in the split (the `credit` table), and moves when withdrawn.
+  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token, counterparty: splitAddress }]);
 });
 
 ponder.on("CofferSplit:Withdrawn", async ({ event, context }) => {

@@ -1,7 +1,7 @@
 /** Subscriptions (`CofferSubscriptions`): plans, subscriptions, charges and failed charges, ETH deposits, credits. */
 import { ponder, type Context } from "ponder:registry";
 import { plan, subscription, subscriptionCharge, subscriptionDeposit } from "ponder:schema";
-import { ZERO, lc, logId, record, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
+import { ZERO, lc, logId, moved, record, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
 import { notify } from "./notifications";
 import { FAILURE_REASONS, type FailureReason, type SubscriptionStatus } from "./statuses";
 import { seeToken } from "./tokens";
@@ -137,11 +137,10 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
     fee,
     periodIndex,
   });
-  await record(context, event, "subscription_charged", [
-    { account: subscriber, amount: -amount, token, counterparty: p.payee, reference },
-    { account: p.payee, amount: amount - fee, token, counterparty: subscriber, reference },
-    ...(fee === 0n ? [] : [{ account: p.feeReceiver, amount: fee, token, counterparty: subscriber, reference }]),
-  ]);
+  // A token charge moves the subscriber's tokens; an ETH charge pays from the deposit, already in the contract.
+  const from = token === ZERO ? lc(event.log.address) : subscriber;
+  await moved(context, event, "subscription_charged", { token, from, to: p.payee, value: amount - fee, reference });
+  await moved(context, event, "subscription_charged", { token, from, to: p.feeReceiver, value: fee, reference }, 1);
 });
 
 ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, context }) => {
@@ -278,21 +277,31 @@ async function addDeposit(context: Context, subscriber: Hex, delta: bigint) {
 ponder.on("CofferSubscriptions:Deposited", async ({ event, context }) => {
   const subscriber = lc(event.args.subscriber);
   await addDeposit(context, subscriber, event.args.amount);
-  await record(context, event, "deposit", [{ account: subscriber, amount: -event.args.amount, token: ZERO }]);
+  await moved(context, event, "deposit", {
+    token: ZERO,
+    from: subscriber,
+    to: lc(event.log.address),
+    value: event.args.amount,
+  });
 });
 
 ponder.on("CofferSubscriptions:DepositWithdrawn", async ({ event, context }) => {
   const subscriber = lc(event.args.subscriber);
   await addDeposit(context, subscriber, -event.args.amount);
-  await record(context, event, "deposit_withdrawn", [
-    { account: subscriber, amount: event.args.amount, token: ZERO, counterparty: lc(event.args.to) },
-  ]);
+  await moved(context, event, "deposit_withdrawn", {
+    token: ZERO,
+    from: lc(event.log.address),
+    to: lc(event.args.to),
+    value: event.args.amount,
+    reference: subscriber,
+  });
 });
 
 ponder.on("CofferSubscriptions:PayoutCredited", async ({ event, context }) => {
   const holder = lc(event.args.account);
   await addCredit(context, lc(event.log.address), "subscriptions", holder, ZERO, event.args.amount);
-  await record(context, event, "payout_credited", [{ account: holder, amount: event.args.amount, token: ZERO }]);
+  // Credited, not paid: the money stays in the contract (the `credit` table), and moves when withdrawn.
+  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token: ZERO }]);
 });
 
 ponder.on("CofferSubscriptions:CreditWithdrawn", async ({ event, context }) => {

@@ -7,9 +7,15 @@
 import { ponder, type Context } from "ponder:registry";
 import { token as tokenTable } from "ponder:schema";
 import { hexToString, parseAbi } from "viem";
-import { addTokenBalance, lc, record } from "./ledger";
-
-type Hex = `0x${string}`;
+import {
+  addTokenBalance,
+  type Hex,
+  isTracked,
+  lc,
+  recordTransfer,
+  tokenSeenInTransaction,
+  type EventMeta,
+} from "./ledger";
 
 const ZERO: Hex = "0x0000000000000000000000000000000000000000";
 /** Native token symbols where they are not ETH. */
@@ -60,16 +66,28 @@ export async function seeToken(context: Context, address: Hex, block: bigint): P
     .onConflictDoNothing();
 }
 
-ponder.on("Token:Transfer", async ({ event, context }) => {
+interface TransferEvent extends EventMeta {
+  readonly args: { readonly from: Hex; readonly to: Hex; readonly value: bigint };
+}
+
+async function onTransfer(event: TransferEvent, context: Context): Promise<void> {
   const token = lc(event.log.address);
   const from = lc(event.args.from);
   const to = lc(event.args.to);
   const { value } = event.args;
-  await seeToken(context, token, event.block.number);
+  // A batch of payments moves the same token many times in one transaction: one lookup is enough.
+  if (!tokenSeenInTransaction(context, event, token)) await seeToken(context, token, event.block.number);
   await addTokenBalance(context, from, token, -value, event.block.number);
   await addTokenBalance(context, to, token, value, event.block.number);
-  await record(context, event, "transfer", [
-    { account: from, amount: -value, token, counterparty: to },
-    { account: to, amount: value, token, counterparty: from },
-  ]);
+  await recordTransfer(context, event, { token, from, to, value });
+}
+
+ponder.on("Token:Transfer", async ({ event, context }) => onTransfer(event, context));
+
+ponder.on("TrackedTokenFrom:Transfer", async ({ event, context }) => onTransfer(event, context));
+
+ponder.on("TrackedTokenTo:Transfer", async ({ event, context }) => {
+  // From a tracked account too: `TrackedTokenFrom` has it.
+  if (isTracked(context.chain.id, lc(event.args.from))) return;
+  await onTransfer(event, context);
 });

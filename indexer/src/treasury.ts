@@ -1,7 +1,7 @@
 /** The treasury module (`CofferTreasuryModule`): budgets, queue limits, spends, queued transfers, sweeps, policy. */
 import { ponder, type Context } from "ponder:registry";
 import { budget, budgetSpend, queueLimit, queuedTransfer, sweep, treasuryPolicy } from "ponder:schema";
-import { lc, logId, record, type Hex, type EventMeta } from "./ledger";
+import { lc, logId, moved, record, type Hex, type EventMeta } from "./ledger";
 import { notify } from "./notifications";
 import { seeToken } from "./tokens";
 
@@ -135,11 +135,17 @@ ponder.on("CofferTreasuryModule:BudgetSpent", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   await notify(context, event, "treasury.transfer_made", { safe, operator, to, token, amount, spentInPeriod });
-  await record(context, event, "budget_spent", [
-    { account: safe, amount: -amount, token, counterparty: to, reference: operator },
-    { account: to, amount, token, counterparty: safe, reference: operator },
-    ...(operator === safe || operator === to ? [] : [{ account: operator, amount: 0n, token, counterparty: to }]),
-  ]);
+  await moved(context, event, "budget_spent", { token, from: safe, to, value: amount, reference: operator });
+  if (operator !== safe && operator !== to) {
+    await record(
+      context,
+      event,
+      "budget_spent",
+      [{ account: operator, amount: 0n, token, counterparty: to }],
+      lc(event.log.address),
+      3,
+    );
+  }
 });
 
 ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
@@ -203,10 +209,13 @@ async function closeQueued(
     ...(executor === undefined ? {} : { executor }),
   });
   if (status === "executed") {
-    await record(context, event, "transfer_executed", [
-      { account: row.safe, amount: -row.amount, token: row.token, counterparty: row.to, reference: id },
-      { account: row.to, amount: row.amount, token: row.token, counterparty: row.safe, reference: id },
-    ]);
+    await moved(context, event, "transfer_executed", {
+      token: row.token,
+      from: row.safe,
+      to: row.to,
+      value: row.amount,
+      reference: id,
+    });
   } else {
     await record(context, event, "transfer_canceled", [
       { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: id },
@@ -241,8 +250,5 @@ ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
   });
   await seeToken(context, token, event.block.number);
   await notify(context, event, "treasury.swept", { safe, token, cold, amount });
-  await record(context, event, "swept", [
-    { account: safe, amount: -amount, token, counterparty: cold },
-    { account: cold, amount, token, counterparty: safe },
-  ]);
+  await moved(context, event, "swept", { token, from: safe, to: cold, value: amount });
 });

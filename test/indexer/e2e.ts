@@ -124,6 +124,42 @@ export function describeEndToEnd(
       expect(facts).to.be.greaterThan(20);
     });
 
+    it("gives each token movement of a Coffer payment one activity row per side, with the payment's meaning", async function () {
+      const manifest = readManifest(local.deploymentsDir, 31337);
+      const subscriptions = CofferSubscriptions__factory.connect(
+        manifest?.contracts["CofferSubscriptions"]?.address ?? "",
+        local.chain.provider,
+      );
+      // Token charges (an ETH charge pays from the deposit the subscriber made before).
+      const charges = (await subscriptions.queryFilter(subscriptions.filters.SubscriptionCharged(), 0, head)).filter(
+        (log) => log.args.token !== ethers.ZeroAddress,
+      );
+      expect(charges.length).to.be.greaterThan(0);
+      for (const charge of charges) {
+        const { activitys } = await gql<{
+          activitys: { items: { account: string; kind: string; reference: string; amount: string }[] };
+        }>(
+          indexer,
+          `query ($tx: String!) { activitys(where: { transactionHash: $tx }, limit: 100) { items { account kind reference amount } } }`,
+          { tx: lc(charge.transactionHash) },
+        );
+        // Money rows only: the subscription's creation may share the transaction (amount 0 rows).
+        const ours = activitys.items.filter(
+          (row) => row.reference === charge.args.subscriptionId.toString() && row.amount !== "0",
+        );
+        const { amount, fee } = charge.args;
+        // The subscriber pays the payee and the fee receiver: two transfers, two rows each, and nothing else.
+        expect(ours.map((row) => row.kind)).to.deep.equal(Array(fee === 0n ? 2 : 4).fill("subscription_charged"));
+        expect(ours.reduce((sum, row) => sum + BigInt(row.amount), 0n)).to.equal(0n);
+        const subscriber = lc(charge.args.subscriber);
+        const paid = ours
+          .filter((row) => row.account === subscriber)
+          .reduce((sum, row) => sum + BigInt(row.amount), 0n);
+        expect(paid).to.equal(-amount);
+        expect(activitys.items.filter((row) => row.kind === "transfer")).to.deep.equal([]);
+      }
+    });
+
     it("relates accounts to their balances and payments, and payments to each step", async function () {
       const payments = await allRows<{ id: string; payer: string }>(indexer, "payments", "id payer");
       const first = payments[0];

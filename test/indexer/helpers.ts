@@ -255,6 +255,29 @@ export async function expectIndexEqualsChain(
     }
   }
 
+  // Activity: one row per movement of money, so an account's activity in a followed token sums to its balance
+  // (and so to the chain's balanceOf, checked above) — a row repeating a transfer would break the sum.
+  const activityRows = await allRows<{ account: string; token: string | null; amount: string }>(
+    indexer,
+    "activitys",
+    "account token amount",
+    { where },
+  );
+  for (const name of ["TestUSDC", "TestDAI"]) {
+    const token = lc(address(name));
+    const sums = new Map<string, bigint>();
+    for (const row of activityRows) {
+      if (row.token === token) sums.set(row.account, (sums.get(row.account) ?? 0n) + BigInt(row.amount));
+    }
+    const held = new Map(balances.filter((row) => row.token === token).map((row) => [row.account, row.balance]));
+    for (const account of new Set([...sums.keys(), ...held.keys()])) {
+      expect((sums.get(account) ?? 0n).toString(), `${name} activity sum of ${account}`).to.equal(
+        held.get(account) ?? "0",
+      );
+      facts += 1;
+    }
+  }
+
   // Payments: one row per PaymentAuthorized/PaymentCharged log, each equal to getPaymentState.
   const opened = [
     ...(await escrow.queryFilter(escrow.filters.PaymentAuthorized(), 0, blockNumber)),

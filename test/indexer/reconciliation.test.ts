@@ -62,7 +62,11 @@ describe("indexer reconciliation reports balances that moved without Transfer ev
       rpcUrl: local.chain.url,
       deploymentsDir: local.deploymentsDir,
       database,
-      env: { [`COFFER_TOKENS_${CHAIN_ID}`]: `${await token.getAddress()}@${startBlock}` },
+      env: {
+        [`COFFER_TOKENS_${CHAIN_ID}`]: `${await token.getAddress()}@${startBlock}`,
+        // A configured token is followed for tracked accounts only: the three holders are tracked here.
+        [`COFFER_ACCOUNTS_${CHAIN_ID}`]: Object.values(holders).join(","),
+      },
     });
     await indexer.waitForBlock(await provider.getBlockNumber());
   });

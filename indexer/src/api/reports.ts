@@ -200,7 +200,7 @@ async function limited<T>(tasks: (() => Promise<T>)[], width = 8): Promise<T[]> 
 }
 
 /**
- * Compares every indexed token balance with `balanceOf` on chain at the block the indexer has reached (read
+ * Compares every complete indexed token balance (a filtered token's: tracked accounts only) with `balanceOf` on chain at the block the indexer has reached (read
  * before and after the tables, retried until both agree, so that a block indexed meanwhile cannot make a false
  * difference), and the escrow's token balance with what the index says it holds (payers' escrowed funds plus
  * credits). Every difference is listed.
@@ -231,7 +231,13 @@ export async function reconciliation(
       const balanceOf = (token: Hex, owner: Hex) =>
         client.readContract({ address: token, abi: ERC20Abi, functionName: "balanceOf", args: [owner], blockNumber });
       const differences: BalanceDifference[] = [];
-      const rows = balances.filter((row) => row.chainId === chain.chainId);
+      // A filtered token's balance is complete only for tracked accounts (see indexer/README.md): the others sum
+      // only their transfers with tracked accounts, which is not a wallet balance to compare with `balanceOf`.
+      const filtered = new Set(chain.tokens.filter((token) => token.filtered).map((token) => token.address));
+      const tracked = new Set(chain.trackedAccounts);
+      const rows = balances.filter(
+        (row) => row.chainId === chain.chainId && (!filtered.has(row.token) || tracked.has(row.account)),
+      );
       const onChain = await limited(rows.map((row) => () => balanceOf(row.token, row.account)));
       rows.forEach((row, index) => {
         const actual = onChain[index] as bigint;

@@ -1,0 +1,131 @@
+/**
+ * The report's sections for the indexer's handler benchmark (`indexer-handlers.json`, `npm run
+ * bench:indexer-handlers`) and its scale benchmark (`indexer-scale.json`, `npm run bench:indexer-scale`): their
+ * schemas and how each is rendered. Listed in `OPTIONAL_SECTIONS` (bench/report-sections.ts).
+ */
+import { z } from "zod";
+import type { OptionalSection } from "./report-sections";
+
+export const INDEXER_HANDLERS_RESULTS_FILE = "indexer-handlers.json";
+export const INDEXER_SCALE_RESULTS_FILE = "indexer-scale.json";
+
+const run = {
+  date: z.string(),
+  commit: z.string(),
+  dirty: z.boolean(),
+  machine: z.object({ cpu: z.string(), cores: z.number(), memoryGiB: z.number(), os: z.string() }),
+};
+
+const handlers = z.object({
+  events: z.number(),
+  handlerSeconds: z.number(),
+  eventsPerSecond: z.number(),
+  storeOperations: z.number(),
+  storeOperationsPerEvent: z.number(),
+  byEvent: z.record(z.object({ count: z.number(), meanMs: z.number() })),
+});
+
+export const indexerHandlersSchema = z.object({
+  ...run,
+  method: z.string(),
+  points: z.array(
+    z.object({
+      cofferEvents: z.number(),
+      transfers: z.number(),
+      startupSeconds: z.number(),
+      backfillSeconds: z.number(),
+      handlers,
+    }),
+  ),
+  marginalBackfillEventsPerSecond: z.number().nullable(),
+  notes: z.array(z.string()).optional(),
+});
+
+export const indexerScaleSchema = z.object({
+  ...run,
+  method: z.string(),
+  chain: z.object({
+    cofferEvents: z.number(),
+    testTokenTransfers: z.number(),
+    unrelatedTransfers: z.number(),
+    blocks: z.number(),
+  }),
+  runs: z.array(
+    z.object({
+      filter: z.string(),
+      finished: z.boolean(),
+      startupSeconds: z.number(),
+      backfillSeconds: z.number(),
+      handlers,
+      tokenTransferEvents: z.number(),
+      tokenBalanceRows: z.number(),
+    }),
+  ),
+  loadAverage: z.array(z.number()).optional(),
+});
+
+type Run = z.infer<typeof indexerHandlersSchema>;
+const runOf = (r: Pick<Run, "date" | "commit" | "dirty" | "machine">) =>
+  `${r.date} · commit \`${r.commit.slice(0, 12)}\`${r.dirty ? " (with uncommitted changes)" : ""} · ` +
+  `${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.os}`;
+const n = (value: number) => value.toLocaleString("en-US");
+
+function handlersSection(results: z.infer<typeof indexerHandlersSchema>): string[] {
+  return [
+    "## Indexer handlers",
+    "",
+    `Run: ${runOf(results)}`,
+    "",
+    results.method,
+    "",
+    "| Coffer events | token transfers | start-up | backfill | handler events | handler time | handler rate | store ops / event |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...results.points.map(
+      (p) =>
+        `| ${n(p.cofferEvents)} | ${n(p.transfers)} | ${p.startupSeconds} s | ${p.backfillSeconds} s | ` +
+        `${n(p.handlers.events)} | ${p.handlers.handlerSeconds} s | ${n(p.handlers.eventsPerSecond)}/s | ` +
+        `${p.handlers.storeOperationsPerEvent} |`,
+    ),
+    "",
+    ...(results.marginalBackfillEventsPerSecond === null
+      ? []
+      : [`Marginal backfill rate between the sizes: ${n(results.marginalBackfillEventsPerSecond)} events/s.`, ""]),
+    ...(results.notes ?? []).map((note) => `- ${note}`),
+    ...(results.notes === undefined ? [] : [""]),
+  ];
+}
+
+function scaleSection(results: z.infer<typeof indexerScaleSchema>): string[] {
+  const { chain } = results;
+  return [
+    "## Indexer with a busy token",
+    "",
+    `Run: ${runOf(results)}`,
+    "",
+    `${n(chain.cofferEvents)} Coffer events (and ${n(chain.testTokenTransfers)} test-token transfers) and ` +
+      `${n(chain.unrelatedTransfers)} unrelated transfers of a configured token, ${n(chain.blocks)} blocks. ` +
+      results.method,
+    "",
+    "| filter | finished | start-up | backfill | handler events | of which token transfers | busy-token balances |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ...results.runs.map(
+      (r) =>
+        `| ${r.filter} | ${r.finished ? "yes" : "**no** (stopped)"} | ${r.startupSeconds} s | ${r.backfillSeconds} s | ` +
+        `${n(r.handlers.events)} | ${n(r.tokenTransferEvents)} | ${r.tokenBalanceRows < 0 ? "—" : n(r.tokenBalanceRows)} |`,
+    ),
+    "",
+  ];
+}
+
+export const INDEXER_SECTIONS: readonly OptionalSection<unknown>[] = [
+  {
+    file: INDEXER_HANDLERS_RESULTS_FILE,
+    schema: indexerHandlersSchema,
+    render: (results) => handlersSection(results as z.infer<typeof indexerHandlersSchema>),
+  },
+  {
+    file: INDEXER_SCALE_RESULTS_FILE,
+    schema: indexerScaleSchema,
+    render: (results) => scaleSection(results as z.infer<typeof indexerScaleSchema>),
+  },
+];

@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import { handlerFigures, parseMetrics } from "../../bench/indexer-handlers";
+import { indexerHandlersSchema, indexerScaleSchema, INDEXER_SECTIONS } from "../../bench/indexer-sections";
+
+/** A few lines of Ponder's `/metrics`, as its Prometheus registry writes them. */
+const METRICS = `# HELP ponder_indexing_function_duration Duration of indexing function execution
+# TYPE ponder_indexing_function_duration histogram
+ponder_indexing_function_duration_bucket{le="1",chain="chain31337",event="Token:Transfer"} 3
+ponder_indexing_function_duration_sum{chain="chain31337",event="Token:Transfer"} 1.5
+ponder_indexing_function_duration_count{chain="chain31337",event="Token:Transfer"} 3
+ponder_indexing_function_duration_sum{chain="chain31337",event="CofferEscrow:PaymentCharged"} 2.5
+ponder_indexing_function_duration_count{chain="chain31337",event="CofferEscrow:PaymentCharged"} 1
+ponder_indexing_store_queries_total{table="activity",method="insert"} 6
+ponder_indexing_store_queries_total{table="payment",method="find"} 2
+`;
+
+describe("bench: the indexer's handler figures from Ponder's /metrics", function () {
+  it("parses samples with their labels and skips comments", function () {
+    const samples = parseMetrics(METRICS);
+    expect(samples).to.have.length(7);
+    expect(samples[0]).to.deep.equal({
+      name: "ponder_indexing_function_duration_bucket",
+      labels: { le: "1", chain: "chain31337", event: "Token:Transfer" },
+      value: 3,
+    });
+  });
+
+  it("sums handler calls and time (ms) over event types, and store operations over tables", function () {
+    const figures = handlerFigures(METRICS);
+    expect(figures.events).to.equal(4);
+    expect(figures.handlerSeconds).to.equal(0.004);
+    expect(figures.eventsPerSecond).to.equal(1000);
+    expect(figures.storeOperations).to.equal(8);
+    expect(figures.storeOperationsPerEvent).to.equal(2);
+    expect(figures.byEvent["Token:Transfer"]).to.deep.equal({ count: 3, meanMs: 0.5 });
+    expect(figures.storeByTable).to.deep.equal({ "activity.insert": 6, "payment.find": 2 });
+  });
+
+  it("renders both report sections from results that match their schemas", function () {
+    const run = {
+      date: "2026-12-05T00:00:00.000Z",
+      commit: "0123456789abcdef",
+      dirty: false,
+      machine: { cpu: "cpu", cores: 2, memoryGiB: 4, os: "linux" },
+      method: "m",
+    };
+    const handlers = { ...handlerFigures(METRICS), byEvent: {} };
+    const handlersResults = indexerHandlersSchema.parse({
+      ...run,
+      points: [{ cofferEvents: 10, transfers: 20, startupSeconds: 1, backfillSeconds: 2, handlers }],
+      marginalBackfillEventsPerSecond: 500,
+    });
+    const scaleResults = indexerScaleSchema.parse({
+      ...run,
+      chain: { cofferEvents: 10, testTokenTransfers: 20, unrelatedTransfers: 1000, blocks: 5 },
+      runs: [
+        {
+          filter: "none",
+          finished: false,
+          startupSeconds: 1,
+          backfillSeconds: 9,
+          handlers,
+          tokenTransferEvents: 3,
+          tokenBalanceRows: -1,
+        },
+      ],
+    });
+    const [handlersSection, scaleSection] = INDEXER_SECTIONS;
+    expect(handlersSection!.render(handlersResults).join("\n")).to.include(
+      "| 10 | 20 | 1 s | 2 s | 4 | 0.004 s | 1,000/s | 2 |",
+    );
+    expect(scaleSection!.render(scaleResults).join("\n")).to.include(
+      "| none | **no** (stopped) | 1 s | 9 s | 4 | 3 | — |",
+    );
+  });
+});
