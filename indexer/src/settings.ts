@@ -37,7 +37,7 @@ export interface ChainSettings {
   readonly tokens: readonly FollowedToken[];
   /**
    * The accounts whose transfers of a filtered token are indexed: Coffer's contracts (escrow, subscriptions,
-   * treasury module), the treasury Safe, and `COFFER_ACCOUNTS_<id>` (merchants, payees, fee receivers, splits).
+   * treasury module, channels), the treasury Safe, and `COFFER_ACCOUNTS_<id>` (merchants, payees, fee receivers, splits).
    */
   readonly trackedAccounts: readonly Address[];
 }
@@ -140,7 +140,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): ChainSetting
     const safe = manifest.treasurySafe;
     const safeAddress = safe === undefined ? undefined : address(safe.address, `${file} treasurySafe`);
     const trackedAccounts = [
-      ...["CofferEscrow", "CofferSubscriptions", "CofferTreasuryModule"].flatMap((name) => {
+      ...["CofferEscrow", "CofferSubscriptions", "CofferTreasuryModule", "CofferChannels"].flatMap((name) => {
         const found = located(name);
         return found === undefined ? [] : [found.address];
       }),
