@@ -1,7 +1,8 @@
 import { ethers } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentManifest } from "../../deploy/manifest";
-import { signVoucher, type ChannelsDomain } from "../../sdk/src/channels";
+import { signVoucher } from "../../sdk/src/channels";
+import type { ChannelsDomain } from "../../sdk/src/channels/vouchers";
 import type { CofferChannels } from "../../typechain-types";
 import { measure, type Measurements } from "./measure";
 

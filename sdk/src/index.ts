@@ -31,6 +31,8 @@ export { buildPlan } from "./subscriptions";
 export type { Payment, Invoice, PayerAction, EscrowDomain } from "./escrow/typed-data";
 export type { PaymentState, PaymentStatus } from "./escrow/reads";
 export type { Plan, PlanParams, Subscription, SubscriptionStatus } from "./subscriptions";
+export type { Channel, ChannelStatus, OpenChannelInput, Redemption } from "./channels";
+export type { ChannelsDomain, Voucher } from "./channels/vouchers";
 export * from "./rpc";
 export { verifyWebhook, WebhookVerificationError } from "./webhooks/verify";
 export type { WebhookEvent, WebhookEventName, WebhookEventType } from "./webhooks/events";

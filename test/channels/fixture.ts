@@ -1,7 +1,8 @@
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { channelIdOf, signVoucher, type ChannelsDomain } from "../../sdk/src/channels";
+import { channelIdOf, signVoucher } from "../../sdk/src/channels";
+import type { ChannelsDomain } from "../../sdk/src/channels/vouchers";
 import type { CofferChannels, MockERC20 } from "../../typechain-types";
 
 /** Shared parts of the channel suites: a fresh CofferChannels, a 6-decimal token, and the parties. */

@@ -46,7 +46,8 @@ describe("Ponder's RPC cache on a local chain", function () {
       deploymentsDir: chain.deploymentsDir,
       database: { ...database, schema },
       log: (line) => lines.push(line),
-      env,
+      // The cache is opt-in on local chains (see ponder.config.ts); this suite is about it.
+      env: { COFFER_RPC_CACHE: "1", ...env },
     });
     try {
       await indexer.waitForBlock(head, 150_000);

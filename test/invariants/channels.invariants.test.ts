@@ -2,7 +2,8 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { ethers } from "ethers";
 import hre from "hardhat";
-import { channelIdOf, signVoucher, type ChannelsDomain } from "../../sdk/src/channels";
+import { channelIdOf, signVoucher } from "../../sdk/src/channels";
+import type { ChannelsDomain } from "../../sdk/src/channels/vouchers";
 import type { BlocklistToken, CofferChannels } from "../../typechain-types";
 
 /**

@@ -1,6 +1,8 @@
 /**
  * Payment channels: open a channel with one deposit, pay with signed vouchers off chain, redeem them in batches.
- * `vouchers` holds the typed data (no node needed); the actions send transactions through a client.
+ * `vouchers` holds the typed data (no node needed); the actions send transactions through a client. The types
+ * `ChannelsDomain` and `Voucher` are exported from the package's root (a namespace of the bundled declarations
+ * would otherwise read them as values).
  */
 export {
   channelIdOf,
@@ -10,23 +12,5 @@ export {
   voucherDigest,
   voucherVerifier,
   VOUCHER_TYPES,
-  type ChannelsDomain,
-  type Voucher,
 } from "./vouchers";
-export {
-  channelsDomainOf,
-  closeChannel,
-  finishExit,
-  getChannel,
-  openChannel,
-  redeem,
-  redeemMany,
-  setRedeemer,
-  startExit,
-  topUp,
-  withdrawCredit,
-  type Channel,
-  type ChannelStatus,
-  type OpenChannelInput,
-  type Redemption,
-} from "./actions";
+export * from "./actions";
