@@ -58,7 +58,8 @@ const config: HardhatUserConfig = {
   networks,
   paths: { sources: "./contracts", tests: "./test", artifacts: "./artifacts", cache: "./cache" },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
-  mocha: { timeout: 120_000 },
+  // The spec reporter plus each file's time at the end (test/reporters/timed-spec.cjs).
+  mocha: { timeout: 120_000, reporter: "./test/reporters/timed-spec.cjs" },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
     offline: true,
