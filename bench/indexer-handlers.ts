@@ -10,7 +10,8 @@
  * - handler rate: events handled ÷ the sum of `ponder_indexing_function_duration` (the time spent inside the
  *   handlers, Ponder's cache included, flushes to the database excluded), per event type too;
  * - marginal backfill rate: extra events ÷ extra backfill seconds between the two largest sizes;
- * - store operations (`ponder_indexing_store_queries_total`) per event.
+ * - store operations (`ponder_indexing_store_queries_total`) per event;
+ * - database size: the indexed schema's tables, indexes and TOAST (`pg_total_relation_size`), in MiB.
  *
  * Writes `bench/results/indexer-handlers.json`. Settings: `BENCH_HANDLERS_SIZES` (Coffer event counts,
  * comma-separated; 2,000 and 10,000 by default), `BENCH_INDEXER_VERBOSE=true`, `PGHOST`/`PGPORT`/`PGUSER`.
@@ -131,7 +132,19 @@ interface Point {
   transfers: number;
   startupSeconds: number;
   backfillSeconds: number;
+  /** The indexer's schema on disk once it reached the head: tables, indexes and TOAST, MiB. */
+  databaseMiB: number;
   handlers: HandlerFigures;
+}
+
+/** The size of `schema`'s relations in `database`, MiB (Ponder's own tables in that schema included). */
+function schemaMiB(database: string, schema: string): number {
+  const bytes = psql(
+    database,
+    "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c " +
+      `JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${schema}' AND c.relkind IN ('r', 'm')`,
+  );
+  return round(Number(bytes) / 2 ** 20, 1);
 }
 
 async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -187,13 +200,15 @@ async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
         transfers: tally.transfers,
         startupSeconds: round((healthyAt - spawnedAt) / 1000, 2),
         backfillSeconds: round((readyAt - healthyAt) / 1000, 2),
+        databaseMiB: schemaMiB(database, schema),
         handlers,
       };
       points.push(point);
       console.log(
         `${point.cofferEvents} Coffer events + ${point.transfers} transfers: start-up ${point.startupSeconds} s, ` +
           `backfill ${point.backfillSeconds} s; handlers ${handlers.events} events in ${handlers.handlerSeconds} s = ` +
-          `${handlers.eventsPerSecond} events/s; ${handlers.storeOperationsPerEvent} store operations per event`,
+          `${handlers.eventsPerSecond} events/s; ${handlers.storeOperationsPerEvent} store operations per event; ` +
+          `database ${point.databaseMiB} MiB`,
       );
       await indexer.stop();
       indexer = undefined;

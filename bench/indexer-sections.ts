@@ -5,9 +5,11 @@
  */
 import { z } from "zod";
 import type { OptionalSection } from "./report-sections";
+import { lineChart } from "./svg";
 
 export const INDEXER_HANDLERS_RESULTS_FILE = "indexer-handlers.json";
 export const INDEXER_SCALE_RESULTS_FILE = "indexer-scale.json";
+export const INDEXER_HANDLERS_CHART = "indexer-handlers-rate.svg";
 
 const run = {
   date: z.string(),
@@ -34,6 +36,8 @@ export const indexerHandlersSchema = z.object({
       transfers: z.number(),
       startupSeconds: z.number(),
       backfillSeconds: z.number(),
+      /** Absent in runs before the benchmark measured it. */
+      databaseMiB: z.number().optional(),
       handlers,
     }),
   ),
@@ -78,14 +82,17 @@ function handlersSection(results: z.infer<typeof indexerHandlersSchema>): string
     "",
     results.method,
     "",
-    "| Coffer events | token transfers | start-up | backfill | handler events | handler time | handler rate | store ops / event |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Coffer events | token transfers | start-up | backfill | backfill rate | handler events | handler time | handler rate | store ops / event | database |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.points.map(
       (p) =>
         `| ${n(p.cofferEvents)} | ${n(p.transfers)} | ${p.startupSeconds} s | ${p.backfillSeconds} s | ` +
+        `${n(Math.round(p.handlers.events / p.backfillSeconds))}/s | ` +
         `${n(p.handlers.events)} | ${p.handlers.handlerSeconds} s | ${n(p.handlers.eventsPerSecond)}/s | ` +
-        `${p.handlers.storeOperationsPerEvent} |`,
+        `${p.handlers.storeOperationsPerEvent} | ${p.databaseMiB === undefined ? "—" : `${p.databaseMiB} MiB`} |`,
     ),
+    "",
+    `![Indexer handler and backfill rates against the workload's size](${INDEXER_HANDLERS_CHART})`,
     "",
     ...(results.marginalBackfillEventsPerSecond === null
       ? []
@@ -93,6 +100,24 @@ function handlersSection(results: z.infer<typeof indexerHandlersSchema>): string
     ...(results.notes ?? []).map((note) => `- ${note}`),
     ...(results.notes === undefined ? [] : [""]),
   ];
+}
+
+/** Events per second against the workload's Coffer events: the handlers' rate, and the backfill's (wall time). */
+function handlersChart(results: z.infer<typeof indexerHandlersSchema>): string {
+  const points = [...results.points].sort((a, b) => a.cofferEvents - b.cofferEvents);
+  return lineChart({
+    title: "Indexer: events per second (mixed workload, PostgreSQL)",
+    xLabel: "Coffer events in the workload",
+    yLabel: "events / s",
+    xScale: "log",
+    series: [
+      { name: "handler rate", points: points.map((p) => ({ x: p.cofferEvents, y: p.handlers.eventsPerSecond })) },
+      {
+        name: "backfill rate",
+        points: points.map((p) => ({ x: p.cofferEvents, y: Math.round(p.handlers.events / p.backfillSeconds) })),
+      },
+    ],
+  });
 }
 
 function scaleSection(results: z.infer<typeof indexerScaleSchema>): string[] {
@@ -122,6 +147,12 @@ export const INDEXER_SECTIONS: readonly OptionalSection<unknown>[] = [
     file: INDEXER_HANDLERS_RESULTS_FILE,
     schema: indexerHandlersSchema,
     render: (results) => handlersSection(results as z.infer<typeof indexerHandlersSchema>),
+    charts: [
+      {
+        file: INDEXER_HANDLERS_CHART,
+        render: (results) => handlersChart(results as z.infer<typeof indexerHandlersSchema>),
+      },
+    ],
   },
   {
     file: INDEXER_SCALE_RESULTS_FILE,

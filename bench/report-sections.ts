@@ -1,5 +1,5 @@
 /**
- * The report's sections for the benchmarks that write their own results file and need no chart: the CLI's start
+ * The report's sections for the benchmarks that write their own results file: the CLI's start
  * time (`cli.json`) and the webhook service's delivery (`webhooks.json`). Each is rendered only when its file
  * exists; `writeSectionResults` (bench/report.ts) checks a file against its schema before writing it.
  */
@@ -164,11 +164,18 @@ function channelsSection(channels: ChannelsResults): string[] {
   ];
 }
 
-/** A section rendered from its own results file. */
+/** A chart of a section: its file (an SVG beside the report) and how it is drawn from the section's results. */
+export interface SectionChart<T> {
+  readonly file: string;
+  render(results: T): string;
+}
+
+/** A section rendered from its own results file, with its charts if it has any. */
 export interface OptionalSection<T> {
   readonly file: string;
   readonly schema: z.ZodType<T>;
   render(results: T): string[];
+  readonly charts?: readonly SectionChart<T>[];
 }
 
 function section<T>(file: string, schema: z.ZodType<T>, render: (results: T) => string[]): OptionalSection<unknown> {

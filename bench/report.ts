@@ -33,6 +33,7 @@ export const CHARTS = {
   perRecipient: "gas-per-recipient.svg",
   perCharge: "gas-per-charge.svg",
   indexerBackfill: "indexer-backfill.svg",
+  indexerBackfillRate: "indexer-backfill-rate.svg",
 } as const;
 
 /** The order and titles of the operation groups, by name prefix. */
@@ -275,6 +276,8 @@ function indexerSection(indexer: IndexerResults | null): string[] {
     "",
     `![Indexer backfill time against events](${CHARTS.indexerBackfill})`,
     "",
+    `![Indexer backfill rate against events](${CHARTS.indexerBackfillRate})`,
+    "",
     table(
       ["events", "backfill time (s)", "events / s"],
       [...indexer.backfill.series]
@@ -457,6 +460,20 @@ export function renderReport(
       xScale: "linear",
       series: [{ name: "backfill", points: indexer.backfill.series.map((p) => ({ x: p.events, y: p.seconds })) }],
     });
+    charts[CHARTS.indexerBackfillRate] = lineChart({
+      title: "Indexer backfill rate (PostgreSQL)",
+      xLabel: "events",
+      yLabel: "events / s",
+      xScale: "linear",
+      series: [
+        {
+          name: "backfill rate",
+          points: [...indexer.backfill.series]
+            .sort((a, b) => a.events - b.events)
+            .map((p) => ({ x: p.events, y: Math.round(p.events / p.seconds) })),
+        },
+      ],
+    });
   }
   const markdown = [
     "# Coffer benchmarks",
@@ -493,19 +510,31 @@ export function writeReport(dir: string = RESULTS_DIR): string[] {
   const web = fs.existsSync(path.join(dir, WEB_RESULTS_FILE))
     ? parseResults(webResultsSchema, read(WEB_RESULTS_FILE), WEB_RESULTS_FILE)
     : null;
-  const more = OPTIONAL_SECTIONS.flatMap((section) =>
-    fs.existsSync(path.join(dir, section.file))
-      ? section.render(parseResults(section.schema, read(section.file), section.file))
-      : [],
-  );
-  const { markdown, charts } = renderReport(gasResults, indexer, sdk, web, more);
+  const sectionCharts: Record<string, string> = {};
+  const more = OPTIONAL_SECTIONS.flatMap((section) => {
+    if (!fs.existsSync(path.join(dir, section.file))) {
+      // A chart of figures no longer present would be stale.
+      for (const chart of section.charts ?? []) fs.rmSync(path.join(dir, chart.file), { force: true });
+      return [];
+    }
+    const results = parseResults(section.schema, read(section.file), section.file);
+    for (const chart of section.charts ?? []) sectionCharts[chart.file] = chart.render(results);
+    return section.render(results);
+  });
+  const rendered = renderReport(gasResults, indexer, sdk, web, more);
+  const { markdown } = rendered;
+  const charts = { ...rendered.charts, ...sectionCharts };
   const written: string[] = [];
   for (const [file, svg] of Object.entries(charts)) {
     fs.writeFileSync(path.join(dir, file), svg);
     written.push(file);
   }
   // A chart of figures no longer present would be stale.
-  if (indexer === null) fs.rmSync(path.join(dir, CHARTS.indexerBackfill), { force: true });
+  if (indexer === null) {
+    for (const chart of [CHARTS.indexerBackfill, CHARTS.indexerBackfillRate]) {
+      fs.rmSync(path.join(dir, chart), { force: true });
+    }
+  }
   fs.writeFileSync(path.join(dir, REPORT_FILE), markdown);
   written.push(REPORT_FILE);
   return written;

@@ -47,7 +47,10 @@ describe("bench: the indexer's handler figures from Ponder's /metrics", function
     const handlers = { ...handlerFigures(METRICS), byEvent: {} };
     const handlersResults = indexerHandlersSchema.parse({
       ...run,
-      points: [{ cofferEvents: 10, transfers: 20, startupSeconds: 1, backfillSeconds: 2, handlers }],
+      points: [
+        { cofferEvents: 10, transfers: 20, startupSeconds: 1, backfillSeconds: 2, databaseMiB: 3.5, handlers },
+        { cofferEvents: 100, transfers: 200, startupSeconds: 1, backfillSeconds: 1, handlers },
+      ],
       marginalBackfillEventsPerSecond: 500,
     });
     const scaleResults = indexerScaleSchema.parse({
@@ -66,9 +69,28 @@ describe("bench: the indexer's handler figures from Ponder's /metrics", function
       ],
     });
     const [handlersSection, scaleSection] = INDEXER_SECTIONS;
-    expect(handlersSection!.render(handlersResults).join("\n")).to.include(
-      "| 10 | 20 | 1 s | 2 s | 4 | 0.004 s | 1,000/s | 2 |",
-    );
+    const rendered = handlersSection!.render(handlersResults).join("\n");
+    // Backfill rate: 4 handler events in 2 s; a run without the database size shows a dash.
+    expect(rendered).to.include("| 10 | 20 | 1 s | 2 s | 2/s | 4 | 0.004 s | 1,000/s | 2 | 3.5 MiB |");
+    expect(rendered).to.include("| 100 | 200 | 1 s | 1 s | 4/s | 4 | 0.004 s | 1,000/s | 2 | — |");
+    // The chart: events per second at each size, handler rate and backfill rate.
+    const [chart] = handlersSection!.charts!;
+    expect(rendered).to.include(`(${chart!.file})`);
+    const svg = chart!.render(handlersResults);
+    const points = (series: string) =>
+      [
+        ...(svg.split(`<g data-series="${series}">`)[1]?.split("</g>")[0] ?? "").matchAll(
+          /data-x="([\d.]+)" data-y="([\d.]+)"/g,
+        ),
+      ].map((m) => [Number(m[1]), Number(m[2])]);
+    expect(points("handler rate")).to.deep.equal([
+      [10, 1000],
+      [100, 1000],
+    ]);
+    expect(points("backfill rate")).to.deep.equal([
+      [10, 2],
+      [100, 4],
+    ]);
     expect(scaleSection!.render(scaleResults).join("\n")).to.include(
       "| none | **no** (stopped) | 1 s | 9 s | 4 | 3 | — |",
     );

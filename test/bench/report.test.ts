@@ -236,6 +236,14 @@ describe("benchmark report", function () {
     expect(backfill.map((m) => m.x)).to.deep.equal([1_000, 25_000, 50_000]);
     expect(backfill[1]!.cx).to.be.closeTo(80 + 0.5 * 470, 0.05);
     expect(backfill[2]!.cy).to.equal(40);
+    // The same steps as events per second: 1,000 / 1.5 s, 25,000 / 20.25 s, 50,000 / 40 s.
+    expect(markdown).to.contain(`![Indexer backfill rate against events](${CHARTS.indexerBackfillRate})`);
+    const rate = markers(charts[CHARTS.indexerBackfillRate]!, "backfill rate");
+    expect(rate.map((m) => [m.x, m.y])).to.deep.equal([
+      [1_000, 667],
+      [25_000, 1_235],
+      [50_000, 1_250],
+    ]);
   });
 
   it("rejects an indexer.json of the wrong shape, naming the field", function () {
@@ -253,6 +261,7 @@ describe("benchmark report", function () {
       fs.rmSync(path.join(dir, "indexer.json"));
       expect(writeReport(dir)).to.have.members(["README.md", CHARTS.perRecipient, CHARTS.perCharge]);
       expect(fs.existsSync(path.join(dir, CHARTS.indexerBackfill))).to.equal(false);
+      expect(fs.existsSync(path.join(dir, CHARTS.indexerBackfillRate))).to.equal(false);
       expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).to.contain("_Not measured yet._");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
