@@ -14,7 +14,7 @@
  * - database size: the indexed schema's tables, indexes and TOAST (`pg_total_relation_size`), in MiB.
  *
  * Writes `bench/results/indexer-handlers.json`. Settings: `BENCH_HANDLERS_SIZES` (Coffer event counts,
- * comma-separated; 2,000 and 10,000 by default), `BENCH_INDEXER_VERBOSE=true`, `PGHOST`/`PGPORT`/`PGUSER`.
+ * comma-separated; 10,000, 100,000 and 1,000,000 by default: the largest takes hours on 2 cores), `BENCH_INDEXER_VERBOSE=true`, `PGHOST`/`PGPORT`/`PGUSER`.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -148,7 +148,7 @@ function schemaMiB(database: string, schema: string): number {
 }
 
 async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
-  const sizes = (process.env.BENCH_HANDLERS_SIZES ?? "2000,10000").split(",").map((s) => Number(s.trim()));
+  const sizes = (process.env.BENCH_HANDLERS_SIZES ?? "10000,100000,1000000").split(",").map((s) => Number(s.trim()));
   const verbose = process.env.BENCH_INDEXER_VERBOSE === "true";
   const database = `coffer_handlers_${process.pid}_${Date.now()}`;
   psql("postgres", `CREATE DATABASE "${database}"`);

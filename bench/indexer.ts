@@ -1,5 +1,6 @@
 /**
- * `npm run bench:indexer`: the Coffer indexer (Ponder) on PostgreSQL against a local Anvil chain.
+ * `npm run bench:indexer-backfill`: the Coffer indexer (Ponder) on PostgreSQL against a local Anvil chain. (`npm run
+ * bench:indexer` runs it, then the handler, scale and reader benchmarks.)
  *
  * 1. Backfill: the chain grows in steps (1,000 … 50,000 Coffer events, `bench/indexer/generator.ts`); at each step
  *    a fresh indexer on a fresh schema indexes it from the deployment to the head. Time: from spawning

@@ -4,7 +4,7 @@
  * scaling series (split distributions against recipients, `chargeMany` against the batch size), and for each
  * transaction its calldata and estimated L1 data fee on an OP-stack chain. Writes `bench/results/gas.json`, then
  * the report (`bench/report.ts`). It does not touch `bench/gas-snapshot.json` (that is `npm run gas:update`).
- * With `BENCH_INDEXER=true` it then runs the indexer benchmark (`bench/indexer.ts`, also `npm run bench:indexer`).
+ * With `BENCH_INDEXER=true` it then runs the indexer benchmark (`bench/indexer.ts`, also `npm run bench:indexer-backfill`).
  */
 import fs from "node:fs";
 import path from "node:path";
