@@ -4,7 +4,6 @@
  * the finalized block (head minus Ponder's finality depth for the chain). Served as `GET /freshness`, as
  * `X-Coffer-*` headers on every API answer, and as a readiness verdict (`GET /healthy?maxLagSeconds=`).
  */
-import { sql } from "ponder";
 import type { PublicClient } from "viem";
 
 /** The freshness of one chain; block numbers and unix seconds. */
@@ -44,11 +43,6 @@ export interface FreshnessChain {
   client: Pick<PublicClient, "getBlock">;
 }
 
-/** The database handle of `ponder:api` (its search path is the deployment's schema). */
-interface Executor {
-  execute(query: ReturnType<typeof sql>): Promise<unknown>;
-}
-
 // Ponder 0.16's checkpoint string: 10 digits of block timestamp, 16 of chain id, 16 of block number, then more.
 const TIMESTAMP_DIGITS = 10;
 const CHAIN_ID_DIGITS = 16;
@@ -63,24 +57,8 @@ export function decodeCheckpoint(checkpoint: string): { chainId: number; blockNu
   return { chainId, blockNumber: Number(checkpoint.slice(start, start + BLOCK_DIGITS)), timestamp };
 }
 
-/** Rows of a `db.execute` answer: node-postgres gives `{ rows }`, PGlite too. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
-
-/** Per chain id, the indexed block and its timestamp, read from Ponder's `_ponder_checkpoint` table. */
-export async function readCheckpoints(db: Executor): Promise<Map<number, { blockNumber: number; timestamp: number }>> {
-  const rows = rowsOf<{ chain_id: string | number; latest_checkpoint: string }>(
-    await db.execute(sql`SELECT chain_id, latest_checkpoint FROM _ponder_checkpoint`),
-  );
-  const byChain = new Map<number, { blockNumber: number; timestamp: number }>();
-  for (const row of rows) {
-    const { blockNumber, timestamp } = decodeCheckpoint(row.latest_checkpoint);
-    byChain.set(Number(row.chain_id), { blockNumber, timestamp });
-  }
-  return byChain;
-}
+/** Per chain id, the indexed block and its timestamp. */
+export type IndexedBlocks = Map<number, { blockNumber: number; timestamp: number }>;
 
 /** One chain's freshness from its indexed block and head. */
 export function chainFreshness(
@@ -109,20 +87,46 @@ export function chainFreshness(
 }
 
 /**
- * A reader of the index's freshness. The checkpoint is read on every call (one small query: an answer is then at
- * least as fresh as its headers say). Each chain's head is refreshed in the background once it is `headTtlMs` old,
+ * A reader of the index's freshness. The checkpoint is read once per `checkpointTtlMs`, by one query at a time that
+ * concurrent calls share: a request storm makes no query storm, and a checkpoint read before the answer is made is a
+ * lower bound of what the answer holds (an answer is at least as fresh as its headers say). Each chain's head is refreshed in the background once it is `headTtlMs` old,
  * by one call at a time, so that a request storm does not become an RPC storm and a slow or dead RPC never holds an
  * answer up: only the very first read waits for it. A head older than `headStaleMs` (the RPC has not answered since)
  * counts as unknown.
  */
 export function createFreshnessReader(options: {
-  db: Executor;
+  /** Reads Ponder's checkpoints (`readCheckpoints` of `checkpoints.ts`). */
+  readIndexed: () => Promise<IndexedBlocks>;
   chains: FreshnessChain[];
   headTtlMs: number;
   headStaleMs: number;
+  /** How long a checkpoint reading is reused; 0 reads it on every call not sharing a query in flight. */
+  checkpointTtlMs?: number;
   now?: () => number;
 }): { read(): Promise<Freshness> } {
   const now = options.now ?? Date.now;
+  const checkpointTtlMs = options.checkpointTtlMs ?? 0;
+  let checkpoint: { reading: Promise<IndexedBlocks>; settledAt?: number } | undefined;
+  const checkpoints = () => {
+    if (
+      checkpoint !== undefined &&
+      (checkpoint.settledAt === undefined || now() - checkpoint.settledAt < checkpointTtlMs)
+    ) {
+      return checkpoint.reading;
+    }
+    const current: { reading: Promise<IndexedBlocks>; settledAt?: number } = { reading: options.readIndexed() };
+    checkpoint = current;
+    current.reading.then(
+      () => {
+        current.settledAt = now();
+      },
+      // A failed read is not reused: the next call tries again.
+      () => {
+        if (checkpoint === current) checkpoint = undefined;
+      },
+    );
+    return current.reading;
+  };
   type Head = { number: number; timestamp: number; readAt: number };
   const state = new Map<number, { head?: Head; error?: string; refreshing?: Promise<void> }>();
   const refresh = (chain: FreshnessChain, entry: { head?: Head; error?: string; refreshing?: Promise<void> }) => {
@@ -156,13 +160,13 @@ export function createFreshnessReader(options: {
   };
   return {
     read: async () => {
-      const [checkpoints, chains] = await Promise.all([
-        readCheckpoints(options.db),
+      const [indexed, chains] = await Promise.all([
+        checkpoints(),
         Promise.all(options.chains.map(async (chain) => ({ chain, head: await headOf(chain) }))),
       ]);
       return {
         checkedAt: now(),
-        chains: chains.map(({ chain, head }) => chainFreshness(chain, checkpoints.get(chain.chainId), head)),
+        chains: chains.map(({ chain, head }) => chainFreshness(chain, indexed.get(chain.chainId), head)),
       };
     },
   };

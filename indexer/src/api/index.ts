@@ -30,6 +30,7 @@ import {
   type Freshness,
   type FreshnessChain,
 } from "./freshness";
+import { readCheckpoints, type Executor } from "./checkpoints";
 
 const app = new Hono<{ Variables: { freshness?: Freshness } }>();
 
@@ -39,7 +40,7 @@ const ponderChains =
     .PONDER_INDEXING_BUILD?.chains ?? [];
 
 const freshness = createFreshnessReader({
-  db: db as unknown as Parameters<typeof createFreshnessReader>[0]["db"],
+  readIndexed: () => readCheckpoints(db as unknown as Executor),
   chains: loadSettings().map((chain): FreshnessChain => {
     // A client of its own: Ponder's retries a failed call for a long time; a head read gives up at once.
     const client = createPublicClient({ transport: http(chain.rpcUrl, { timeout: 2_000, retryCount: 0 }) });
@@ -49,6 +50,7 @@ const freshness = createFreshnessReader({
   }),
   headTtlMs: Number(process.env.COFFER_HEAD_TTL_MS ?? 1_000),
   headStaleMs: 10_000,
+  checkpointTtlMs: Number(process.env.COFFER_CHECKPOINT_TTL_MS ?? 100),
 });
 
 // Read before the answer is made: the answer holds at least the blocks its headers name.
