@@ -1,7 +1,7 @@
 /** Splits (`CofferSplitFactory` and each `CofferSplit`): splits, recipients, distributions and shares, credits. */
 import { ponder, type Context } from "ponder:registry";
 import { distribution, distributionShare, split, splitRecipient } from "ponder:schema";
-import { ZERO, lc, logId, touch, moved, named, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
+import { ZERO, lc, logId, moved, named, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
 import { notify } from "./notifications";
 import { seeToken } from "./tokens";
 
@@ -61,7 +61,6 @@ ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
     createdBlock: event.block.number,
   });
   await writeRecipients(context, splitAddress, config);
-  await touch(context, splitAddress, event);
   const rows = await record(
     context,
     event,
@@ -74,7 +73,7 @@ ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
       role: "recipient" as const,
     })),
   );
-  // The split and its controller (none for an immutable split) see its creation too.
+  // The split (its account row too) and its controller (none for an immutable split) see its creation.
   await named(
     context,
     event,
