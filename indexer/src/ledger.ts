@@ -110,7 +110,7 @@ export interface Party {
  * Rows of amount 0 for the accounts `event` names that have no row of this event yet: `covered` are those that
  * have (the accounts of its movements and {@link record} rows, as those return them). One row per account: the
  * first party naming it gives the role. Ids `<log>-pNN` (NN: the party's place in `parties`), apart from the
- * event's numbered rows however many movements it has.
+ * event's numbered rows however many movements it has: call it once per event, with every party.
  */
 export async function named(
   context: Context,
