@@ -4,6 +4,7 @@
  */
 import { index, onchainTable, primaryKey, relations } from "ponder";
 import type {
+  ActivityRole,
   PaymentState,
   PaymentStatus,
   FailureReason,
@@ -101,7 +102,8 @@ export const withdrawal = onchainTable(
 
 /**
  * Everything that touched an account, one row per account and event. `amount` is signed from the account's
- * side (negative: it paid); zero for events that move nothing (a dispute, a failed charge). `id` sorts by
+ * side (negative: it paid); zero for events that move nothing (a dispute, a failed charge) and for the accounts an
+ * event names that no money moved to or from (an operator, an arbiter, a plan's merchant), each with its `role`. `id` sorts by
  * block, log and row: order by it descending for newest first.
  */
 export const activity = onchainTable(
@@ -111,6 +113,8 @@ export const activity = onchainTable(
     id: t.text().notNull(),
     account: t.hex().notNull(),
     kind: t.text().notNull(),
+    /** What the account is to the event: payer, payee, operator, fee_receiver... (`ActivityRole`). */
+    role: t.text().$type<ActivityRole>().notNull(),
     /** Payment or invoice id, subscription or plan id, split address, transfer id, Safe nonce. */
     reference: t.text(),
     token: t.hex(),

@@ -1,7 +1,19 @@
 /** The escrow (`CofferEscrow`): payments and their steps, invoices, credits and withdrawals. */
 import { ponder, type Context } from "ponder:registry";
 import { invoice, payment, paymentStep, treasuryPolicy } from "ponder:schema";
-import { lc, logId, moved, record, addEscrowed, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
+import {
+  lc,
+  logId,
+  moved,
+  named,
+  record,
+  addEscrowed,
+  addCredit,
+  recordWithdrawal,
+  type Hex,
+  type EventMeta,
+  type Party,
+} from "./ledger";
 import { notify } from "./notifications";
 import type { PaymentState } from "./statuses";
 import { seeToken } from "./tokens";
@@ -57,6 +69,27 @@ function paymentParties(id: Hex, p: { referenceId: Hex; payer: Hex; payee: Hex; 
     operator: p.operator,
     token: p.token,
   };
+}
+
+/**
+ * Everyone a payment names, for its activity: each of its events names the whole payment (its id is the payment's
+ * hash), so each party sees each step, a row of amount 0 where no money of it moved to or from them. In this order
+ * a party with two roles (an operator that is the payee) is named by the first.
+ */
+function paymentNamed(p: { payer: Hex; payee: Hex; operator: Hex; arbiter: Hex; feeReceiver: Hex }): Party[] {
+  return [
+    { account: p.payer, role: "payer", counterparty: p.payee },
+    { account: p.payee, role: "payee", counterparty: p.payer },
+    { account: p.operator, role: "operator", counterparty: p.payer },
+    { account: p.arbiter, role: "arbiter", counterparty: p.payer },
+    { account: p.feeReceiver, role: "fee_receiver", counterparty: p.payer },
+  ];
+}
+
+/** The role of the account that funded a refund: the payee, else the operator. */
+function refunderRole(p: { payee: Hex; operator: Hex }, refunder: Hex): "payee" | "operator" | "party" {
+  if (refunder === p.payee) return "payee";
+  return refunder === p.operator ? "operator" : "party";
 }
 
 async function getPayment(context: Context, id: Hex) {
@@ -133,22 +166,28 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
   await addEscrowed(context, fields.payer, fields.token, amount);
   const escrow = lc(event.log.address);
   const { payer, payee, token } = fields;
-  await moved(context, event, "payment_authorized", {
+  const held = await moved(context, event, "payment_authorized", {
     token,
     from: payer,
     to: escrow,
     value: amount,
     reference: paymentId,
+    fromRole: "payer",
+    toRole: "contract",
   });
   // The payee's row says that the payment is theirs to capture; no money moved to them (amount 0).
-  await record(
+  const payeeRow = await record(
     context,
     event,
     "payment_authorized",
-    [{ account: payee, amount: 0n, token, counterparty: payer, reference: paymentId }],
+    [{ account: payee, amount: 0n, token, counterparty: payer, reference: paymentId, role: "payee" }],
     escrow,
     3,
   );
+  await named(context, event, "payment_authorized", { token, reference: paymentId }, paymentNamed(fields), [
+    ...held,
+    ...payeeRow,
+  ]);
 });
 
 ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
@@ -181,20 +220,34 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     refundExpiry: Number(fields.refundExpiry),
   });
   const { payer, payee, feeReceiver, token } = fields;
-  await moved(context, event, "payment_charged", {
+  const paid = await moved(context, event, "payment_charged", {
     token,
     from: payer,
     to: payee,
     value: amount - fee,
     reference: paymentId,
+    fromRole: "payer",
+    toRole: "payee",
   });
-  await moved(
+  const feePaid = await moved(
     context,
     event,
     "payment_charged",
-    { token, from: payer, to: feeReceiver, value: fee, reference: paymentId },
+    {
+      token,
+      from: payer,
+      to: feeReceiver,
+      value: fee,
+      reference: paymentId,
+      fromRole: "payer",
+      toRole: "fee_receiver",
+    },
     1,
   );
+  await named(context, event, "payment_charged", { token, reference: paymentId }, paymentNamed(fields), [
+    ...paid,
+    ...feePaid,
+  ]);
 });
 
 ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
@@ -219,20 +272,34 @@ ponder.on("CofferEscrow:PaymentCaptured", async ({ event, context }) => {
   await addEscrowed(context, p.payer, p.token, -amount);
   const escrow = lc(event.log.address);
   const reference = paymentId;
-  await moved(context, event, "payment_captured", {
+  const paid = await moved(context, event, "payment_captured", {
     token: p.token,
     from: escrow,
     to: p.payee,
     value: amount - fee,
     reference,
+    fromRole: "contract",
+    toRole: "payee",
   });
-  await moved(
+  const feePaid = await moved(
     context,
     event,
     "payment_captured",
-    { token: p.token, from: escrow, to: p.feeReceiver, value: fee, reference },
+    {
+      token: p.token,
+      from: escrow,
+      to: p.feeReceiver,
+      value: fee,
+      reference,
+      fromRole: "contract",
+      toRole: "fee_receiver",
+    },
     1,
   );
+  await named(context, event, "payment_captured", { token: p.token, reference }, paymentNamed(p), [
+    ...paid,
+    ...feePaid,
+  ]);
 });
 
 async function release(
@@ -252,13 +319,16 @@ async function release(
   await addStep(context, event, paymentId, kind, amount);
   await notify(context, event, `payment.${kind}`, { ...paymentParties(paymentId, p), amount });
   await addEscrowed(context, p.payer, p.token, -amount);
-  await moved(context, event, `payment_${kind}`, {
+  const returned = await moved(context, event, `payment_${kind}`, {
     token: p.token,
     from: lc(event.log.address),
     to: p.payer,
     value: amount,
     reference: paymentId,
+    fromRole: "contract",
+    toRole: "payer",
   });
+  await named(context, event, `payment_${kind}`, { token: p.token, reference: paymentId }, paymentNamed(p), returned);
 }
 
 ponder.on("CofferEscrow:PaymentVoided", async ({ event, context }) => {
@@ -282,13 +352,16 @@ ponder.on("CofferEscrow:PaymentRefunded", async ({ event, context }) => {
   });
   await addStep(context, event, paymentId, "refunded", amount, 0n, { actor: refunder });
   await notify(context, event, "payment.refunded", { ...paymentParties(paymentId, p), amount, refunder });
-  await moved(context, event, "payment_refunded", {
+  const refunded = await moved(context, event, "payment_refunded", {
     token: p.token,
     from: refunder,
     to: p.payer,
     value: amount,
     reference: paymentId,
+    fromRole: refunderRole(p, refunder),
+    toRole: "payer",
   });
+  await named(context, event, "payment_refunded", { token: p.token, reference: paymentId }, paymentNamed(p), refunded);
 });
 
 ponder.on("CofferEscrow:PaymentDisputed", async ({ event, context }) => {
@@ -299,10 +372,11 @@ ponder.on("CofferEscrow:PaymentDisputed", async ({ event, context }) => {
     .set({ status: "disputed", state: "disputed", updatedAt: event.block.timestamp });
   await addStep(context, event, paymentId, "disputed", amount);
   await notify(context, event, "payment.disputed", { ...paymentParties(paymentId, p), amount });
-  await record(context, event, "payment_disputed", [
-    { account: p.payer, amount: 0n, token: p.token, counterparty: p.payee, reference: paymentId },
-    { account: p.payee, amount: 0n, token: p.token, counterparty: p.payer, reference: paymentId },
+  const rows = await record(context, event, "payment_disputed", [
+    { account: p.payer, amount: 0n, token: p.token, counterparty: p.payee, reference: paymentId, role: "payer" },
+    { account: p.payee, amount: 0n, token: p.token, counterparty: p.payer, reference: paymentId, role: "payee" },
   ]);
+  await named(context, event, "payment_disputed", { token: p.token, reference: paymentId }, paymentNamed(p), rows);
 });
 
 ponder.on("CofferEscrow:PaymentResolved", async ({ event, context }) => {
@@ -322,20 +396,26 @@ ponder.on("CofferEscrow:PaymentResolved", async ({ event, context }) => {
   await addEscrowed(context, p.payer, p.token, -(payerAmount + payeeAmount));
   const escrow = lc(event.log.address);
   const reference = paymentId;
-  await moved(context, event, "payment_resolved", {
+  const toPayer = await moved(context, event, "payment_resolved", {
     token: p.token,
     from: escrow,
     to: p.payer,
     value: payerAmount,
     reference,
+    fromRole: "contract",
+    toRole: "payer",
   });
-  await moved(
+  const toPayee = await moved(
     context,
     event,
     "payment_resolved",
-    { token: p.token, from: escrow, to: p.payee, value: payeeAmount, reference },
+    { token: p.token, from: escrow, to: p.payee, value: payeeAmount, reference, fromRole: "contract", toRole: "payee" },
     1,
   );
+  await named(context, event, "payment_resolved", { token: p.token, reference }, paymentNamed(p), [
+    ...toPayer,
+    ...toPayee,
+  ]);
 });
 
 ponder.on("CofferEscrow:PayoutCredited", async ({ event, context }) => {
@@ -343,7 +423,7 @@ ponder.on("CofferEscrow:PayoutCredited", async ({ event, context }) => {
   const token = lc(event.args.token);
   await addCredit(context, lc(event.log.address), "escrow", holder, token, event.args.amount);
   // Credited, not paid: the money stays in the escrow (the `credit` table), and moves when withdrawn.
-  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token }]);
+  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token, role: "holder" }]);
 });
 
 ponder.on("CofferEscrow:CreditWithdrawn", async ({ event, context }) => {
@@ -378,7 +458,15 @@ ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
     token,
     amount,
   });
-  await moved(context, event, "invoice_paid", { token, from: payer, to: payee, value: amount, reference: invoiceId });
+  await moved(context, event, "invoice_paid", {
+    token,
+    from: payer,
+    to: payee,
+    value: amount,
+    reference: invoiceId,
+    fromRole: "payer",
+    toRole: "payee",
+  });
 });
 
 ponder.on("CofferEscrow:ComplianceGuardUpdated", async ({ event, context }) => {

@@ -7,10 +7,15 @@
  * the Coffer event of the same transaction gives those rows its kind and reference through {@link moved} instead
  * of adding rows of its own; ETH, and tokens the indexer does not follow, have no `Transfer` log here, so
  * {@link moved} writes their rows; so it does for a filtered token's transfer between untracked accounts (not indexed). Events that move no money write rows of amount 0 ({@link record}).
+ *
+ * Every row has a role (`ActivityRole`): a movement gives one to its sender and one to its receiver (`sender` and
+ * `receiver` for a transfer with no Coffer meaning), and every other account a Coffer event names gets a row of
+ * amount 0 with its own ({@link named}): one row per account and event, the role that moved money first.
  */
 import type { Context } from "ponder:registry";
 import { account, activity, credit, escrowBalance, tokenBalance, withdrawal } from "ponder:schema";
 import { loadSettings } from "./settings";
+import type { ActivityRole } from "./statuses";
 
 export type Hex = `0x${string}`;
 export const ZERO: Hex = "0x0000000000000000000000000000000000000000";
@@ -48,12 +53,14 @@ export interface ActivityRow {
   token?: Hex | null;
   counterparty?: Hex | null;
   reference?: string | null;
+  /** What the account is to the event; `party` when not given. */
+  role?: ActivityRole;
 }
 
 /**
  * Activity rows of `event`, one per entry of `rows` (numbered within the event so that ids stay unique; the zero
  * address is skipped). For events that move no money (amount 0) and for ETH; a followed token's movement goes
- * through {@link moved}.
+ * through {@link moved}. Returns the accounts given a row (for {@link named}).
  */
 export async function record(
   context: Context,
@@ -62,7 +69,7 @@ export async function record(
   rows: readonly ActivityRow[],
   contract: Hex = lc(event.log.address),
   first = 1,
-): Promise<void> {
+): Promise<Hex[]> {
   let n = first - 1;
   const touched: Hex[] = [];
   for (const row of rows) {
@@ -77,10 +84,59 @@ export async function record(
       id: `${logId(event)}-${n.toString().padStart(2, "0")}`,
       account: row.account,
       kind,
+      role: row.role ?? "party",
       reference: row.reference ?? null,
       token: row.token ?? null,
       amount: row.amount,
       counterparty: row.counterparty ?? null,
+      contract,
+      transactionHash: event.transaction.hash,
+      blockNumber: event.block.number,
+      logIndex: event.log.logIndex,
+      timestamp: event.block.timestamp,
+    });
+  }
+  return touched;
+}
+
+/** An account a Coffer event names, with its role (and, unless the event's, its counterparty). */
+export interface Party {
+  account: Hex;
+  role: ActivityRole;
+  counterparty?: Hex | null;
+}
+
+/**
+ * Rows of amount 0 for the accounts `event` names that have no row of this event yet: `covered` are those that
+ * have (the accounts of its movements and {@link record} rows, as those return them). One row per account: the
+ * first party naming it gives the role. Ids `<log>-pNN` (NN: the party's place in `parties`), apart from the
+ * event's numbered rows however many movements it has: call it once per event, with every party.
+ */
+export async function named(
+  context: Context,
+  event: EventMeta,
+  kind: string,
+  common: { token?: Hex | null; reference?: string | null; counterparty?: Hex | null },
+  parties: readonly Party[],
+  covered: readonly Hex[] = [],
+  contract: Hex = lc(event.log.address),
+): Promise<void> {
+  const seen = new Set<Hex>(covered);
+  seen.add(ZERO);
+  for (const [index, party] of parties.entries()) {
+    if (seen.has(party.account)) continue;
+    seen.add(party.account);
+    await touch(context, party.account, event);
+    await context.db.insert(activity).values({
+      chainId: context.chain.id,
+      id: `${logId(event)}-p${(index + 1).toString().padStart(2, "0")}`,
+      account: party.account,
+      kind,
+      role: party.role,
+      reference: common.reference ?? null,
+      token: common.token ?? null,
+      amount: 0n,
+      counterparty: party.counterparty === undefined ? (common.counterparty ?? null) : party.counterparty,
       contract,
       transactionHash: event.transaction.hash,
       blockNumber: event.block.number,
@@ -101,6 +157,8 @@ interface Movement {
   kind: string;
   reference: string | null;
   contract: Hex;
+  fromRole: ActivityRole;
+  toRole: ActivityRole;
 }
 
 /** A followed token's `Transfer` of the current transaction, still without a Coffer meaning. */
@@ -110,8 +168,8 @@ interface PlainTransfer {
   from: Hex;
   to: Hex;
   value: bigint;
-  /** Its activity rows (none for the zero address). */
-  ids: string[];
+  /** Its activity rows (none for the zero address): the sender's (`from`) and the receiver's. */
+  ids: { id: string; from: boolean }[];
 }
 
 /**
@@ -208,46 +266,58 @@ export function transferIndexed(chainId: number, token: Hex, from: Hex, to: Hex)
  * Records that `event` (a Coffer event) moved `value` of `token` from `from` to `to`, meaning `kind` (with
  * `reference`). A followed token's movement is its `Transfer` log: rows already written for it in this transaction
  * take the meaning, or its rows, still to come, will. ETH and tokens not followed get their two rows here.
- * `n` numbers the rows of one event (two per movement) for unique ids.
+ * `n` numbers the rows of one event (two per movement) for unique ids. `fromRole`/`toRole` default to `sender`
+ * and `receiver`. Returns the accounts that have (or will have) a row of it: none for a value of 0.
  */
 export async function moved(
   context: Context,
   event: EventMeta,
   kind: string,
-  movement: { token: Hex; from: Hex; to: Hex; value: bigint; reference?: string | null },
+  movement: {
+    token: Hex;
+    from: Hex;
+    to: Hex;
+    value: bigint;
+    reference?: string | null;
+    fromRole?: ActivityRole;
+    toRole?: ActivityRole;
+  },
   n = 0,
-): Promise<void> {
+): Promise<Hex[]> {
   const { token, from, to, value } = movement;
   const reference = movement.reference ?? null;
-  if (value === 0n) return;
+  const fromRole = movement.fromRole ?? "sender";
+  const toRole = movement.toRole ?? "receiver";
+  if (value === 0n) return [];
   if (token === ZERO || !transferIndexed(context.chain.id, token, from, to)) {
     await record(
       context,
       event,
       kind,
       [
-        { account: from, amount: -value, token, counterparty: to, reference },
-        { account: to, amount: value, token, counterparty: from, reference },
+        { account: from, amount: -value, token, counterparty: to, reference, role: fromRole },
+        { account: to, amount: value, token, counterparty: from, reference, role: toRole },
       ],
       lc(event.log.address),
       2 * n + 1,
     );
-    return;
+    return [from, to];
   }
   const state = transactionState(context.chain.id, event, false);
   const found = state.transfers.findIndex(
     (t) => t.token === token && t.from === from && t.to === to && t.value === value,
   );
   if (found === -1) {
-    state.pending.push({ token, from, to, value, kind, reference, contract: lc(event.log.address) });
-    return;
+    state.pending.push({ token, from, to, value, kind, reference, contract: lc(event.log.address), fromRole, toRole });
+    return [from, to];
   }
   const [transfer] = state.transfers.splice(found, 1);
-  for (const id of transfer?.ids ?? []) {
+  for (const { id, from: isFrom } of transfer?.ids ?? []) {
     await context.db
       .update(activity, { chainId: context.chain.id, id })
-      .set({ kind, reference, contract: lc(event.log.address) });
+      .set({ kind, reference, contract: lc(event.log.address), role: isFrom ? fromRole : toRole });
   }
+  return [from, to];
 }
 
 /** A followed token's `Transfer`: its two activity rows, with the meaning a Coffer event announced for it. */
@@ -274,11 +344,11 @@ export async function recordTransfer(
     logIndex: event.log.logIndex,
     timestamp: event.block.timestamp,
   };
-  const ids: string[] = [];
+  const ids: PlainTransfer["ids"] = [];
   const sides = [
-    { account: from, amount: -value, counterparty: to, n: "01" },
-    { account: to, amount: value, counterparty: from, n: "02" },
-  ];
+    { account: from, amount: -value, counterparty: to, n: "01", role: meaning?.fromRole ?? "sender" },
+    { account: to, amount: value, counterparty: from, n: "02", role: meaning?.toRole ?? "receiver" },
+  ] as const;
   for (const side of sides) {
     if (side.account === ZERO) continue;
     if (!state.touched.has(side.account)) {
@@ -286,10 +356,15 @@ export async function recordTransfer(
       await touch(context, side.account, event);
     }
     const id = `${logId(event)}-${side.n}`;
-    ids.push(id);
-    await context.db
-      .insert(activity)
-      .values({ ...base, id, account: side.account, amount: side.amount, counterparty: side.counterparty });
+    ids.push({ id, from: side.n === "01" });
+    await context.db.insert(activity).values({
+      ...base,
+      id,
+      account: side.account,
+      role: side.role,
+      amount: side.amount,
+      counterparty: side.counterparty,
+    });
   }
   if (meaning === undefined) state.transfers.push({ logIndex: event.log.logIndex, token, from, to, value, ids });
 }
@@ -325,7 +400,10 @@ export async function addCredit(
     .onConflictDoUpdate((row) => ({ amount: row.amount + delta }));
 }
 
-/** A credit withdrawn: the credit goes down, a `withdrawal` row, and the movement from the contract to `to`. */
+/**
+ * A credit withdrawn: the credit goes down, a `withdrawal` row, and the movement from the contract to `to` (and a
+ * row of amount 0 for the holder when `to` is another address).
+ */
 export async function recordWithdrawal(
   context: Context,
   event: EventMeta,
@@ -350,5 +428,22 @@ export async function recordWithdrawal(
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await moved(context, event, "credit_withdrawn", { token, from: source, to, value: amount, reference: holder });
+  const covered = await moved(context, event, "credit_withdrawn", {
+    token,
+    from: source,
+    to,
+    value: amount,
+    reference: holder,
+    fromRole: sourceKind === "split" ? "split" : "contract",
+    toRole: to === holder ? "holder" : "recipient",
+  });
+  // Withdrawn to another address: the holder whose credit it was sees it too.
+  await named(
+    context,
+    event,
+    "credit_withdrawn",
+    { token, reference: holder, counterparty: to },
+    [{ account: holder, role: "holder" }],
+    covered,
+  );
 }

@@ -55,11 +55,12 @@ async function executed(context: Context, event: EventMeta, safeTxHash: Hex, pai
     gasPayment: paid.toString(),
   });
   await context.db.update(safeState, { chainId: context.chain.id, safe }).set({ executions: state.executions + 1 });
+  const reference = state.lastNonce.toString();
   await record(context, event, success ? "safe_execution" : "safe_execution_failed", [
-    { account: safe, amount: 0n, counterparty: row?.to ?? null, reference: state.lastNonce.toString() },
+    { account: safe, amount: 0n, counterparty: row?.to ?? null, reference, role: "safe" },
     ...(row === null || row.sender === safe
       ? []
-      : [{ account: row.sender, amount: 0n, counterparty: safe, reference: state.lastNonce.toString() }]),
+      : [{ account: row.sender, amount: 0n, counterparty: safe, reference, role: "executor" as const }]),
   ]);
 }
 

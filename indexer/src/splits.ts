@@ -1,7 +1,7 @@
 /** Splits (`CofferSplitFactory` and each `CofferSplit`): splits, recipients, distributions and shares, credits. */
 import { ponder, type Context } from "ponder:registry";
 import { distribution, distributionShare, split, splitRecipient } from "ponder:schema";
-import { ZERO, lc, logId, touch, moved, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
+import { ZERO, lc, logId, moved, named, record, addCredit, recordWithdrawal, type Hex } from "./ledger";
 import { notify } from "./notifications";
 import { seeToken } from "./tokens";
 
@@ -61,8 +61,7 @@ ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
     createdBlock: event.block.number,
   });
   await writeRecipients(context, splitAddress, config);
-  await touch(context, splitAddress, event);
-  await record(
+  const rows = await record(
     context,
     event,
     "split_member",
@@ -71,7 +70,20 @@ ponder.on("CofferSplitFactory:SplitCreated", async ({ event, context }) => {
       amount: 0n,
       counterparty: splitAddress,
       reference: splitAddress,
+      role: "recipient" as const,
     })),
+  );
+  // The split (its account row too) and its controller (none for an immutable split) see its creation.
+  await named(
+    context,
+    event,
+    "split_member",
+    { reference: splitAddress, counterparty: splitAddress },
+    [
+      { account: splitAddress, role: "split", counterparty: controller },
+      { account: controller, role: "controller" },
+    ],
+    rows,
   );
 });
 
@@ -161,21 +173,41 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
   // transfer); pull-only mode credits every share, which stays in the split until withdrawn (amount 0 here).
   // The incentive is paid in both modes.
   let n = 0;
+  const covered: Hex[] = [];
   for (const row of rows) {
     const incentiveRow = n === rows.length - 1 && incentive !== 0n;
     if (s.pullOnly && !incentiveRow) {
-      await record(context, event, "split_share_credited", [{ ...row, amount: 0n }], splitAddress, 2 * n + 1);
+      const credited = { ...row, amount: 0n, role: "recipient" as const };
+      covered.push(...(await record(context, event, "split_share_credited", [credited], splitAddress, 2 * n + 1)));
     } else {
-      await moved(
-        context,
-        event,
-        incentiveRow ? "split_incentive" : "split_share",
-        { token, from: splitAddress, to: row.account, value: row.amount, reference: splitAddress },
-        n,
-      );
+      const movement = {
+        token,
+        from: splitAddress,
+        to: row.account,
+        value: row.amount,
+        reference: splitAddress,
+        fromRole: "split" as const,
+        toRole: incentiveRow ? ("distributor" as const) : ("recipient" as const),
+      };
+      covered.push(...(await moved(context, event, incentiveRow ? "split_incentive" : "split_share", movement, n)));
     }
     n += 1;
   }
+  // A distributor with no incentive, and a pull-only split (whose shares stay in it), see the distribution too.
+  await named(
+    context,
+    event,
+    "split_distributed",
+    { token, reference: splitAddress, counterparty: splitAddress },
+    [
+      { account: splitAddress, role: "split", counterparty: distributor },
+      { account: distributor, role: "distributor" },
+      // A recipient whose share rounds down to nothing.
+      ...s.recipients.map(([recipient]) => ({ account: recipient, role: "recipient" as const })),
+    ],
+    covered,
+    splitAddress,
+  );
 });
 
 ponder.on("CofferSplit:PayoutCredited", async ({ event, context }) => {
@@ -194,7 +226,9 @@ ponder.on("CofferSplit:PayoutCredited", async ({ event, context }) => {
   await addCredit(context, splitAddress, "split", holder, token, amount);
   await notify(context, event, "split.credited", { split: splitAddress, account: holder, token, amount });
   // Credited, not paid: the share stays in the split (the `credit` table), and moves when withdrawn.
-  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token, counterparty: splitAddress }]);
+  await record(context, event, "payout_credited", [
+    { account: holder, amount: 0n, token, counterparty: splitAddress, role: "holder" },
+  ]);
 });
 
 ponder.on("CofferSplit:Withdrawn", async ({ event, context }) => {

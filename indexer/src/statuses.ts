@@ -46,3 +46,32 @@ export type FailureReason = (typeof FAILURE_REASONS)[number] | "unknown";
 /** `queuedTransfer.status`: the treasury module's `QueuedStatus` (`getQueuedStatus`), `None` excepted. */
 export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as const;
 export type QueuedTransferStatus = (typeof QUEUED_TRANSFER_STATUSES)[number];
+
+/**
+ * `activity.role`: what the account is to the event its row stands for. A movement gives a role to its sender and
+ * its receiver; every other account the event names (an operator, an arbiter, a plan's merchant...) gets a row of
+ * amount 0 with its own. One row per account and event: the role that moved money wins, else the first named.
+ * `sender`/`receiver`: a transfer with no Coffer meaning; `contract`: a Coffer contract that holds or pays out
+ * funds (escrow, subscriptions' deposits, channels); `party`: a row whose writer named no role.
+ */
+export const ACTIVITY_ROLES = [
+  "payer",
+  "payee",
+  "operator",
+  "arbiter",
+  "fee_receiver",
+  "subscriber",
+  "merchant",
+  "split",
+  "controller",
+  "recipient",
+  "distributor",
+  "holder",
+  "safe",
+  "executor",
+  "contract",
+  "sender",
+  "receiver",
+  "party",
+] as const;
+export type ActivityRole = (typeof ACTIVITY_ROLES)[number];

@@ -1,7 +1,19 @@
 /** Subscriptions (`CofferSubscriptions`): plans, subscriptions, charges and failed charges, ETH deposits, credits. */
 import { ponder, type Context } from "ponder:registry";
 import { plan, subscription, subscriptionCharge, subscriptionDeposit } from "ponder:schema";
-import { ZERO, lc, logId, moved, record, addCredit, recordWithdrawal, type Hex, type EventMeta } from "./ledger";
+import {
+  ZERO,
+  lc,
+  logId,
+  moved,
+  named,
+  record,
+  addCredit,
+  recordWithdrawal,
+  type Hex,
+  type EventMeta,
+  type Party,
+} from "./ledger";
 import { notify } from "./notifications";
 import { FAILURE_REASONS, type FailureReason, type SubscriptionStatus } from "./statuses";
 import { seeToken } from "./tokens";
@@ -13,6 +25,18 @@ async function getPlan(context: Context, id: bigint) {
   const row = await context.db.find(plan, { chainId: context.chain.id, id });
   if (row === null) throw new Error(`Plan ${id} on chain ${context.chain.id} was never created`);
   return row;
+}
+
+/**
+ * Everyone a subscription's event names, for its activity: the subscriber, the plan's merchant and its payee (a
+ * split, say, when the plan pays one), in this order (a merchant that is its own payee is named `merchant`).
+ */
+function subscriptionNamed(subscriber: Hex, merchant: Hex, payee: Hex): Party[] {
+  return [
+    { account: subscriber, role: "subscriber", counterparty: merchant },
+    { account: merchant, role: "merchant", counterparty: subscriber },
+    { account: payee, role: "payee", counterparty: subscriber },
+  ];
 }
 
 async function getSubscription(context: Context, id: bigint) {
@@ -40,9 +64,22 @@ ponder.on("CofferSubscriptions:PlanCreated", async ({ event, context }) => {
     createdAt: event.block.timestamp,
   });
   await seeToken(context, lc(p.token), event.block.number);
-  await record(context, event, "plan_created", [
-    { account: merchant, amount: 0n, token: lc(p.token), reference: event.args.planId.toString() },
+  const reference = event.args.planId.toString();
+  const token = lc(p.token);
+  const rows = await record(context, event, "plan_created", [
+    { account: merchant, amount: 0n, token, reference, role: "merchant" },
   ]);
+  await named(
+    context,
+    event,
+    "plan_created",
+    { token, reference, counterparty: merchant },
+    [
+      { account: lc(p.payee), role: "payee" },
+      { account: lc(p.feeReceiver), role: "fee_receiver" },
+    ],
+    rows,
+  );
 });
 
 ponder.on("CofferSubscriptions:PlanRetired", async ({ event, context }) => {
@@ -83,10 +120,18 @@ ponder.on("CofferSubscriptions:SubscriptionCreated", async ({ event, context }) 
     period: p.period,
     firstChargeAt: Number(anchor),
   });
-  await record(context, event, "subscription_created", [
-    { account: subscriber, amount: 0n, token: p.token, counterparty: merchant, reference },
-    { account: merchant, amount: 0n, token: p.token, counterparty: subscriber, reference },
+  const rows = await record(context, event, "subscription_created", [
+    { account: subscriber, amount: 0n, token: p.token, counterparty: merchant, reference, role: "subscriber" },
+    { account: merchant, amount: 0n, token: p.token, counterparty: subscriber, reference, role: "merchant" },
   ]);
+  await named(
+    context,
+    event,
+    "subscription_created",
+    { token: p.token, reference },
+    subscriptionNamed(subscriber, merchant, p.payee),
+    rows,
+  );
 });
 
 ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) => {
@@ -139,8 +184,35 @@ ponder.on("CofferSubscriptions:SubscriptionCharged", async ({ event, context }) 
   });
   // A token charge moves the subscriber's tokens; an ETH charge pays from the deposit, already in the contract.
   const from = token === ZERO ? lc(event.log.address) : subscriber;
-  await moved(context, event, "subscription_charged", { token, from, to: p.payee, value: amount - fee, reference });
-  await moved(context, event, "subscription_charged", { token, from, to: p.feeReceiver, value: fee, reference }, 1);
+  const fromRole = token === ZERO ? "contract" : "subscriber";
+  const paid = await moved(context, event, "subscription_charged", {
+    token,
+    from,
+    to: p.payee,
+    value: amount - fee,
+    reference,
+    fromRole,
+    toRole: "payee",
+  });
+  const feePaid = await moved(
+    context,
+    event,
+    "subscription_charged",
+    { token, from, to: p.feeReceiver, value: fee, reference, fromRole, toRole: "fee_receiver" },
+    1,
+  );
+  // The merchant of a plan that pays another payee (a split) sees the charge too, as does a fee receiver of no fee.
+  await named(
+    context,
+    event,
+    "subscription_charged",
+    { token, reference },
+    [
+      ...subscriptionNamed(subscriber, merchant, p.payee),
+      { account: p.feeReceiver, role: "fee_receiver", counterparty: subscriber },
+    ],
+    [...paid, ...feePaid],
+  );
 });
 
 ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, context }) => {
@@ -189,9 +261,14 @@ ponder.on("CofferSubscriptions:SubscriptionChargeFailed", async ({ event, contex
   await notify(context, event, "subscription.charge_failed", { ...failed, reason: failureReason });
   // The first failure makes the subscription past due; a failed retry leaves it so.
   if (becomesPastDue) await notify(context, event, "subscription.past_due", failed, 1);
-  await record(context, event, "subscription_charge_failed", [
-    { account: subscriber, amount: 0n, token, counterparty: merchant, reference: subscriptionId.toString() },
-  ]);
+  const reference = subscriptionId.toString();
+  await named(
+    context,
+    event,
+    "subscription_charge_failed",
+    { token, reference },
+    subscriptionNamed(subscriber, merchant, p.payee),
+  );
 });
 
 /**
@@ -231,11 +308,10 @@ async function setSubscriptionStatus(
     status: updates.status,
     ...(by === undefined ? {} : { by }),
   });
-  await record(context, event, `subscription_${kind}`, [
-    { account: s.subscriber, amount: 0n, counterparty: by ?? s.merchant, reference },
-    ...(by !== undefined && by !== s.subscriber
-      ? [{ account: by, amount: 0n, counterparty: s.subscriber, reference }]
-      : []),
+  // `by` (a cancel's) is the subscriber or the merchant, named either way.
+  await named(context, event, `subscription_${kind}`, { token: p.token, reference }, [
+    ...subscriptionNamed(s.subscriber, s.merchant, p.payee),
+    ...(by === undefined ? [] : [{ account: by, role: "party" as const, counterparty: s.subscriber }]),
   ]);
 }
 
@@ -257,14 +333,14 @@ ponder.on("CofferSubscriptions:SubscriptionResumed", async ({ event, context }) 
 
 ponder.on("CofferSubscriptions:SubscriptionChargeSkipped", async ({ event, context }) => {
   const s = await getSubscription(context, event.args.subscriptionId);
-  await record(context, event, "subscription_charge_skipped", [
-    {
-      account: s.subscriber,
-      amount: 0n,
-      counterparty: s.merchant,
-      reference: event.args.subscriptionId.toString(),
-    },
-  ]);
+  const p = await getPlan(context, s.planId);
+  await named(
+    context,
+    event,
+    "subscription_charge_skipped",
+    { token: p.token, reference: event.args.subscriptionId.toString() },
+    subscriptionNamed(s.subscriber, s.merchant, p.payee),
+  );
 });
 
 async function addDeposit(context: Context, subscriber: Hex, delta: bigint) {
@@ -282,26 +358,39 @@ ponder.on("CofferSubscriptions:Deposited", async ({ event, context }) => {
     from: subscriber,
     to: lc(event.log.address),
     value: event.args.amount,
+    fromRole: "subscriber",
+    toRole: "contract",
   });
 });
 
 ponder.on("CofferSubscriptions:DepositWithdrawn", async ({ event, context }) => {
   const subscriber = lc(event.args.subscriber);
   await addDeposit(context, subscriber, -event.args.amount);
-  await moved(context, event, "deposit_withdrawn", {
+  const to = lc(event.args.to);
+  const covered = await moved(context, event, "deposit_withdrawn", {
     token: ZERO,
     from: lc(event.log.address),
-    to: lc(event.args.to),
+    to,
     value: event.args.amount,
     reference: subscriber,
+    fromRole: "contract",
+    toRole: to === subscriber ? "subscriber" : "recipient",
   });
+  await named(
+    context,
+    event,
+    "deposit_withdrawn",
+    { token: ZERO, reference: subscriber, counterparty: to },
+    [{ account: subscriber, role: "subscriber" }],
+    covered,
+  );
 });
 
 ponder.on("CofferSubscriptions:PayoutCredited", async ({ event, context }) => {
   const holder = lc(event.args.account);
   await addCredit(context, lc(event.log.address), "subscriptions", holder, ZERO, event.args.amount);
   // Credited, not paid: the money stays in the contract (the `credit` table), and moves when withdrawn.
-  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token: ZERO }]);
+  await record(context, event, "payout_credited", [{ account: holder, amount: 0n, token: ZERO, role: "holder" }]);
 });
 
 ponder.on("CofferSubscriptions:CreditWithdrawn", async ({ event, context }) => {

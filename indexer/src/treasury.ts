@@ -1,7 +1,7 @@
 /** The treasury module (`CofferTreasuryModule`): budgets, queue limits, spends, queued transfers, sweeps, policy. */
 import { ponder, type Context } from "ponder:registry";
 import { budget, budgetSpend, queueLimit, queuedTransfer, sweep, treasuryPolicy } from "ponder:schema";
-import { lc, logId, moved, record, type Hex, type EventMeta } from "./ledger";
+import { lc, logId, moved, named, type Hex, type EventMeta, type Party } from "./ledger";
 import { notify } from "./notifications";
 import { seeToken } from "./tokens";
 
@@ -135,17 +135,27 @@ ponder.on("CofferTreasuryModule:BudgetSpent", async ({ event, context }) => {
     timestamp: event.block.timestamp,
   });
   await notify(context, event, "treasury.transfer_made", { safe, operator, to, token, amount, spentInPeriod });
-  await moved(context, event, "budget_spent", { token, from: safe, to, value: amount, reference: operator });
-  if (operator !== safe && operator !== to) {
-    await record(
-      context,
-      event,
-      "budget_spent",
-      [{ account: operator, amount: 0n, token, counterparty: to }],
-      lc(event.log.address),
-      3,
-    );
-  }
+  const paid = await moved(context, event, "budget_spent", {
+    token,
+    from: safe,
+    to,
+    value: amount,
+    reference: operator,
+    fromRole: "safe",
+    toRole: "recipient",
+  });
+  await named(
+    context,
+    event,
+    "budget_spent",
+    { token, reference: operator },
+    [
+      { account: safe, role: "safe", counterparty: to },
+      { account: operator, role: "operator", counterparty: to },
+      { account: to, role: "recipient", counterparty: safe },
+    ],
+    paid,
+  );
 });
 
 ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
@@ -180,11 +190,17 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
     amount: row.amount,
     executableAt: Number(row.eta),
   });
-  await record(context, event, "transfer_queued", [
-    { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
-    { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: row.id },
-  ]);
+  await named(context, event, "transfer_queued", { token: row.token, reference: row.id }, queuedNamed(row));
 });
+
+/** Everyone a queued transfer names: its operator, its Safe and its recipient. */
+function queuedNamed(row: { safe: Hex; operator: Hex; to: Hex }): Party[] {
+  return [
+    { account: row.operator, role: "operator", counterparty: row.to },
+    { account: row.safe, role: "safe", counterparty: row.to },
+    { account: row.to, role: "recipient", counterparty: row.safe },
+  ];
+}
 
 async function closeQueued(
   context: Context,
@@ -208,20 +224,27 @@ async function closeQueued(
     amount: row.amount,
     ...(executor === undefined ? {} : { executor }),
   });
-  if (status === "executed") {
-    await moved(context, event, "transfer_executed", {
-      token: row.token,
-      from: row.safe,
-      to: row.to,
-      value: row.amount,
-      reference: id,
-    });
-  } else {
-    await record(context, event, "transfer_canceled", [
-      { account: row.safe, amount: 0n, token: row.token, counterparty: row.to, reference: id },
-      { account: row.operator, amount: 0n, token: row.token, counterparty: row.to, reference: id },
-    ]);
-  }
+  const kind = status === "executed" ? "transfer_executed" : "transfer_canceled";
+  const paid =
+    status === "executed"
+      ? await moved(context, event, kind, {
+          token: row.token,
+          from: row.safe,
+          to: row.to,
+          value: row.amount,
+          reference: id,
+          fromRole: "safe",
+          toRole: "recipient",
+        })
+      : [];
+  await named(
+    context,
+    event,
+    kind,
+    { token: row.token, reference: id },
+    [...queuedNamed(row), ...(executor === undefined ? [] : [{ account: executor, role: "executor" as const }])],
+    paid,
+  );
 }
 
 ponder.on("CofferTreasuryModule:TransferExecuted", async ({ event, context }) => {
@@ -250,5 +273,12 @@ ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
   });
   await seeToken(context, token, event.block.number);
   await notify(context, event, "treasury.swept", { safe, token, cold, amount });
-  await moved(context, event, "swept", { token, from: safe, to: cold, value: amount });
+  await moved(context, event, "swept", {
+    token,
+    from: safe,
+    to: cold,
+    value: amount,
+    fromRole: "safe",
+    toRole: "recipient",
+  });
 });

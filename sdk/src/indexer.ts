@@ -154,6 +154,35 @@ export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as co
 /** One of {@link QUEUED_TRANSFER_STATUSES}. */
 export type IndexedQueuedTransferStatus = (typeof QUEUED_TRANSFER_STATUSES)[number];
 
+/**
+ * `activity.role`: what the account is to the event of its row. A movement's sender and receiver have theirs;
+ * every other account the event names (an operator, an arbiter, a plan's merchant) has a row of amount 0 with its
+ * own. `sender`/`receiver`: a transfer with no Coffer meaning; `contract`: a Coffer contract holding the funds;
+ * `party`: a row whose indexer module named no role.
+ */
+export const ACTIVITY_ROLES = [
+  "payer",
+  "payee",
+  "operator",
+  "arbiter",
+  "fee_receiver",
+  "subscriber",
+  "merchant",
+  "split",
+  "controller",
+  "recipient",
+  "distributor",
+  "holder",
+  "safe",
+  "executor",
+  "contract",
+  "sender",
+  "receiver",
+  "party",
+] as const;
+/** One of {@link ACTIVITY_ROLES}. */
+export type IndexedActivityRole = (typeof ACTIVITY_ROLES)[number];
+
 // ─── Records ─────────────────────────────────────────────────────────────────────────────────────────────
 
 const tokenBalanceSchema = z.object({ account: hex, token: hex, balance: bigint, updatedBlock: bigint });
@@ -165,6 +194,7 @@ const activitySchema = z.object({
   id: z.string(),
   account: hex,
   kind: z.string(),
+  role: z.enum(ACTIVITY_ROLES),
   reference: z.string().nullable(),
   token: hex.nullable(),
   amount: bigint,
@@ -174,10 +204,13 @@ const activitySchema = z.object({
   blockNumber: bigint,
   timestamp: bigint,
 });
-/** One event as seen from an account; `amount` is signed from its side (negative: it paid). */
+/**
+ * One event as seen from an account, with its `role` in it; `amount` is signed from its side (negative: it paid),
+ * 0 for an account the event names that no money moved to or from.
+ */
 export type IndexedActivity = z.output<typeof activitySchema>;
 const ACTIVITY_FIELDS =
-  "id account kind reference token amount counterparty contract transactionHash blockNumber timestamp";
+  "id account kind role reference token amount counterparty contract transactionHash blockNumber timestamp";
 
 const paymentStepSchema = z.object({
   kind: z.string(),

@@ -230,7 +230,7 @@ describe("coffer balances, history, payments and reports (the indexer, as child 
     const readable = await runCli(["history", account, "--limit", "3"], env);
     expect(readable.code, readable.stderr).to.equal(0);
     expect(readable.stdout).to.contain(`Next page: --after ${page1.endCursor}`);
-    expect(readable.stdout).to.match(/time \(UTC\) +kind +amount/);
+    expect(readable.stdout).to.match(/time \(UTC\) +kind +role +amount/);
   });
 
   it("payments --merchant [--state] lists a payee's payments as the SDK client does, every order of the story included", async function () {

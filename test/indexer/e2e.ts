@@ -6,6 +6,7 @@ import { CofferEscrow__factory, CofferSubscriptions__factory } from "../../typec
 import { readManifest } from "../../deploy/manifest";
 import { startIndexer, type IndexerDatabase, type RunningIndexer } from "../../scripts/lib/indexer-process";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { expectNamedPartiesSeeTheirEvents } from "./activity-parties";
 import { allRows, expectIndexEqualsChain, gql, gqlRaw, psqlIn, runActivity } from "./helpers";
 import { itServesWebhookEvents } from "./webhook-events";
 
@@ -158,6 +159,17 @@ export function describeEndToEnd(
         expect(paid).to.equal(-amount);
         expect(activitys.items.filter((row) => row.kind === "transfer")).to.deep.equal([]);
       }
+    });
+
+    it("shows every account a Coffer event names that event, with its role (operator, arbiter, fee receiver, a split's merchant)", async function () {
+      const counts = await expectNamedPartiesSeeTheirEvents(indexer, local.chain.provider, local.deploymentsDir, head);
+      // The story has them all: orders operated by the shop for its revenue split, with an arbiter and a
+      // processor's fee, and plans paid to the split, one of whose renewals fails.
+      expect(counts.operatorSteps, "payment steps with an operator of its own").to.be.greaterThan(0);
+      expect(counts.arbiterSteps, "payment steps with an arbiter").to.be.greaterThan(0);
+      expect(counts.feeReceiverSteps, "payment steps with a fee receiver").to.be.greaterThan(0);
+      expect(counts.chargesToAnotherPayee, "charges of plans paid to a split").to.be.greaterThan(0);
+      expect(counts.failuresToAnotherPayee, "failed charges of plans paid to a split").to.be.greaterThan(0);
     });
 
     it("relates accounts to their balances and payments, and payments to each step", async function () {

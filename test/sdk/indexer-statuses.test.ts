@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as served from "../../indexer/src/statuses";
 import {
+  ACTIVITY_ROLES,
   createIndexerClient,
   FAILURE_REASONS,
   IndexerResponseError,
@@ -64,7 +65,9 @@ describe("indexer states and statuses: one casing, lower snake_case", function (
     expect(SUBSCRIPTION_STATUSES).to.deep.equal(served.SUBSCRIPTION_STATUSES);
     expect(QUEUED_TRANSFER_STATUSES).to.deep.equal(served.QUEUED_TRANSFER_STATUSES);
     expect(FAILURE_REASONS).to.deep.equal([...served.FAILURE_REASONS, "unknown"]);
+    expect(ACTIVITY_ROLES).to.deep.equal(served.ACTIVITY_ROLES);
     for (const value of [
+      ...ACTIVITY_ROLES,
       ...PAYMENT_STATES,
       ...PAYMENT_STATUSES,
       ...SUBSCRIPTION_STATUSES,

@@ -27,10 +27,11 @@ export function historyCommand(io: CliIo): Command {
           () => [
             `Activity of ${account} on chain ${session.chainId}: ${result.items.length} of ${result.totalCount}, newest first`,
             ...table(
-              ["time (UTC)", "kind", "amount", "counterparty", "transaction"],
+              ["time (UTC)", "kind", "role", "amount", "counterparty", "transaction"],
               result.items.map((row) => [
                 isoTime(row.timestamp),
                 row.kind,
+                row.role,
                 row.token === null && row.amount === 0n ? "" : session.amount(row.amount, row.token),
                 short(row.counterparty),
                 short(row.transactionHash),
