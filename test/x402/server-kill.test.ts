@@ -227,6 +227,10 @@ describe("x402: a paid API killed (SIGKILL) and restarted mid-batch", function (
         expect(Date.now(), "the redeemer catches up").to.be.below(deadline);
         await sleep(100);
       }
+      // Mined is not yet recorded: wait for a round that started after this one ended (rounds never overlap).
+      const rounds = () => last.events.filter((event) => event.event === "round").length;
+      const ended = rounds();
+      while (rounds() < ended + 2) await sleep(50);
       await last.kill();
 
       const records = await access.read(async (store) => Promise.all(ids.map((id) => store.get(id))));
