@@ -239,6 +239,19 @@ describe("x402: pay-per-request over channels, end to end", function () {
     expect((await getChannel(api.paywall.client, channelId)).redeemed).to.equal(15n * PRICE);
   });
 
+  it("a redeemer with a threshold and small batches is not held up by channels below the threshold", async function () {
+    await api.stop();
+    api = await startPaidApi(local, PAYEE, { redeemer: { batchSize: 1, threshold: 5n * PRICE } });
+    // The oldest voucher accepted is below the threshold; a later channel's is at it.
+    const small = await payingFetchOf(8);
+    expect((await small(`${api.url}/quote`)).status).to.equal(200);
+    const large = await payingFetchOf(PAYER);
+    for (let i = 0; i < 5; i++) expect((await large(`${api.url}/quote`)).status).to.equal(200);
+    expect((await api.redeemer.round()).redeemed).to.equal(1);
+    expect((await getChannel(api.paywall.client, large.channels()[0]!.channelId)).redeemed).to.equal(5n * PRICE);
+    expect((await getChannel(api.paywall.client, small.channels()[0]!.channelId)).redeemed).to.equal(0n);
+  });
+
   it("works the same behind Node's http server (withPaywall)", async function () {
     const paywall = new Paywall({
       client: api.paywall.client,

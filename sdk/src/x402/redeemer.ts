@@ -107,7 +107,8 @@ export class ChannelRedeemer {
   async redeemDue(): Promise<{ redeemed: number; transaction?: string }> {
     const { client, store } = this.#paywall;
     const threshold = this.#options.threshold ?? 1n;
-    const candidates = await store.unredeemed(this.#options.batchSize ?? 50);
+    const candidates = await store.unredeemed(this.#options.batchSize ?? 50, threshold);
+    // Filtered again for stores written before `unredeemed` took a minimum.
     const due = candidates.filter((c) => c.exitAt !== 0 || c.accepted - c.redeemed >= threshold);
     if (due.length === 0) return { redeemed: 0 };
     const receipt = await redeemMany(

@@ -40,8 +40,12 @@ export interface VoucherStore {
   accept(channelId: string, expected: bigint, amount: bigint, signature: string): Promise<boolean>;
   /** Records what the chain says of the channel. */
   updateChain(channelId: string, state: ChainState): Promise<void>;
-  /** Open channels whose accepted amount is above what was redeemed, oldest first. */
-  unredeemed(limit: number): Promise<ChannelRecord[]>;
+  /**
+   * Open channels due for redemption, oldest accepted first: those with at least `minimum` (default 1) accepted
+   * above what was redeemed, and those with anything unredeemed whose payer started an exit. The filter is the
+   * store's, not the caller's, so that channels below `minimum` do not fill the `limit` and hide the due ones.
+   */
+  unredeemed(limit: number, minimum?: bigint): Promise<ChannelRecord[]>;
   /** Every channel that is not closed (to watch for exits and top-ups). */
   open(): Promise<ChannelRecord[]>;
   close(): Promise<void>;
@@ -78,9 +82,10 @@ export class MemoryVoucherStore implements VoucherStore {
     if (record !== undefined) Object.assign(record, state);
   }
 
-  async unredeemed(limit: number): Promise<ChannelRecord[]> {
+  async unredeemed(limit: number, minimum = 1n): Promise<ChannelRecord[]> {
     return [...this.#channels.values()]
       .filter((record) => !record.closed && record.accepted > record.redeemed)
+      .filter((record) => record.exitAt !== 0 || record.accepted - record.redeemed >= minimum)
       .slice(0, limit)
       .map((record) => ({ ...record }));
   }
@@ -177,10 +182,11 @@ export class SqlVoucherStore implements VoucherStore {
     );
   }
 
-  async unredeemed(limit: number): Promise<ChannelRecord[]> {
+  async unredeemed(limit: number, minimum = 1n): Promise<ChannelRecord[]> {
     const { rows } = await this.db.query(
-      `select * from ${this.#table} where not closed and accepted > redeemed order by accepted_at limit $1`,
-      [limit],
+      `select * from ${this.#table} where not closed and accepted > redeemed
+         and (exit_at <> 0 or accepted - redeemed >= $2) order by accepted_at limit $1`,
+      [limit, minimum.toString()],
     );
     return rows.map(recordOf);
   }
