@@ -46,3 +46,10 @@ export type FailureReason = (typeof FAILURE_REASONS)[number] | "unknown";
 /** `queuedTransfer.status`: the treasury module's `QueuedStatus` (`getQueuedStatus`), `None` excepted. */
 export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as const;
 export type QueuedTransferStatus = (typeof QUEUED_TRANSFER_STATUSES)[number];
+
+/**
+ * `channel.status`: the channel contract's `ChannelStatus` (`getChannel`), `None` excepted, with `exiting` for an
+ * open channel whose payer started an exit (the contract keeps it `Open` and sets `exitAt`).
+ */
+export const CHANNEL_STATUSES = ["open", "exiting", "closed"] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
