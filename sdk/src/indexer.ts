@@ -154,6 +154,14 @@ export const QUEUED_TRANSFER_STATUSES = ["queued", "executed", "canceled"] as co
 /** One of {@link QUEUED_TRANSFER_STATUSES}. */
 export type IndexedQueuedTransferStatus = (typeof QUEUED_TRANSFER_STATUSES)[number];
 
+/**
+ * `channel.status`: a payment channel's status (`getChannel`), with `exiting` for an open channel whose payer
+ * started an exit.
+ */
+export const CHANNEL_STATUSES = ["open", "exiting", "closed"] as const;
+/** One of {@link CHANNEL_STATUSES}. */
+export type IndexedChannelStatus = (typeof CHANNEL_STATUSES)[number];
+
 // ─── Records ─────────────────────────────────────────────────────────────────────────────────────────────
 
 const tokenBalanceSchema = z.object({ account: hex, token: hex, balance: bigint, updatedBlock: bigint });
