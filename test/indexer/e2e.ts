@@ -6,6 +6,7 @@ import { CofferEscrow__factory, CofferSubscriptions__factory } from "../../typec
 import { readManifest } from "../../deploy/manifest";
 import { startIndexer, type IndexerDatabase, type RunningIndexer } from "../../scripts/lib/indexer-process";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
+import { driveChannels, itIndexesChannels } from "./channels";
 import { allRows, expectIndexEqualsChain, gql, gqlRaw, psqlIn, runActivity } from "./helpers";
 import { itServesWebhookEvents } from "./webhook-events";
 
@@ -100,6 +101,7 @@ export function describeEndToEnd(
       ({ database, cleanup } = made);
       local = await startDeployedLocalChain();
       await runActivity({ rpcUrl: local.chain.url, deploymentsDir: local.deploymentsDir });
+      await driveChannels({ rpcUrl: local.chain.url, deploymentsDir: local.deploymentsDir });
       await local.chain.provider.send("anvil_mine", [ethers.toQuantity(FINALITY)]);
       head = await local.chain.provider.getBlockNumber();
       const started = Date.now();
@@ -348,6 +350,13 @@ export function describeEndToEnd(
         expect(report.totals.entries, plan.payee).to.be.greaterThan(0);
       }
     });
+
+    itIndexesChannels(() => ({
+      indexer,
+      provider: local.chain.provider,
+      deploymentsDir: local.deploymentsDir,
+      head,
+    }));
 
     itServesWebhookEvents(() => ({
       indexer,
