@@ -7,7 +7,7 @@ import { ethers } from "ethers";
 import { CofferChannels__factory, MockERC20__factory, RevertingReceiver__factory } from "../../typechain-types";
 import { readManifest } from "../../deploy/manifest";
 import type { RunningIndexer } from "../../scripts/lib/indexer-process";
-import { CHANNEL_STATUSES } from "../../sdk/src/indexer";
+import { CHANNEL_STATUSES, createIndexerClient } from "../../sdk/src/indexer";
 import { signVoucher } from "../../sdk/src/channels/vouchers";
 import { advanceTime, ROLES, wallet } from "./drive";
 import { allRows, expectServedValue, gql } from "./helpers";
@@ -201,6 +201,40 @@ export function itIndexesChannels(
     for (const name of [...Object.keys(STEP_KINDS), "PayoutCredited", "CreditWithdrawn"]) {
       expect(kinds, `the drive emits ${name}`).to.include(name);
     }
+  });
+
+  it("serves channels through the SDK's indexer client: one with its steps, a payee's by status, paged", async function () {
+    const { indexer, provider, deploymentsDir, head } = context();
+    const client = createIndexerClient({ url: indexer.url });
+    const channels = CofferChannels__factory.connect(channelsAddress(deploymentsDir), provider);
+    const all = await allRows<{ id: string; payee: string; status: string }>(indexer, "channels", "id payee status");
+    for (const row of all) {
+      const read = await client.channel(31337, row.id.toUpperCase().replace("0X", "0x"));
+      const c = await channels.getChannel(row.id, { blockTag: head });
+      expect(read?.id).to.equal(row.id);
+      expect([read?.deposit, read?.redeemed, read?.status]).to.deep.equal([
+        c.deposit,
+        c.redeemed,
+        servedStatus(c.status, c.exitAt),
+      ]);
+      expect(read?.steps[0]?.kind).to.equal("opened");
+      expect(read?.redemptions).to.equal(read?.steps.filter((step) => step.kind === "redeemed").length);
+    }
+    expect(await client.channel(31337, ethers.ZeroHash)).to.equal(null);
+    // The payee of the most closed channels (the merchant: the token and the ETH channel), read a row a page.
+    const closedOf = (payee: string) => all.filter((row) => row.payee === payee && row.status === "closed");
+    const payee = [...all].sort((a, b) => closedOf(b.payee).length - closedOf(a.payee).length)[0]?.payee ?? "";
+    const closed = closedOf(payee).map((row) => row.id);
+    const pages: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await client.channels(31337, { payee, status: "closed" }, { limit: 1, after });
+      pages.push(...page.items.map((item) => item.id));
+      if (!page.hasNextPage || page.endCursor === null) break;
+      after = page.endCursor;
+    }
+    expect(pages.sort()).to.deep.equal(closed.sort());
+    expect(closed.length).to.be.greaterThan(1);
   });
 
   it("gives each channel movement its meaning; ETH credited is not shown as paid, so the contract's ETH rows sum to its balance", async function () {
