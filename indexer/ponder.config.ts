@@ -1,6 +1,7 @@
 import { createConfig, factory } from "ponder";
 import { getAbiItem } from "viem";
 import {
+  CofferChannelsAbi,
   CofferEscrowAbi,
   CofferSplitAbi,
   CofferSplitFactoryAbi,
@@ -117,6 +118,8 @@ export default createConfig({
         ),
       ),
     },
+    // Absent from a manifest written before the channels were deployed: then no chain has it.
+    CofferChannels: { abi: CofferChannelsAbi, chain: perChain((chain) => chain.channels) },
     TreasurySafe: {
       abi: SafeL2Abi,
       chain: perChain((chain) => chain.treasurySafe),

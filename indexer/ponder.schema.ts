@@ -5,6 +5,7 @@
 import { index, onchainTable, primaryKey, relations } from "ponder";
 import type {
   ActivityRole,
+  ChannelStatus,
   PaymentState,
   PaymentStatus,
   FailureReason,
@@ -61,7 +62,7 @@ export const credit = onchainTable(
   (t) => ({
     chainId: t.integer().notNull(),
     source: t.hex().notNull(),
-    /** `escrow`, `subscriptions` or `split`. */
+    /** `escrow`, `subscriptions`, `split` or `channels`. */
     sourceKind: t.text().notNull(),
     account: t.hex().notNull(),
     token: t.hex().notNull(),
@@ -593,6 +594,86 @@ export const safeState = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.chainId, table.safe] }) }),
 );
 
+// ─── Payment channels ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A payment channel (`CofferChannels`): one deposit (and top-ups) from the payer, redeemed by the payee with the
+ * payer's vouchers; what no voucher claimed goes back to the payer when it closes. Open channels hold
+ * `deposit - redeemed` in the contract. Its deposits are not in `escrowBalance` (the escrow's funds only).
+ */
+export const channel = onchainTable(
+  "channel",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    /** The channel id (`channelIdOf(payer, payee, token, salt)`). */
+    id: t.hex().notNull(),
+    payer: t.hex().notNull(),
+    payee: t.hex().notNull(),
+    /** The zero address for ETH. */
+    token: t.hex().notNull(),
+    /** The key whose signature makes a voucher. */
+    signer: t.hex().notNull(),
+    salt: t.hex().notNull(),
+    /** Everything deposited: the opening deposit and top-ups. */
+    deposit: t.bigint().notNull(),
+    /** The highest voucher redeemed (cumulative): everything the payee was paid or credited. */
+    redeemed: t.bigint().notNull(),
+    /** What went back to the payer at the close (paid or credited); 0 while open. */
+    refunded: t.bigint().notNull(),
+    /** Seconds an exit waits for the payee's last redemption. */
+    challengePeriod: t.integer().notNull(),
+    /** open, exiting (the payer started an exit), closed. */
+    status: t.text().$type<ChannelStatus>().notNull(),
+    /** When the payer's exit ends (unix seconds); null while no exit was started. */
+    exitAt: t.bigint(),
+    redemptions: t.integer().notNull(),
+    openedAt: t.bigint().notNull(),
+    openedBlock: t.bigint().notNull(),
+    closedAt: t.bigint(),
+    /** Who closed it: the payer (a finished exit), the payee or a redeemer of the payee. */
+    closedBy: t.hex(),
+    updatedAt: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    byPayer: index().on(table.chainId, table.payer),
+    byPayeeStatus: index().on(table.chainId, table.payee, table.status),
+  }),
+);
+
+/** Each step of a channel, in order: opened, topped_up, redeemed, redemption_skipped, exit_started, closed. */
+export const channelStep = onchainTable(
+  "channel_step",
+  (t) => ({
+    chainId: t.integer().notNull(),
+    /** Block and log: sorts in chain order. */
+    id: t.text().notNull(),
+    channelId: t.hex().notNull(),
+    kind: t.text().notNull(),
+    /** Deposited (opened, topped_up), paid to the payee (redeemed), returned to the payer (closed); else 0. */
+    amount: t.bigint().notNull(),
+    /** The channel's deposit after a deposit, or its `redeemed` after a redemption or at the close. */
+    cumulative: t.bigint(),
+    /** The payout could not be pushed and was credited to its receiver (`credit`, source kind `channels`). */
+    credited: t.boolean().notNull(),
+    /** Skipped redemptions: the selector of the error `redeem` would have raised, and its name in snake_case. */
+    reason: t.hex(),
+    reasonName: t.text(),
+    /** Exit started: when it ends. */
+    exitAt: t.bigint(),
+    /** Closed: who closed it. */
+    actor: t.hex(),
+    transactionHash: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.chainId, table.id] }),
+    byChannel: index().on(table.chainId, table.channelId),
+  }),
+);
+
 // ─── Relations (GraphQL fields) ──────────────────────────────────────────────────────────────────────────
 
 export const accountRelations = relations(account, ({ many }) => ({
@@ -603,6 +684,8 @@ export const accountRelations = relations(account, ({ many }) => ({
   paymentsAsPayer: many(payment, { relationName: "payer" }),
   paymentsAsPayee: many(payment, { relationName: "payee" }),
   subscriptions: many(subscription),
+  channelsAsPayer: many(channel, { relationName: "channelPayer" }),
+  channelsAsPayee: many(channel, { relationName: "channelPayee" }),
 }));
 
 export const tokenBalanceRelations = relations(tokenBalance, ({ one }) => ({
@@ -692,5 +775,26 @@ export const distributionShareRelations = relations(distributionShare, ({ one })
   distribution: one(distribution, {
     fields: [distributionShare.chainId, distributionShare.distributionId],
     references: [distribution.chainId, distribution.id],
+  }),
+}));
+
+export const channelRelations = relations(channel, ({ one, many }) => ({
+  payerAccount: one(account, {
+    fields: [channel.chainId, channel.payer],
+    references: [account.chainId, account.address],
+    relationName: "channelPayer",
+  }),
+  payeeAccount: one(account, {
+    fields: [channel.chainId, channel.payee],
+    references: [account.chainId, account.address],
+    relationName: "channelPayee",
+  }),
+  steps: many(channelStep),
+}));
+
+export const channelStepRelations = relations(channelStep, ({ one }) => ({
+  channel: one(channel, {
+    fields: [channelStep.chainId, channelStep.channelId],
+    references: [channel.chainId, channel.id],
   }),
 }));

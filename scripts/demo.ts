@@ -272,22 +272,6 @@ async function main(): Promise<number> {
     for (const link of web.links) console.log(`  ${link.role}:\n    ${link.url}`);
     console.log(`  Safe approval service: ${web.safeServiceUrl} (one payout waits for a second signer)`);
 
-    // The shop's server learns of its payments by webhook: an endpoint of its own, told of every event.
-    const webhooks = await startDemoWebhooks({ indexerUrl: indexer.url });
-    resources.add("the webhook service", () => webhooks.stop());
-    const expectedEvents = await indexedEvents(indexer.url);
-    const arrived = await waitForEvents(webhooks.receiver, expectedEvents.length);
-    console.log(
-      `\nWebhooks: the shop's endpoint ${webhooks.receiver.url} received ${webhooks.receiver.events.length} of ` +
-        `${expectedEvents.length} events${arrived ? "" : " (still waiting)"}, each verified (Standard Webhooks ` +
-        "signature), in chain order:",
-    );
-    for (const { event } of webhooks.receiver.events) console.log(`  ${eventLine(event)}`);
-    console.log(`  Webhook service API: ${webhooks.apiUrl}  (COFFER_WEBHOOKS_API_KEY=${webhooks.apiKey})`);
-    console.log(
-      `  coffer webhooks list --api ${webhooks.apiUrl}   ·   coffer webhooks deliveries ${webhooks.endpointId} --api ${webhooks.apiUrl}`,
-    );
-
     // Pay-per-request: an agent buys bean-price quotes from the roastery's API through a payment channel.
     const quotes = Number(process.env.COFFER_DEMO_PAID_REQUESTS ?? 200);
     const paidApi = await runDemoPaidApi({
@@ -305,6 +289,24 @@ async function main(): Promise<number> {
         `${ethers.formatUnits(paidApi.received, 6)} tUSDC.\n` +
         `  curl -i ${paidApi.url}   # 402 with the PAYMENT-REQUIRED header`,
     );
+    // The shop's server learns of its payments by webhook: an endpoint of its own, told of every event.
+    const webhooks = await startDemoWebhooks({ indexerUrl: indexer.url });
+    resources.add("the webhook service", () => webhooks.stop());
+    // Every event up to the chain's head, the paid API's channel included.
+    await indexer.waitForBlock(await chain.provider.getBlockNumber(), 120_000);
+    const expectedEvents = await indexedEvents(indexer.url);
+    const arrived = await waitForEvents(webhooks.receiver, expectedEvents.length);
+    console.log(
+      `\nWebhooks: the shop's endpoint ${webhooks.receiver.url} received ${webhooks.receiver.events.length} of ` +
+        `${expectedEvents.length} events${arrived ? "" : " (still waiting)"}, each verified (Standard Webhooks ` +
+        "signature), in chain order:",
+    );
+    for (const { event } of webhooks.receiver.events) console.log(`  ${eventLine(event)}`);
+    console.log(`  Webhook service API: ${webhooks.apiUrl}  (COFFER_WEBHOOKS_API_KEY=${webhooks.apiKey})`);
+    console.log(
+      `  coffer webhooks list --api ${webhooks.apiUrl}   ·   coffer webhooks deliveries ${webhooks.endpointId} --api ${webhooks.apiUrl}`,
+    );
+
     const paidProblems =
       paidApi.received === BigInt(quotes) * 1_000n
         ? []

@@ -47,6 +47,17 @@ export function sampleEvent(type: WebhookEventName, now = new Date()): WebhookEv
     case "split":
       Object.assign(data, { split: hex(20), amount: "100", recipient: hex(20) });
       break;
+    case "channel":
+      Object.assign(data, {
+        channelId: hex(32),
+        payer: hex(20),
+        payee,
+        merchant: payee,
+        amount: "0.25",
+        redeemed: "1.75",
+        credited: false,
+      });
+      break;
     case "treasury":
       Object.assign(data, { safe: hex(20), operator: hex(20), to: hex(20), amount: "250" });
       break;

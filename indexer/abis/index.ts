@@ -4,5 +4,6 @@ export { CofferSubscriptionsAbi } from "./CofferSubscriptions";
 export { CofferTreasuryModuleAbi } from "./CofferTreasuryModule";
 export { CofferSplitFactoryAbi } from "./CofferSplitFactory";
 export { CofferSplitAbi } from "./CofferSplit";
+export { CofferChannelsAbi } from "./CofferChannels";
 export { ERC20Abi } from "./ERC20";
 export { SafeL2Abi } from "./SafeL2";

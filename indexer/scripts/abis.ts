@@ -29,6 +29,7 @@ export const ABI_SOURCES: readonly AbiSource[] = [
   },
   { name: "CofferSplitFactory", artifact: "artifacts/contracts/splits/CofferSplitFactory.sol/CofferSplitFactory.json" },
   { name: "CofferSplit", artifact: "artifacts/contracts/splits/CofferSplit.sol/CofferSplit.json" },
+  { name: "CofferChannels", artifact: "artifacts/contracts/channels/CofferChannels.sol/CofferChannels.json" },
   { name: "ERC20", artifact: "artifacts/@openzeppelin/contracts/token/ERC20/IERC20.sol/IERC20.json" },
   {
     name: "SafeL2",

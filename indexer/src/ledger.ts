@@ -389,7 +389,7 @@ export async function addEscrowed(context: Context, payer: Hex, token: Hex, delt
 export async function addCredit(
   context: Context,
   source: Hex,
-  sourceKind: "escrow" | "subscriptions" | "split",
+  sourceKind: "escrow" | "subscriptions" | "split" | "channels",
   holder: Hex,
   token: Hex,
   delta: bigint,
@@ -407,7 +407,7 @@ export async function addCredit(
 export async function recordWithdrawal(
   context: Context,
   event: EventMeta,
-  sourceKind: "escrow" | "subscriptions" | "split",
+  sourceKind: "escrow" | "subscriptions" | "split" | "channels",
   holder: Hex,
   token: Hex,
   to: Hex,

@@ -33,6 +33,8 @@ export interface ChainSettings {
   readonly treasuryModule?: Located;
   readonly splitFactory?: Located;
   readonly treasurySafe?: Located;
+  /** `CofferChannels`; absent from manifests written before it was deployed. */
+  readonly channels?: Located;
   /** ERC-20 tokens whose `Transfer` events make the balances: the manifest's test tokens and `COFFER_TOKENS_<id>`. */
   readonly tokens: readonly FollowedToken[];
   /**
@@ -155,6 +157,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): ChainSetting
       subscriptions: located("CofferSubscriptions"),
       treasuryModule: located("CofferTreasuryModule"),
       splitFactory: located("CofferSplitFactory"),
+      channels: located("CofferChannels"),
       treasurySafe:
         safe === undefined
           ? undefined

@@ -69,9 +69,17 @@ export const ACTIVITY_ROLES = [
   "holder",
   "safe",
   "executor",
+  "redeemer",
   "contract",
   "sender",
   "receiver",
   "party",
 ] as const;
 export type ActivityRole = (typeof ACTIVITY_ROLES)[number];
+
+/**
+ * `channel.status`: the channel contract's `ChannelStatus` (`getChannel`), `None` excepted, with `exiting` for an
+ * open channel whose payer started an exit (the contract keeps it `Open` and sets `exitAt`).
+ */
+export const CHANNEL_STATUSES = ["open", "exiting", "closed"] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];

@@ -105,7 +105,9 @@ export async function waitForEvents(receiver: WebhookReceiver, count: number, ti
 export function eventLine(event: WebhookEvent): string {
   const data = event.data as Record<string, unknown> & WebhookEvent["data"];
   const amount = typeof data["amount"] === "string" ? `${data["amount"]} ${data.token?.symbol ?? ""}`.trim() : "";
-  const id = [data["paymentId"], data["invoiceId"], data["subscriptionId"]].find((value) => value !== undefined);
+  const id = [data["paymentId"], data["invoiceId"], data["subscriptionId"], data["channelId"]].find(
+    (value) => value !== undefined,
+  );
   const shortId =
     typeof id === "string" && id.startsWith("0x") ? `${id.slice(0, 10)}…` : id === undefined ? "" : `#${String(id)}`;
   return `${event.type.padEnd(27)} ${amount.padEnd(14)} ${String(shortId).padEnd(12)} block ${data.blockNumber}  ${event.id}`;

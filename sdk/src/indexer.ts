@@ -175,6 +175,7 @@ export const ACTIVITY_ROLES = [
   "holder",
   "safe",
   "executor",
+  "redeemer",
   "contract",
   "sender",
   "receiver",
@@ -182,6 +183,14 @@ export const ACTIVITY_ROLES = [
 ] as const;
 /** One of {@link ACTIVITY_ROLES}. */
 export type IndexedActivityRole = (typeof ACTIVITY_ROLES)[number];
+
+/**
+ * `channel.status`: a payment channel's status (`getChannel`), with `exiting` for an open channel whose payer
+ * started an exit.
+ */
+export const CHANNEL_STATUSES = ["open", "exiting", "closed"] as const;
+/** One of {@link CHANNEL_STATUSES}. */
+export type IndexedChannelStatus = (typeof CHANNEL_STATUSES)[number];
 
 // ─── Records ─────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -332,6 +341,57 @@ const subscriptionWithChargesSchema = subscriptionSchema.extend({
   charges: z.object({ items: z.array(subscriptionChargeSchema) }),
 });
 export type IndexedSubscriptionWithCharges = IndexedSubscription & { chargeHistory: IndexedSubscriptionCharge[] };
+
+const channelStepSchema = z.object({
+  /** opened, topped_up, redeemed, redemption_skipped, exit_started, closed. */
+  kind: z.string(),
+  amount: bigint,
+  cumulative: bigint.nullable(),
+  /** The payout could not be pushed and was credited to its receiver instead. */
+  credited: z.boolean(),
+  reason: hex.nullable(),
+  reasonName: z.string().nullable(),
+  exitAt: bigint.nullable(),
+  actor: hex.nullable(),
+  transactionHash: hex,
+  blockNumber: bigint,
+  timestamp: bigint,
+});
+/** One step of a payment channel. */
+export type IndexedChannelStep = z.output<typeof channelStepSchema>;
+const CHANNEL_STEP_FIELDS =
+  "kind amount cumulative credited reason reasonName exitAt actor transactionHash blockNumber timestamp";
+
+const channelSchema = z.object({
+  id: hex,
+  payer: hex,
+  payee: hex,
+  /** The zero address for ETH. */
+  token: hex,
+  signer: hex,
+  deposit: bigint,
+  /** Cumulative: everything the payee was paid or credited. */
+  redeemed: bigint,
+  refunded: bigint,
+  /** Seconds. */
+  challengePeriod: integer,
+  /** One of {@link CHANNEL_STATUSES}. */
+  status: z.enum(CHANNEL_STATUSES),
+  exitAt: bigint.nullable(),
+  redemptions: integer,
+  openedAt: bigint,
+  closedAt: bigint.nullable(),
+  closedBy: hex.nullable(),
+  updatedBlock: bigint,
+});
+/** A payment channel: its parties, deposit, what was redeemed and where it stands. */
+export type IndexedChannel = z.output<typeof channelSchema>;
+const CHANNEL_FIELDS =
+  "id payer payee token signer deposit redeemed refunded challengePeriod status exitAt redemptions openedAt " +
+  "closedAt closedBy updatedBlock";
+const channelWithStepsSchema = channelSchema.extend({ steps: z.object({ items: z.array(channelStepSchema) }) });
+/** A payment channel with its steps in order. */
+export type IndexedChannelWithSteps = IndexedChannel & { steps: IndexedChannelStep[] };
 
 const settlementTotalsSchema = z.object({
   gross: bigint,
@@ -505,6 +565,14 @@ export interface SubscriptionFilter {
   readonly status?: IndexedSubscriptionStatus;
 }
 
+/** Filters of {@link IndexerClient.channels}; addresses in any case. */
+export interface ChannelFilter {
+  readonly payer?: string;
+  readonly payee?: string;
+  readonly token?: string;
+  readonly status?: IndexedChannelStatus;
+}
+
 /** Parameters of the settlement report; `from`/`to` are unix seconds (`to` exclusive, now by default). */
 export interface SettlementQuery {
   readonly merchant: string;
@@ -561,6 +629,10 @@ export interface IndexerClient {
   subscription(chainId: number, subscriptionId: bigint): Promise<IndexedSubscriptionWithCharges | null>;
   /** Subscriptions matching every given filter, by id. */
   subscriptions(chainId: number, filter?: SubscriptionFilter, page?: PageOptions): Promise<Page<IndexedSubscription>>;
+  /** A payment channel with its steps, or null when the indexer does not know it. */
+  channel(chainId: number, channelId: string): Promise<IndexedChannelWithSteps | null>;
+  /** Payment channels matching every given filter, newest first. */
+  channels(chainId: number, filter?: ChannelFilter, page?: PageOptions): Promise<Page<IndexedChannel>>;
   /** The settlement report as JSON, amounts as bigints. */
   settlementReport(query: SettlementQuery): Promise<SettlementReport>;
   /** The settlement report as CSV (`date,gross,fees,refunds,net,entries`, then a `total` row). */
@@ -845,6 +917,43 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
         z.object({ subscriptions: pageOf(subscriptionSchema) }),
       );
       return data.subscriptions;
+    },
+
+    channel: async (chainId, channelId) => {
+      const data = await query(
+        "channel",
+        `query Channel($chainId: Float!, $id: String!) {
+          channel(chainId: $chainId, id: $id) {
+            ${CHANNEL_FIELDS}
+            steps(orderBy: "id", limit: ${MAX_PAGE}) { items { ${CHANNEL_STEP_FIELDS} } }
+          }
+        }`,
+        { chainId, id: lower(channelId) },
+        z.object({ channel: channelWithStepsSchema.nullable() }),
+      );
+      if (data.channel === null) return null;
+      const { steps, ...channel } = data.channel;
+      return { ...channel, steps: steps.items };
+    },
+
+    channels: async (chainId, filter = {}, page) => {
+      const where: Record<string, unknown> = { chainId };
+      for (const key of ["payer", "payee", "token"] as const) {
+        const value = filter[key];
+        if (value !== undefined) where[key] = lower(value);
+      }
+      if (filter.status !== undefined) where["status"] = filter.status;
+      const data = await query(
+        "channels",
+        `query Channels($where: channelFilter, $limit: Int!, $after: String) {
+          channels(where: $where, orderBy: "openedBlock", orderDirection: "desc", limit: $limit, after: $after) {
+            items { ${CHANNEL_FIELDS} } ${PAGE_FIELDS}
+          }
+        }`,
+        { where, limit: limitOf(page), after: page?.after ?? null },
+        z.object({ channels: pageOf(channelSchema) }),
+      );
+      return data.channels;
     },
 
     settlementReport: async (query) => {

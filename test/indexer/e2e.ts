@@ -7,6 +7,7 @@ import { readManifest } from "../../deploy/manifest";
 import { startIndexer, type IndexerDatabase, type RunningIndexer } from "../../scripts/lib/indexer-process";
 import { startDeployedLocalChain, type DeployedLocalChain } from "../helpers/local-chain";
 import { expectNamedPartiesSeeTheirEvents } from "./activity-parties";
+import { driveChannels, itIndexesChannels } from "./channels";
 import { allRows, expectIndexEqualsChain, gql, gqlRaw, psqlIn, runActivity } from "./helpers";
 import { itServesWebhookEvents } from "./webhook-events";
 
@@ -79,7 +80,7 @@ async function settlementFromLogs(
 
 /**
  * The end-to-end suite, run once per database by `pglite.e2e.test.ts` and `postgres.e2e.test.ts`: a local chain
- * with Coffer deployed, the scenario, then `FINALITY` empty blocks so that the scenario lies in Ponder's backfill
+ * with Coffer deployed, the scenario and payment channels (`channels.ts`), then `FINALITY` empty blocks so that the scenario lies in Ponder's backfill
  * (the last 30 blocks of a 31337 chain are indexed one by one after `/ready`); the indexer on a fresh database,
  * waited for until `/status` reaches the chain head; then every answer checked against the chain.
  */
@@ -101,6 +102,7 @@ export function describeEndToEnd(
       ({ database, cleanup } = made);
       local = await startDeployedLocalChain();
       await runActivity({ rpcUrl: local.chain.url, deploymentsDir: local.deploymentsDir });
+      await driveChannels({ rpcUrl: local.chain.url, deploymentsDir: local.deploymentsDir });
       await local.chain.provider.send("anvil_mine", [ethers.toQuantity(FINALITY)]);
       head = await local.chain.provider.getBlockNumber();
       const started = Date.now();
@@ -361,6 +363,13 @@ export function describeEndToEnd(
       }
     });
 
+    itIndexesChannels(() => ({
+      indexer,
+      provider: local.chain.provider,
+      deploymentsDir: local.deploymentsDir,
+      head,
+    }));
+
     itServesWebhookEvents(() => ({
       indexer,
       provider: local.chain.provider,
@@ -469,6 +478,37 @@ export function describeEndToEnd(
           indexed: (BigInt(row.balance) + 7n).toString(),
           onChain: row.balance,
           difference: "7",
+        });
+      });
+
+      it("reports the channels contract holding other than its open channels and credits, with both values", async function () {
+        const schema = (database as { schema: string }).schema;
+        const [open] = await allRows<{ id: string; token: string }>(indexer, "channels", "id token", {
+          where: `{ status_in: ["open", "exiting"] }`,
+          limit: 1,
+        });
+        if (open === undefined) throw new Error("no open channel");
+        const channels = lc(readManifest(local.deploymentsDir, 31337)?.contracts["CofferChannels"]?.address ?? "");
+        const held = await new ethers.Contract(
+          open.token,
+          ["function balanceOf(address) view returns (uint256)"],
+          local.chain.provider,
+        ).getFunction("balanceOf")(channels);
+        psqlIn(
+          database,
+          `SET session_replication_role = replica; UPDATE "${schema}".channel SET deposit = deposit + 5 WHERE id = '${open.id}'`,
+        );
+        const report = (await (await fetch(`${indexer.url}/reports/reconciliation`)).json()) as {
+          chains: { differences: Record<string, unknown>[] }[];
+        };
+        expect(report.chains[0]?.differences).to.deep.include({
+          chainId: 31337,
+          check: "channels",
+          account: channels,
+          token: open.token,
+          indexed: (held + 5n).toString(),
+          onChain: held.toString(),
+          difference: "5",
         });
       });
     }

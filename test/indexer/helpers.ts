@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { ethers } from "ethers";
 import {
+  CofferChannels__factory,
   CofferEscrow__factory,
   CofferSplit__factory,
   CofferSubscriptions__factory,
@@ -410,7 +411,7 @@ export async function expectIndexEqualsChain(
     expectServedValue(row.statusBeforePause, ["none", ...SUBSCRIPTION_STATUSES], `subscription ${row.id} before pause`);
   }
 
-  // Credits: escrow and split credits equal creditOf; subscriptions' equal creditOf(account).
+  // Credits: escrow, split and channel credits equal creditOf; subscriptions' equal creditOf(account).
   const credits = await allRows<{ source: string; sourceKind: string; account: string; token: string; amount: string }>(
     indexer,
     "credits",
@@ -423,7 +424,9 @@ export async function expectIndexEqualsChain(
         ? await escrow.creditOf(row.account, row.token, at)
         : row.sourceKind === "split"
           ? await CofferSplit__factory.connect(row.source, provider).creditOf(row.account, row.token, at)
-          : await subscriptions.creditOf(row.account, at);
+          : row.sourceKind === "channels"
+            ? await CofferChannels__factory.connect(row.source, provider).creditOf(row.account, row.token, at)
+            : await subscriptions.creditOf(row.account, at);
     expect(row.amount, `${row.sourceKind} credit of ${row.account}`).to.equal(onChain.toString());
     facts += 1;
   }

@@ -11,7 +11,7 @@ import { expectIndexEqualsChain, freshPostgres, gql, postgresUser } from "./help
 /** Blocks behind the head that Ponder treats as final on a local chain. */
 const FINALITY = 32;
 
-describe("one indexer serving two chains (Coffer at the same addresses on both)", function () {
+describe("one indexer serving two chains (Coffer at the same addresses on both, manifests without the channels)", function () {
   this.timeout(170_000);
   let chainA: DeployedLocalChain;
   let chainB: DeployedLocalChain;
@@ -40,7 +40,17 @@ describe("one indexer serving two chains (Coffer at the same addresses on both)"
     const alice = wallet(chainB.chain.provider, ROLES.alice).address;
     for (const amount of [111n, 222n, 333n]) await (await usdcB.mint(alice, amount)).wait();
     for (const chain of [chainA, chainB]) await chain.chain.provider.send("anvil_mine", [ethers.toQuantity(FINALITY)]);
-    fs.copyFileSync(path.join(chainB.deploymentsDir, "31338.json"), path.join(chainA.deploymentsDir, "31338.json"));
+    // Both manifests as written before CofferChannels was deployed: the indexer runs without it (no chain has it).
+    for (const [chain, id] of [
+      [chainA, 31337],
+      [chainB, 31338],
+    ] as const) {
+      const manifest = JSON.parse(fs.readFileSync(path.join(chain.deploymentsDir, `${id}.json`), "utf8")) as {
+        contracts: Record<string, unknown>;
+      };
+      delete manifest.contracts["CofferChannels"];
+      fs.writeFileSync(path.join(chainA.deploymentsDir, `${id}.json`), JSON.stringify(manifest, null, 2));
+    }
     const headA = await chainA.chain.provider.getBlockNumber();
     const headB = await chainB.chain.provider.getBlockNumber();
 
@@ -71,6 +81,8 @@ describe("one indexer serving two chains (Coffer at the same addresses on both)"
     );
     expect(b?.balance).to.equal("666");
     expect(paymentsB.totalCount).to.equal(0);
+    const { channels } = await gql<{ channels: { totalCount: number } }>(indexer, "{ channels { totalCount } }");
+    expect(channels.totalCount).to.equal(0);
     const reconciliation = (await (await fetch(`${indexer.url}/reports/reconciliation`)).json()) as {
       ok: boolean;
       chains: { chainId: number; differences: unknown[] }[];

@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { ethers } from "ethers";
 import {
+  CofferChannels__factory,
   CofferEscrow__factory,
   CofferSplitFactory__factory,
   CofferSplit__factory,
@@ -44,6 +45,11 @@ const ANNOUNCED: Readonly<Record<string, string>> = {
   Swept: "treasury.swept",
   ExecutionSuccess: "safe.transaction_executed",
   ExecutionFailure: "safe.transaction_executed",
+  ChannelOpened: "channel.opened",
+  ChannelToppedUp: "channel.topped_up",
+  VoucherRedeemed: "channel.redeemed",
+  ExitStarted: "channel.exit_started",
+  ChannelClosed: "channel.closed",
 };
 
 interface Announced {
@@ -69,6 +75,9 @@ async function announcedLogs(provider: ethers.JsonRpcProvider, deploymentsDir: s
     { address: address("CofferSubscriptions"), iface: CofferSubscriptions__factory.createInterface() },
     { address: address("CofferTreasuryModule"), iface: CofferTreasuryModule__factory.createInterface() },
     ...splits.map((split) => ({ address: split, iface: CofferSplit__factory.createInterface() })),
+    ...(manifest?.contracts["CofferChannels"]
+      ? [{ address: address("CofferChannels"), iface: CofferChannels__factory.createInterface() }]
+      : []),
     ...(manifest?.treasurySafe ? [{ address: manifest.treasurySafe.address, iface: SAFE_EVENTS }] : []),
   ];
   const out: Announced[] = [];

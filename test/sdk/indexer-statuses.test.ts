@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import * as served from "../../indexer/src/statuses";
 import {
   ACTIVITY_ROLES,
+  CHANNEL_STATUSES,
   createIndexerClient,
   FAILURE_REASONS,
   IndexerResponseError,
@@ -64,6 +65,7 @@ describe("indexer states and statuses: one casing, lower snake_case", function (
     expect(PAYMENT_STATUSES).to.deep.equal(served.PAYMENT_STATUSES);
     expect(SUBSCRIPTION_STATUSES).to.deep.equal(served.SUBSCRIPTION_STATUSES);
     expect(QUEUED_TRANSFER_STATUSES).to.deep.equal(served.QUEUED_TRANSFER_STATUSES);
+    expect(CHANNEL_STATUSES).to.deep.equal(served.CHANNEL_STATUSES);
     expect(FAILURE_REASONS).to.deep.equal([...served.FAILURE_REASONS, "unknown"]);
     expect(ACTIVITY_ROLES).to.deep.equal(served.ACTIVITY_ROLES);
     for (const value of [
@@ -72,6 +74,7 @@ describe("indexer states and statuses: one casing, lower snake_case", function (
       ...PAYMENT_STATUSES,
       ...SUBSCRIPTION_STATUSES,
       ...QUEUED_TRANSFER_STATUSES,
+      ...CHANNEL_STATUSES,
       ...FAILURE_REASONS,
     ]) {
       expect(value).to.match(LOWER_SNAKE_CASE);

@@ -91,7 +91,7 @@ describe("sdk: verifyWebhook (Standard Webhooks signatures on Coffer's events)",
   });
 
   it("knows every event type and its reverted form, and nothing else", function () {
-    expect(WEBHOOK_EVENT_TYPES).to.have.length(25);
+    expect(WEBHOOK_EVENT_TYPES).to.have.length(30);
     for (const type of WEBHOOK_EVENT_TYPES) {
       expect(isWebhookEventName(type)).to.equal(true);
       expect(isWebhookEventName(`${type}.reverted`)).to.equal(true);

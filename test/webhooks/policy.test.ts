@@ -6,6 +6,7 @@ import { parseApiKeys } from "../../cli/webhooks/api-keys";
 import { createApi } from "../../cli/webhooks/api";
 import { openWebhookStore } from "../../cli/webhooks/store/database";
 import { sampleEvent } from "../../cli/webhooks/samples";
+import { WEBHOOK_EVENT_TYPES, webhookEventSchema } from "../../sdk/src/webhooks/events";
 
 describe("webhooks: policies (confirmations, retry schedule, filters, private networks)", function () {
   it("confirms per chain: the defaults, the environment, then --confirmations", function () {
@@ -48,6 +49,19 @@ describe("webhooks: policies (confirmations, retry schedule, filters, private ne
       false,
     );
     expect(selects({ eventTypes: [], filters: { safe: [payee] } }, event), "no safe in the event").to.equal(false);
+  });
+
+  it("selects a payment channel's events by its payee (and merchant), not by its payer; each sample is a valid body", function () {
+    for (const type of WEBHOOK_EVENT_TYPES.filter((name) => name.startsWith("channel."))) {
+      const event = sampleEvent(type);
+      webhookEventSchema.parse(event);
+      const payee = event.data.payee as string;
+      expect(event.data.merchant, type).to.equal(payee);
+      expect(selects({ eventTypes: [], filters: { payee: [payee] } }, event), type).to.equal(true);
+      expect(selects({ eventTypes: [], filters: { merchant: [payee] } }, event), type).to.equal(true);
+      const payer = event.data["payer"] as string;
+      expect(selects({ eventTypes: [], filters: { payee: [payer] } }, event), `${type} by its payer`).to.equal(false);
+    }
   });
 
   it("knows private addresses, and refuses them when private networks are not allowed", async function () {

@@ -1,7 +1,7 @@
 /** The settlement report and the reconciliation check served by `src/api/index.ts`. */
 import { db } from "ponder:api";
 import schema from "ponder:schema";
-import { and, eq, gte, lt } from "ponder";
+import { and, eq, gte, lt, ne } from "ponder";
 import type { PublicClient } from "viem";
 import { ERC20Abi } from "../../abis";
 import { loadSettings } from "../settings";
@@ -159,13 +159,16 @@ export function settlementCsv(report: SettlementReport): string {
 
 export interface BalanceDifference {
   chainId: number;
-  /** `balance`: an account's indexed token balance; `escrow`: the escrow's balance against what it owes. */
-  check: "balance" | "escrow";
+  /**
+   * `balance`: an account's indexed token balance; `escrow`: the escrow's balance against what it owes;
+   * `channels`: the channels contract's balance against what its open channels hold plus its credits.
+   */
+  check: "balance" | "escrow" | "channels";
   account: Hex;
   token: Hex;
   /** What the index says, in the token's smallest unit (a decimal string, as are the two below). */
   indexed: string;
-  /** `balanceOf` on chain at the report's block (for `escrow`: the escrow's balance). */
+  /** `balanceOf` on chain at the report's block (for `escrow` and `channels`: the contract's balance). */
   onChain: string;
   /** `indexed − onChain`: negative when the chain holds more than the index shows. */
   difference: string;
@@ -202,8 +205,9 @@ async function limited<T>(tasks: (() => Promise<T>)[], width = 8): Promise<T[]> 
 /**
  * Compares every complete indexed token balance (a filtered token's: tracked accounts only) with `balanceOf` on chain at the block the indexer has reached (read
  * before and after the tables, retried until both agree, so that a block indexed meanwhile cannot make a false
- * difference), and the escrow's token balance with what the index says it holds (payers' escrowed funds plus
- * credits). Every difference is listed.
+ * difference), the escrow's token balance with what the index says it holds (payers' escrowed funds plus
+ * credits), and the channels contract's (open channels' `deposit - redeemed` plus credits). Every difference is
+ * listed.
  */
 export async function reconciliation(
   database: typeof db,
@@ -218,6 +222,7 @@ export async function reconciliation(
     const balances = await database.select().from(schema.tokenBalance);
     const escrowed = await database.select().from(schema.escrowBalance);
     const credits = await database.select().from(schema.credit);
+    const openChannels = await database.select().from(schema.channel).where(ne(schema.channel.status, "closed"));
     const after = await readStatus(statusUrl);
     if (JSON.stringify(before) !== JSON.stringify(after) && attempt < 20) continue;
 
@@ -254,23 +259,25 @@ export async function reconciliation(
         }
       });
       let checked = rows.length;
-      if (chain.escrow !== undefined) {
-        const escrow = chain.escrow.address;
+      /** A Coffer contract's balance of each token against what the index says it holds (`held`, credits aside). */
+      const checkHoldings = async (
+        check: "escrow" | "channels",
+        contract: Hex,
+        held: (token: Hex) => bigint,
+      ): Promise<void> => {
         for (const token of chain.tokens) {
           const owed =
-            escrowed
-              .filter((row) => row.chainId === chain.chainId && row.token === token.address)
-              .reduce((sum, row) => sum + row.amount, 0n) +
+            held(token.address) +
             credits
-              .filter((row) => row.chainId === chain.chainId && row.source === escrow && row.token === token.address)
+              .filter((row) => row.chainId === chain.chainId && row.source === contract && row.token === token.address)
               .reduce((sum, row) => sum + row.amount, 0n);
-          const actual = await balanceOf(token.address, escrow);
+          const actual = await balanceOf(token.address, contract);
           checked += 1;
           if (actual !== owed) {
             differences.push({
               chainId: chain.chainId,
-              check: "escrow",
-              account: escrow,
+              check,
+              account: contract,
               token: token.address,
               indexed: owed.toString(),
               onChain: actual.toString(),
@@ -278,6 +285,21 @@ export async function reconciliation(
             });
           }
         }
+      };
+      if (chain.escrow !== undefined) {
+        await checkHoldings("escrow", chain.escrow.address, (token) =>
+          escrowed
+            .filter((row) => row.chainId === chain.chainId && row.token === token)
+            .reduce((sum, row) => sum + row.amount, 0n),
+        );
+      }
+      if (chain.channels !== undefined) {
+        // Open channels hold `deposit - redeemed`; a closed one paid or credited the rest.
+        await checkHoldings("channels", chain.channels.address, (token) =>
+          openChannels
+            .filter((row) => row.chainId === chain.chainId && row.token === token)
+            .reduce((sum, row) => sum + row.deposit - row.redeemed, 0n),
+        );
       }
       chains.push({ chainId: chain.chainId, block, checked, differences });
     }

@@ -31,6 +31,11 @@ export const WEBHOOK_EVENT_TYPES = [
   "treasury.transfer_canceled",
   "treasury.swept",
   "safe.transaction_executed",
+  "channel.opened",
+  "channel.topped_up",
+  "channel.redeemed",
+  "channel.exit_started",
+  "channel.closed",
 ] as const;
 
 /** One of {@link WEBHOOK_EVENT_TYPES}. */
