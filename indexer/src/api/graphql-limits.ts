@@ -123,10 +123,30 @@ function introspectionListsRule(context: ValidationContext): ASTVisitor {
 }
 
 /**
+ * Verdicts by schema and parsed query. {@link parseQuery} gives the same document for the same text, and a verdict
+ * does not depend on the variables: a frontend's few queries are validated once each, not on every request.
+ */
+const verdicts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, readonly string[]>>();
+
+/**
  * What graphql-js's validation and the limits say of a parsed query, against the served schema: unknown fields,
  * wrong argument types, too deep, too many aliases. Empty when the query may run.
  */
 export function limitProblems(schema: GraphQLSchema, document: DocumentNode): string[] {
+  let bySchema = verdicts.get(schema);
+  if (bySchema === undefined) {
+    bySchema = new WeakMap();
+    verdicts.set(schema, bySchema);
+  }
+  let verdict = bySchema.get(document);
+  if (verdict === undefined) {
+    verdict = validateLimits(schema, document);
+    bySchema.set(document, verdict);
+  }
+  return [...verdict];
+}
+
+function validateLimits(schema: GraphQLSchema, document: DocumentNode): string[] {
   const problems: string[] = [];
   const collect = (_context: unknown, error: Error) => problems.push(error.message.replace(/^Syntax Error: /, ""));
   const depth = isIntrospection(document) ? MAX_INTROSPECTION_DEPTH : MAX_GRAPHQL_DEPTH;
