@@ -156,7 +156,8 @@ export const token = onchainTable(
 
 /**
  * Coffer's events as merchants are told of them (webhooks): one row per notification, in chain order by `id`
- * (block, log, then the order within the log). `eventId` is the stable id receivers see; `data` holds the event's
+ * (block, log, then the order within the log); the stable id receivers see is derived from the block hash, log, order
+ * and type when the API serves the row (`notificationEventId`). `data` holds the event's
  * fields with amounts in base units under `amounts`, formatted with the token's decimals when served.
  */
 export const notification = onchainTable(
@@ -164,7 +165,6 @@ export const notification = onchainTable(
   (t) => ({
     chainId: t.integer().notNull(),
     id: t.text().notNull(),
-    eventId: t.text().notNull(),
     type: t.text().notNull(),
     blockNumber: t.bigint().notNull(),
     blockHash: t.hex().notNull(),

@@ -123,7 +123,7 @@ ponder.on("CofferChannels:ChannelOpened", async ({ event, context }) => {
     updatedBlock: event.block.number,
   });
   await addStep(context, event, channelId, "opened", { amount: deposit, cumulative: deposit });
-  await seeToken(context, token, event.block.number);
+  await seeToken(context, event, token);
   await notify(context, event, "channel.opened", {
     ...parties({ id: channelId, payer, payee, token }),
     signer,

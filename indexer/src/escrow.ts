@@ -156,7 +156,7 @@ ponder.on("CofferEscrow:PaymentAuthorized", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "authorized", amount);
-  await seeToken(context, fields.token, event.block.number);
+  await seeToken(context, event, fields.token);
   await notify(context, event, "payment.authorized", {
     ...paymentParties(paymentId, fields),
     amount,
@@ -212,7 +212,7 @@ ponder.on("CofferEscrow:PaymentCharged", async ({ event, context }) => {
     updatedAt: event.block.timestamp,
   });
   await addStep(context, event, paymentId, "charged", amount, fee);
-  await seeToken(context, fields.token, event.block.number);
+  await seeToken(context, event, fields.token);
   await notify(context, event, "payment.charged", {
     ...paymentParties(paymentId, fields),
     amount,
@@ -448,7 +448,7 @@ ponder.on("CofferEscrow:InvoicePaid", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await seeToken(context, token, event.block.number);
+  await seeToken(context, event, token);
   await notify(context, event, "invoice.paid", {
     invoiceId,
     reference: referenceId,

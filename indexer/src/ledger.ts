@@ -34,17 +34,17 @@ export function logId(event: EventMeta): string {
   return `${event.block.number.toString().padStart(12, "0")}-${event.log.logIndex.toString().padStart(6, "0")}`;
 }
 
-export async function touch(context: Context, address: Hex, event: EventMeta): Promise<void> {
-  if (address === ZERO) return;
-  await context.db
-    .insert(account)
-    .values({
+/** Makes sure of the `account` rows of `addresses` (the zero address skipped), in one store call. */
+export async function touchAll(context: Context, addresses: readonly Hex[], event: EventMeta): Promise<void> {
+  const rows = addresses
+    .filter((address) => address !== ZERO)
+    .map((address) => ({
       chainId: context.chain.id,
       address,
       firstSeenBlock: event.block.number,
       firstSeenAt: event.block.timestamp,
-    })
-    .onConflictDoNothing();
+    }));
+  if (rows.length > 0) await context.db.insert(account).values(rows).onConflictDoNothing();
 }
 
 export interface ActivityRow {
@@ -70,18 +70,14 @@ export async function record(
   contract: Hex = lc(event.log.address),
   first = 1,
 ): Promise<Hex[]> {
-  let n = first - 1;
   const touched: Hex[] = [];
-  for (const row of rows) {
-    n += 1;
+  const values: (typeof activity.$inferInsert)[] = [];
+  for (const [index, row] of rows.entries()) {
     if (row.account === ZERO) continue;
-    if (!touched.includes(row.account)) {
-      touched.push(row.account);
-      await touch(context, row.account, event);
-    }
-    await context.db.insert(activity).values({
+    if (!touched.includes(row.account)) touched.push(row.account);
+    values.push({
       chainId: context.chain.id,
-      id: `${logId(event)}-${n.toString().padStart(2, "0")}`,
+      id: `${logId(event)}-${(first + index).toString().padStart(2, "0")}`,
       account: row.account,
       kind,
       role: row.role ?? "party",
@@ -96,6 +92,8 @@ export async function record(
       timestamp: event.block.timestamp,
     });
   }
+  await touchAll(context, touched, event);
+  if (values.length > 0) await context.db.insert(activity).values(values);
   return touched;
 }
 
@@ -123,11 +121,13 @@ export async function named(
 ): Promise<void> {
   const seen = new Set<Hex>(covered);
   seen.add(ZERO);
+  const accounts: Hex[] = [];
+  const values: (typeof activity.$inferInsert)[] = [];
   for (const [index, party] of parties.entries()) {
     if (seen.has(party.account)) continue;
     seen.add(party.account);
-    await touch(context, party.account, event);
-    await context.db.insert(activity).values({
+    accounts.push(party.account);
+    values.push({
       chainId: context.chain.id,
       id: `${logId(event)}-p${(index + 1).toString().padStart(2, "0")}`,
       account: party.account,
@@ -144,6 +144,8 @@ export async function named(
       timestamp: event.block.timestamp,
     });
   }
+  await touchAll(context, accounts, event);
+  if (values.length > 0) await context.db.insert(activity).values(values);
 }
 
 // ─── Movements: a Coffer meaning for the transaction's Transfer logs ──────────────────────────────────────
@@ -183,9 +185,12 @@ interface TransactionState {
   lastLogIndex: number;
   transfers: PlainTransfer[];
   pending: Movement[];
-  /** Accounts and tokens whose rows this transaction's transfers already made sure of (a batch charge repeats them). */
+  /**
+   * Accounts whose rows this transaction's transfers already made sure of (a batch charge repeats them), and tokens
+   * with the log that made sure of each.
+   */
   touched: Set<Hex>;
-  tokens: Set<Hex>;
+  tokens: Map<Hex, number>;
 }
 
 const transactions = new Map<number, TransactionState>();
@@ -206,7 +211,7 @@ function transactionState(chainId: number, event: EventMeta, fresh: boolean): Tr
       transfers: [],
       pending: [],
       touched: new Set(),
-      tokens: new Set(),
+      tokens: new Map(),
     };
     transactions.set(chainId, state);
   }
@@ -215,13 +220,20 @@ function transactionState(chainId: number, event: EventMeta, fresh: boolean): Tr
 }
 
 /**
- * For the `Transfer` handler: whether `token`'s row was already made sure of in this transaction (then the caller
- * skips the lookup); marks it so.
+ * Whether `token`'s row was already made sure of by an earlier log of this transaction (then the caller skips the
+ * lookup); marks it so. Only an earlier log counts: a batch Ponder retries may restart at this very log, its store
+ * writes undone. `firstCallOfLog`: the `Transfer` handler's first call, which starts afresh on a replayed log.
  */
-export function tokenSeenInTransaction(context: Context, event: EventMeta, token: Hex): boolean {
-  const state = transactionState(context.chain.id, event, true);
-  if (state.tokens.has(token)) return true;
-  state.tokens.add(token);
+export function tokenSeenInTransaction(
+  context: Context,
+  event: EventMeta,
+  token: Hex,
+  firstCallOfLog: boolean,
+): boolean {
+  const state = transactionState(context.chain.id, event, firstCallOfLog);
+  const markedAt = state.tokens.get(token);
+  if (markedAt !== undefined && markedAt < event.log.logIndex) return true;
+  if (markedAt === undefined) state.tokens.set(token, event.log.logIndex);
   return false;
 }
 
@@ -333,39 +345,45 @@ export async function recordTransfer(
     (m) => m.token === token && m.from === from && m.to === to && m.value === value,
   );
   const meaning = found === -1 ? undefined : state.pending.splice(found, 1)[0];
-  const base = {
-    chainId: context.chain.id,
-    kind: meaning?.kind ?? "transfer",
-    reference: meaning?.reference ?? null,
-    token,
-    contract: meaning?.contract ?? token,
-    transactionHash: event.transaction.hash,
-    blockNumber: event.block.number,
-    logIndex: event.log.logIndex,
-    timestamp: event.block.timestamp,
-  };
+  const kind = meaning?.kind ?? "transfer";
+  const reference = meaning?.reference ?? null;
+  const contract = meaning?.contract ?? token;
   const ids: PlainTransfer["ids"] = [];
   const sides = [
     { account: from, amount: -value, counterparty: to, n: "01", role: meaning?.fromRole ?? "sender" },
     { account: to, amount: value, counterparty: from, n: "02", role: meaning?.toRole ?? "receiver" },
   ] as const;
+  // One store call per table, not per row: each call costs the same whatever it carries.
+  const newAccounts: Hex[] = [];
+  const rows: (typeof activity.$inferInsert)[] = [];
   for (const side of sides) {
     if (side.account === ZERO) continue;
     if (!state.touched.has(side.account)) {
       state.touched.add(side.account);
-      await touch(context, side.account, event);
+      newAccounts.push(side.account);
     }
     const id = `${logId(event)}-${side.n}`;
     ids.push({ id, from: side.n === "01" });
-    await context.db.insert(activity).values({
-      ...base,
+    // Spelled out: `{ ...common, id }` costs microseconds per row on this V8, a fifth of the handler.
+    rows.push({
+      chainId: context.chain.id,
       id,
       account: side.account,
+      kind,
       role: side.role,
+      reference,
+      token,
       amount: side.amount,
       counterparty: side.counterparty,
+      contract,
+      transactionHash: event.transaction.hash,
+      blockNumber: event.block.number,
+      logIndex: event.log.logIndex,
+      timestamp: event.block.timestamp,
     });
   }
+  await touchAll(context, newAccounts, event);
+  if (rows.length > 0) await context.db.insert(activity).values(rows);
   if (meaning === undefined) state.transfers.push({ logIndex: event.log.logIndex, token, from, to, value, ids });
 }
 
@@ -377,6 +395,37 @@ export async function addTokenBalance(context: Context, owner: Hex, token: Hex, 
     .insert(tokenBalance)
     .values({ chainId: context.chain.id, account: owner, token, balance: delta, updatedBlock: block })
     .onConflictDoUpdate((row) => ({ balance: row.balance + delta, updatedBlock: block }));
+}
+
+/** A token transfer on the balances: `from` down and `to` up by `value` (the zero address skipped), in one store call. */
+export async function moveTokenBalance(context: Context, token: Hex, from: Hex, to: Hex, value: bigint, block: bigint) {
+  if (value === 0n) return;
+  if (from === to) {
+    // Nets to nothing; the row is still made sure of. One upsert per side: a batch's rows must differ.
+    await addTokenBalance(context, from, token, -value, block);
+    await addTokenBalance(context, to, token, value, block);
+    return;
+  }
+  const rows = [
+    { account: from, delta: -value },
+    { account: to, delta: value },
+  ]
+    .filter((side) => side.account !== ZERO)
+    .map((side) => ({
+      chainId: context.chain.id,
+      account: side.account,
+      token,
+      balance: side.delta,
+      updatedBlock: block,
+    }));
+  if (rows.length === 0) return;
+  await context.db
+    .insert(tokenBalance)
+    .values(rows)
+    .onConflictDoUpdate((row) => ({
+      balance: row.balance + (row.account === from ? -value : value),
+      updatedBlock: block,
+    }));
 }
 
 export async function addEscrowed(context: Context, payer: Hex, token: Hex, delta: bigint) {

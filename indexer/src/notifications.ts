@@ -47,22 +47,43 @@ function storable(value: NotificationValue | undefined): unknown {
   if (typeof value === "bigint") return { [UNITS_KEY]: value.toString() };
   if (Array.isArray(value)) return value.map(storable);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, NotificationValue | undefined>)
-        .filter(([, inner]) => inner !== undefined)
-        .map(([key, inner]) => [key, storable(inner)]),
-    );
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value as Record<string, NotificationValue | undefined>)) {
+      if (inner !== undefined) out[key] = storable(inner);
+    }
+    return out;
   }
   return value;
 }
 
 /**
- * The stable id of the `index`-th notification of `type` from one log: the same on every re-index of the same
- * block, and a different one when a reorg puts the log in another block.
+ * The stable id receivers see of the `index`-th notification of `type` from one log: the same on every re-index of
+ * the same block, and a different one when a reorg puts the log in another block. Derived from stored columns when
+ * the API serves the row (not stored: a keccak per notification was a twentieth of the handlers' time).
  */
-export function notificationEventId(chainId: number, event: NotifiedEvent, type: string, index: number): string {
-  const key = `coffer-event/1:${chainId}:${event.block.hash}:${event.log.logIndex}:${index}:${type}`;
+export function notificationEventId(
+  chainId: number,
+  blockHash: Hex,
+  logIndex: number,
+  type: string,
+  index: number,
+): string {
+  const key = `coffer-event/1:${chainId}:${blockHash}:${logIndex}:${index}:${type}`;
   return `evt_${keccak256(stringToHex(key)).slice(2, 34)}`;
+}
+
+/** A notification's row id: block, log and `index`, zero-padded so that text order is chain order. */
+export function notificationRowId(blockNumber: bigint, logIndex: number, index: number): string {
+  return [
+    blockNumber.toString().padStart(12, "0"),
+    logIndex.toString().padStart(6, "0"),
+    index.toString().padStart(3, "0"),
+  ].join("-");
+}
+
+/** The `index` a notification's row id holds (its last part). */
+export function notificationIndex(rowId: string): number {
+  return Number(rowId.slice(rowId.lastIndexOf("-") + 1));
 }
 
 /**
@@ -80,12 +101,7 @@ export async function notify(
   const { token, ...rest } = fields;
   await context.db.insert(notification).values({
     chainId,
-    id: [
-      event.block.number.toString().padStart(12, "0"),
-      event.log.logIndex.toString().padStart(6, "0"),
-      index.toString().padStart(3, "0"),
-    ].join("-"),
-    eventId: notificationEventId(chainId, event, type, index),
+    id: notificationRowId(event.block.number, event.log.logIndex, index),
     type,
     blockNumber: event.block.number,
     blockHash: event.block.hash,

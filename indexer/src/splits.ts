@@ -159,7 +159,7 @@ ponder.on("CofferSplit:Distributed", async ({ event, context }) => {
   if (incentive !== 0n) {
     rows.push({ account: distributor, amount: incentive, token, counterparty: splitAddress, reference: splitAddress });
   }
-  await seeToken(context, token, event.block.number);
+  await seeToken(context, event, token);
   await notify(context, event, "split.distributed", {
     split: splitAddress,
     token,

@@ -63,7 +63,7 @@ ponder.on("CofferSubscriptions:PlanCreated", async ({ event, context }) => {
     retired: p.retired,
     createdAt: event.block.timestamp,
   });
-  await seeToken(context, lc(p.token), event.block.number);
+  await seeToken(context, event, lc(p.token));
   const reference = event.args.planId.toString();
   const token = lc(p.token);
   const rows = await record(context, event, "plan_created", [

@@ -8,10 +8,10 @@ import { ponder, type Context } from "ponder:registry";
 import { token as tokenTable } from "ponder:schema";
 import { hexToString, parseAbi } from "viem";
 import {
-  addTokenBalance,
   type Hex,
   isTracked,
   lc,
+  moveTokenBalance,
   recordTransfer,
   tokenSeenInTransaction,
   type EventMeta,
@@ -45,9 +45,19 @@ async function readText(context: Context, address: Hex, functionName: "symbol" |
   }
 }
 
-/** Records `address` in the `token` table the first time it is seen on this chain. */
-export async function seeToken(context: Context, address: Hex, block: bigint): Promise<void> {
+/**
+ * Records `address` in the `token` table the first time it is seen on this chain (looked up once per transaction:
+ * a batch of payments names the same token many times). `firstCallOfLog`: see {@link tokenSeenInTransaction}.
+ */
+export async function seeToken(
+  context: Context,
+  event: EventMeta,
+  address: Hex,
+  firstCallOfLog = false,
+): Promise<void> {
+  if (tokenSeenInTransaction(context, event, address, firstCallOfLog)) return;
   const chainId = context.chain.id;
+  const block = event.block.number;
   if ((await context.db.find(tokenTable, { chainId, address })) !== null) return;
   let metadata: { symbol: string | null; name: string | null; decimals: number | null };
   if (address === ZERO) {
@@ -75,10 +85,9 @@ async function onTransfer(event: TransferEvent, context: Context): Promise<void>
   const from = lc(event.args.from);
   const to = lc(event.args.to);
   const { value } = event.args;
-  // A batch of payments moves the same token many times in one transaction: one lookup is enough.
-  if (!tokenSeenInTransaction(context, event, token)) await seeToken(context, token, event.block.number);
-  await addTokenBalance(context, from, token, -value, event.block.number);
-  await addTokenBalance(context, to, token, value, event.block.number);
+  // The handler's first look at the transaction: a log index at or before the last seen is a retried batch.
+  await seeToken(context, event, token, true);
+  await moveTokenBalance(context, token, from, to, value, event.block.number);
   await recordTransfer(context, event, { token, from, to, value });
 }
 

@@ -50,7 +50,7 @@ ponder.on("CofferTreasuryModule:QueueLimitSet", async ({ event, context }) => {
     operator: lc(event.args.operator),
     token: lc(event.args.token),
   };
-  await seeToken(context, key.token, event.block.number);
+  await seeToken(context, event, key.token);
   await context.db
     .insert(queueLimit)
     .values({ ...key, amount: event.args.amount, period: event.args.period, totalQueued: 0n })
@@ -71,7 +71,7 @@ ponder.on("CofferTreasuryModule:BudgetSet", async ({ event, context }) => {
     operator: lc(event.args.operator),
     token: lc(event.args.token),
   };
-  await seeToken(context, key.token, event.block.number);
+  await seeToken(context, event, key.token);
   const { amount, period } = event.args;
   // As the module's `_setAllowance`: what was spent in the running period (by the old period's length) carries
   // over, and the period index restarts from now with the new length.
@@ -176,7 +176,7 @@ ponder.on("CofferTreasuryModule:TransferQueued", async ({ event, context }) => {
     closedAt: null,
   };
   await context.db.insert(queuedTransfer).values(row);
-  await seeToken(context, row.token, event.block.number);
+  await seeToken(context, event, row.token);
   const limitKey = { chainId: context.chain.id, safe: row.safe, operator: row.operator, token: row.token };
   const limit = await context.db.find(queueLimit, limitKey);
   if (limit !== null)
@@ -271,7 +271,7 @@ ponder.on("CofferTreasuryModule:Swept", async ({ event, context }) => {
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
   });
-  await seeToken(context, token, event.block.number);
+  await seeToken(context, event, token);
   await notify(context, event, "treasury.swept", { safe, token, cold, amount });
   await moved(context, event, "swept", {
     token,

@@ -142,6 +142,16 @@ export async function expectEventsMatchLogs(
   const withoutPastDue = events.filter((event) => event.type !== "subscription.past_due");
   expect(withoutPastDue.map(key).sort()).to.deep.equal(expected.map((log) => log.key).sort());
   expect(new Set(events.map((event) => event.id)).size, "ids are unique").to.equal(events.length);
+  // Receivers dedupe by id across re-indexes and releases: it stays the keccak of the log's place, its order within
+  // the log and its type (the index counts the log's notifications, which come in order).
+  const perLog = new Map<string, number>();
+  for (const event of events) {
+    const log = `${event.data.blockHash}:${event.data.logIndex}`;
+    const index = perLog.get(log) ?? 0;
+    perLog.set(log, index + 1);
+    const derivation = `coffer-event/1:${event.data.chainId}:${event.data.blockHash}:${event.data.logIndex}:${index}:${event.type}`;
+    expect(event.id, derivation).to.equal(`evt_${ethers.id(derivation).slice(2, 34)}`);
+  }
   const order = events.map((event) => [event.data.blockNumber, event.data.logIndex] as const);
   const sorted = [...order].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   expect(order).to.deep.equal(sorted);

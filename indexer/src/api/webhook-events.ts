@@ -8,7 +8,7 @@ import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { and, asc, eq, gte, lte } from "ponder";
 import { formatUnits, hexToString, parseAbi, type PublicClient } from "viem";
-import { UNITS_KEY } from "../notifications";
+import { notificationEventId, notificationIndex, UNITS_KEY } from "../notifications";
 import { ReportError } from "./reports";
 import { nativeSymbol } from "./native-balances";
 
@@ -89,7 +89,7 @@ async function toWebhookEvent(database: typeof db, row: Row, client: PublicClien
   const token = row.token === null ? undefined : await tokenMetadata(database, client, row.chainId, row.token);
   const data = formatAmounts(row.data, token?.decimals ?? null) as Record<string, unknown>;
   return {
-    id: row.eventId,
+    id: notificationEventId(row.chainId, row.blockHash, row.logIndex, row.type, notificationIndex(row.id)),
     type: row.type,
     timestamp: new Date(Number(row.timestamp) * 1000).toISOString(),
     data: {
