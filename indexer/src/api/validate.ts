@@ -14,6 +14,7 @@ import {
   visit,
   visitWithTypeInfo,
   type DocumentNode,
+  type FieldNode,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from "graphql";
@@ -180,6 +181,52 @@ function cursorColumns(schema: GraphQLSchema, page: GraphQLObjectType, orderBy: 
   return columns;
 }
 
+/** A field of a query that takes arguments, and what they are checked against. */
+interface ArgumentSite {
+  readonly node: FieldNode;
+  /** A plural field's page type (its cursors' columns depend on `orderBy`); undefined for a single-row lookup. */
+  readonly page?: GraphQLObjectType;
+  /** The hex columns its `where` (a page) or its arguments (a lookup) compare with. */
+  readonly hexColumns?: ReadonlyMap<string, HexKind>;
+}
+
+/** The argument sites of each document already walked, per schema and hex columns (a frontend repeats its queries). */
+const sitesOf = new WeakMap<GraphQLSchema, WeakMap<HexColumns, WeakMap<DocumentNode, readonly ArgumentSite[]>>>();
+
+/** The fields of `document` whose arguments are checked: walked with the schema's types once per document. */
+function argumentSites(schema: GraphQLSchema, document: DocumentNode, hexColumns: HexColumns): readonly ArgumentSite[] {
+  let byColumns = sitesOf.get(schema);
+  if (byColumns === undefined) sitesOf.set(schema, (byColumns = new WeakMap()));
+  let byDocument = byColumns.get(hexColumns);
+  if (byDocument === undefined) byColumns.set(hexColumns, (byDocument = new WeakMap()));
+  const known = byDocument.get(document);
+  if (known !== undefined) return known;
+  const sites: ArgumentSite[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const queryType = schema.getQueryType();
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const field = typeInfo.getFieldDef();
+        if (field === null || field === undefined || (node.arguments ?? []).length === 0) return;
+        const returned = getNamedType(field.type);
+        const isPage = isObjectType(returned) && "items" in returned.getFields() && "pageInfo" in returned.getFields();
+        if (isPage) {
+          const whereType = field.args.find((arg) => arg.name === "where");
+          const table = whereType ? getNamedType(whereType.type).name.replace(/Filter$/, "") : undefined;
+          sites.push({ node, page: returned, hexColumns: table === undefined ? undefined : hexColumns.get(table) });
+        } else if (typeInfo.getParentType() === queryType) {
+          // A single-row lookup: its arguments are the table's primary key columns.
+          sites.push({ node, hexColumns: hexColumns.get(returned.name) });
+        }
+      },
+    }),
+  );
+  byDocument.set(document, sites);
+  return sites;
+}
+
 /**
  * What is wrong with the arguments of a query that passed validation, given its variables: page sizes, offsets,
  * order directions, cursors, and values of hex columns in lookups and filters. Empty when all are well-formed.
@@ -191,35 +238,17 @@ export function argumentProblems(
   hexColumns: HexColumns,
 ): string[] {
   const problems: string[] = [];
-  const typeInfo = new TypeInfo(schema);
-  const queryType = schema.getQueryType();
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const field = typeInfo.getFieldDef();
-        if (field === null || field === undefined || (node.arguments ?? []).length === 0) return;
-        const args = Object.fromEntries(
-          (node.arguments ?? []).map((argument) => [
-            argument.name.value,
-            valueFromASTUntyped(argument.value, variables),
-          ]),
-        );
-        const returned = getNamedType(field.type);
-        const isPage = isObjectType(returned) && "items" in returned.getFields() && "pageInfo" in returned.getFields();
-        if (isPage) {
-          problems.push(...pageProblems(args, cursorColumns(schema, returned, args["orderBy"])));
-          const whereType = field.args.find((arg) => arg.name === "where");
-          const table = whereType ? getNamedType(whereType.type).name.replace(/Filter$/, "") : undefined;
-          const columns = table === undefined ? undefined : hexColumns.get(table);
-          if (columns !== undefined) problems.push(...filterProblems(columns, args["where"]));
-        } else if (typeInfo.getParentType() === queryType) {
-          // A single-row lookup: its arguments are the table's primary key columns.
-          const columns = hexColumns.get(returned.name);
-          if (columns !== undefined) problems.push(...filterProblems(columns, args));
-        }
-      },
-    }),
-  );
+  for (const site of argumentSites(schema, document, hexColumns)) {
+    const args: Record<string, unknown> = {};
+    for (const argument of site.node.arguments ?? []) {
+      args[argument.name.value] = valueFromASTUntyped(argument.value, variables);
+    }
+    if (site.page !== undefined) {
+      problems.push(...pageProblems(args, cursorColumns(schema, site.page, args["orderBy"])));
+      if (site.hexColumns !== undefined) problems.push(...filterProblems(site.hexColumns, args["where"]));
+    } else if (site.hexColumns !== undefined) {
+      problems.push(...filterProblems(site.hexColumns, args));
+    }
+  }
   return problems;
 }
