@@ -82,14 +82,14 @@ function handlersSection(results: z.infer<typeof indexerHandlersSchema>): string
     "",
     results.method,
     "",
-    "| Coffer events | token transfers | start-up | backfill | backfill rate | handler events | handler time | handler rate | store ops / event | database |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Coffer events | token transfers | start-up | backfill | backfill rate | handler events | handler time | handler rate | Coffer events ÷ handler time | store ops / event | database |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.points.map(
       (p) =>
         `| ${n(p.cofferEvents)} | ${n(p.transfers)} | ${p.startupSeconds} s | ${p.backfillSeconds} s | ` +
         `${n(Math.round(p.handlers.events / p.backfillSeconds))}/s | ` +
         `${n(p.handlers.events)} | ${p.handlers.handlerSeconds} s | ${n(p.handlers.eventsPerSecond)}/s | ` +
-        `${p.handlers.storeOperationsPerEvent} | ${p.databaseMiB === undefined ? "—" : `${p.databaseMiB} MiB`} |`,
+        `${n(Math.round(p.cofferEvents / p.handlers.handlerSeconds))}/s | ${p.handlers.storeOperationsPerEvent} | ${p.databaseMiB === undefined ? "—" : `${p.databaseMiB} MiB`} |`,
     ),
     "",
     `![Indexer handler and backfill rates against the workload's size](${INDEXER_HANDLERS_CHART})`,

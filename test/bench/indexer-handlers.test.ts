@@ -71,8 +71,8 @@ describe("bench: the indexer's handler figures from Ponder's /metrics", function
     const [handlersSection, scaleSection] = INDEXER_SECTIONS;
     const rendered = handlersSection!.render(handlersResults).join("\n");
     // Backfill rate: 4 handler events in 2 s; a run without the database size shows a dash.
-    expect(rendered).to.include("| 10 | 20 | 1 s | 2 s | 2/s | 4 | 0.004 s | 1,000/s | 2 | 3.5 MiB |");
-    expect(rendered).to.include("| 100 | 200 | 1 s | 1 s | 4/s | 4 | 0.004 s | 1,000/s | 2 | — |");
+    expect(rendered).to.include("| 10 | 20 | 1 s | 2 s | 2/s | 4 | 0.004 s | 1,000/s | 2,500/s | 2 | 3.5 MiB |");
+    expect(rendered).to.include("| 100 | 200 | 1 s | 1 s | 4/s | 4 | 0.004 s | 1,000/s | 25,000/s | 2 | — |");
     // The chart: events per second at each size, handler rate and backfill rate.
     const [chart] = handlersSection!.charts!;
     expect(rendered).to.include(`(${chart!.file})`);
