@@ -57,6 +57,42 @@ export interface ActivityRow {
   role?: ActivityRole;
 }
 
+/** What an activity row says beyond its event's place on chain (see {@link activityRow}). */
+interface ActivityFields {
+  id: string;
+  account: Hex;
+  kind: string;
+  role: ActivityRole;
+  reference: string | null;
+  token: Hex | null;
+  amount: bigint;
+  counterparty: Hex | null;
+  contract: Hex;
+}
+
+/**
+ * An activity row of `event`. Spelled out field by field: on this V8 a literal that starts with an object spread
+ * and adds fields costs microseconds, a fifth of a transfer's handler when it built every row.
+ */
+function activityRow(context: Context, event: EventMeta, row: ActivityFields): typeof activity.$inferInsert {
+  return {
+    chainId: context.chain.id,
+    id: row.id,
+    account: row.account,
+    kind: row.kind,
+    role: row.role,
+    reference: row.reference,
+    token: row.token,
+    amount: row.amount,
+    counterparty: row.counterparty,
+    contract: row.contract,
+    transactionHash: event.transaction.hash,
+    blockNumber: event.block.number,
+    logIndex: event.log.logIndex,
+    timestamp: event.block.timestamp,
+  };
+}
+
 /**
  * Activity rows of `event`, one per entry of `rows` (numbered within the event so that ids stay unique; the zero
  * address is skipped). For events that move no money (amount 0) and for ETH; a followed token's movement goes
@@ -75,22 +111,19 @@ export async function record(
   for (const [index, row] of rows.entries()) {
     if (row.account === ZERO) continue;
     if (!touched.includes(row.account)) touched.push(row.account);
-    values.push({
-      chainId: context.chain.id,
-      id: `${logId(event)}-${(first + index).toString().padStart(2, "0")}`,
-      account: row.account,
-      kind,
-      role: row.role ?? "party",
-      reference: row.reference ?? null,
-      token: row.token ?? null,
-      amount: row.amount,
-      counterparty: row.counterparty ?? null,
-      contract,
-      transactionHash: event.transaction.hash,
-      blockNumber: event.block.number,
-      logIndex: event.log.logIndex,
-      timestamp: event.block.timestamp,
-    });
+    values.push(
+      activityRow(context, event, {
+        id: `${logId(event)}-${(first + index).toString().padStart(2, "0")}`,
+        account: row.account,
+        kind,
+        role: row.role ?? "party",
+        reference: row.reference ?? null,
+        token: row.token ?? null,
+        amount: row.amount,
+        counterparty: row.counterparty ?? null,
+        contract,
+      }),
+    );
   }
   await touchAll(context, touched, event);
   if (values.length > 0) await context.db.insert(activity).values(values);
@@ -127,22 +160,19 @@ export async function named(
     if (seen.has(party.account)) continue;
     seen.add(party.account);
     accounts.push(party.account);
-    values.push({
-      chainId: context.chain.id,
-      id: `${logId(event)}-p${(index + 1).toString().padStart(2, "0")}`,
-      account: party.account,
-      kind,
-      role: party.role,
-      reference: common.reference ?? null,
-      token: common.token ?? null,
-      amount: 0n,
-      counterparty: party.counterparty === undefined ? (common.counterparty ?? null) : party.counterparty,
-      contract,
-      transactionHash: event.transaction.hash,
-      blockNumber: event.block.number,
-      logIndex: event.log.logIndex,
-      timestamp: event.block.timestamp,
-    });
+    values.push(
+      activityRow(context, event, {
+        id: `${logId(event)}-p${(index + 1).toString().padStart(2, "0")}`,
+        account: party.account,
+        kind,
+        role: party.role,
+        reference: common.reference ?? null,
+        token: common.token ?? null,
+        amount: 0n,
+        counterparty: party.counterparty === undefined ? (common.counterparty ?? null) : party.counterparty,
+        contract,
+      }),
+    );
   }
   await touchAll(context, accounts, event);
   if (values.length > 0) await context.db.insert(activity).values(values);
@@ -364,23 +394,19 @@ export async function recordTransfer(
     }
     const id = `${logId(event)}-${side.n}`;
     ids.push({ id, from: side.n === "01" });
-    // Spelled out: `{ ...common, id }` costs microseconds per row on this V8, a fifth of the handler.
-    rows.push({
-      chainId: context.chain.id,
-      id,
-      account: side.account,
-      kind,
-      role: side.role,
-      reference,
-      token,
-      amount: side.amount,
-      counterparty: side.counterparty,
-      contract,
-      transactionHash: event.transaction.hash,
-      blockNumber: event.block.number,
-      logIndex: event.log.logIndex,
-      timestamp: event.block.timestamp,
-    });
+    rows.push(
+      activityRow(context, event, {
+        id,
+        account: side.account,
+        kind,
+        role: side.role,
+        reference,
+        token,
+        amount: side.amount,
+        counterparty: side.counterparty,
+        contract,
+      }),
+    );
   }
   await touchAll(context, newAccounts, event);
   if (rows.length > 0) await context.db.insert(activity).values(rows);
