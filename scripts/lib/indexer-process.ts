@@ -39,7 +39,6 @@ export interface RunningIndexer {
 }
 
 const INDEXER_DIR = path.join(__dirname, "..", "..", "indexer");
-/** Ponder's CLI, installed by the workspace (hoisted to the root `node_modules`, or in `indexer/node_modules`). */
 /**
  * Node flags Ponder runs with: semi-spaces of 64 MiB (V8's default is 16), so that the rows a batch of events makes
  * die in the young generation instead of being copied to the old one: the handlers' time fell by about 30 % in
@@ -53,6 +52,7 @@ function ponderNodeFlags(): string[] {
   return flags === undefined ? [...PONDER_NODE_FLAGS] : flags.split(" ").filter((flag) => flag !== "");
 }
 
+/** Ponder's CLI, installed by the workspace (hoisted to the root `node_modules`, or in `indexer/node_modules`). */
 function ponderBin(): string {
   const candidates = [INDEXER_DIR, path.join(INDEXER_DIR, "..")].map((dir) =>
     path.join(dir, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js"),
