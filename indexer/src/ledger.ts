@@ -35,7 +35,7 @@ export function logId(event: EventMeta): string {
 }
 
 /** Makes sure of the `account` rows of `addresses` (the zero address skipped), in one store call. */
-export async function touchAll(context: Context, addresses: readonly Hex[], event: EventMeta): Promise<void> {
+async function touchAll(context: Context, addresses: readonly Hex[], event: EventMeta): Promise<void> {
   const rows = addresses
     .filter((address) => address !== ZERO)
     .map((address) => ({

@@ -73,7 +73,7 @@ export function notificationEventId(
 }
 
 /** A notification's row id: block, log and `index`, zero-padded so that text order is chain order. */
-export function notificationRowId(blockNumber: bigint, logIndex: number, index: number): string {
+function notificationRowId(blockNumber: bigint, logIndex: number, index: number): string {
   return [
     blockNumber.toString().padStart(12, "0"),
     logIndex.toString().padStart(6, "0"),
