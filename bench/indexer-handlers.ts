@@ -14,7 +14,9 @@
  * - database size: the indexed schema's tables, indexes and TOAST (`pg_total_relation_size`), in MiB.
  *
  * Writes `bench/results/indexer-handlers.json`. Settings: `BENCH_HANDLERS_SIZES` (Coffer event counts,
- * comma-separated; 10,000, 100,000 and 1,000,000 by default: the largest takes hours on 2 cores), `BENCH_INDEXER_VERBOSE=true`, `PGHOST`/`PGPORT`/`PGUSER`.
+ * comma-separated; 10,000, 100,000 and 1,000,000 by default: the largest takes about an hour on 2 cores),
+ * `BENCH_HANDLERS_ROUND_SCALE` (each block holds this many of the mixed workload's default rounds, ≈ 70 Coffer events
+ * each; 10 by default), `BENCH_INDEXER_VERBOSE=true`, `PGHOST`/`PGPORT`/`PGUSER`.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -26,7 +28,7 @@ import { deployCoffer } from "../deploy/deploy";
 import { startIndexer, type RunningIndexer } from "../scripts/lib/indexer-process";
 import { startLocalChain } from "../scripts/lib/local-chain";
 import { gitCommit, machineInfo } from "./environment";
-import { createMixedWorkload } from "./indexer/mixed";
+import { createMixedWorkload, DEFAULT_ROUND, scaledRound } from "./indexer/mixed";
 import { round } from "./indexer/stats";
 import { RESULTS_DIR } from "./results";
 
@@ -167,7 +169,14 @@ async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
       treasuryOwners: accounts.slice(1, 4).map((account) => account.address),
     });
     const chainUrl = chain.url;
-    const workload = await createMixedWorkload(provider, chainUrl, deploymentsDir, manifest);
+    const roundScale = Number(process.env.BENCH_HANDLERS_ROUND_SCALE ?? "10");
+    const workload = await createMixedWorkload(
+      provider,
+      chainUrl,
+      deploymentsDir,
+      manifest,
+      scaledRound(DEFAULT_ROUND, roundScale),
+    );
     const points: Point[] = [];
     for (const size of sizes) {
       const madeAt = Date.now();
@@ -230,6 +239,7 @@ async function main(hre: HardhatRuntimeEnvironment): Promise<void> {
         "Mixed workload (bench/indexer/mixed.ts) on Anvil, indexed by a fresh `ponder start` on PostgreSQL per size. " +
         "Handler rate: events ÷ sum of ponder_indexing_function_duration from /metrics; start-up: spawn to /health; " +
         "backfill: /health to /ready; marginal: extra handled events ÷ extra backfill seconds between the two sizes.",
+      round: { scale: roundScale, perRound: scaledRound(DEFAULT_ROUND, roundScale) },
       points,
       marginalBackfillEventsPerSecond: marginal,
     };

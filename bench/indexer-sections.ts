@@ -30,6 +30,20 @@ const handlers = z.object({
 export const indexerHandlersSchema = z.object({
   ...run,
   method: z.string(),
+  /** What one round of the workload sends (one block's worth); absent in runs before rounds were scaled. */
+  round: z
+    .object({
+      scale: z.number(),
+      perRound: z.object({
+        escrowCharges: z.number(),
+        authorizations: z.number(),
+        invoices: z.number(),
+        subscriptions: z.number(),
+        splitDistributions: z.number(),
+        budgetSpends: z.number(),
+      }),
+    })
+    .optional(),
   points: z.array(
     z.object({
       cofferEvents: z.number(),
@@ -82,6 +96,7 @@ function handlersSection(results: z.infer<typeof indexerHandlersSchema>): string
     "",
     results.method,
     "",
+    ...(results.round === undefined ? [] : [roundLine(results.round), ""]),
     "| Coffer events | token transfers | start-up | backfill | backfill rate | handler events | handler time | handler rate | Coffer events ÷ handler time | store ops / event | database |",
     "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results.points.map(
@@ -100,6 +115,16 @@ function handlersSection(results: z.infer<typeof indexerHandlersSchema>): string
     ...(results.notes ?? []).map((note) => `- ${note}`),
     ...(results.notes === undefined ? [] : [""]),
   ];
+}
+
+function roundLine(round: NonNullable<Run["round"]>): string {
+  const r = round.perRound;
+  return (
+    `Each round (sent at once, then mined): ${n(r.escrowCharges)} escrow charges, ${n(r.authorizations)} authorizations ` +
+    `(captured the next round), ${n(r.invoices)} paid invoices, ${n(r.subscriptions)} subscription charges ` +
+    `(\`chargeMany\` of 40), ${n(r.splitDistributions)} split fundings and distributions, ${n(r.budgetSpends)} treasury ` +
+    `budget spends (${round.scale} times the workload's default round).`
+  );
 }
 
 /** Events per second against the workload's Coffer events: the handlers' rate, and the backfill's (wall time). */

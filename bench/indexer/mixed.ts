@@ -30,6 +30,8 @@ export interface MixedRound {
   authorizations: number;
   invoices: number;
   subscriptions: number;
+  /** Each one a transfer into the push split and its distribution, by the keeper. */
+  splitDistributions: number;
   budgetSpends: number;
 }
 
@@ -38,8 +40,29 @@ export const DEFAULT_ROUND: MixedRound = {
   authorizations: 5,
   invoices: 5,
   subscriptions: 40,
+  splitDistributions: 1,
   budgetSpends: 5,
 };
+
+/** Subscriptions charged per `chargeMany` transaction, whatever the round's size. */
+const CHARGE_BATCH = 40;
+
+/**
+ * `round` with `scale` times every count: the same mix in fewer, fuller blocks. Anvil's cost per block grows with
+ * its state, so a million events come out of 1,500 large blocks far sooner than out of 15,000 small ones.
+ */
+export function scaledRound(round: MixedRound, scale: number): MixedRound {
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new Error(`A round's scale must be a positive integer, not ${scale}`);
+  return {
+    escrowCharges: round.escrowCharges * scale,
+    authorizations: round.authorizations * scale,
+    invoices: round.invoices * scale,
+    subscriptions: round.subscriptions * scale,
+    splitDistributions: round.splitDistributions * scale,
+    budgetSpends: round.budgetSpends * scale,
+  };
+}
 
 export interface MixedWorkload {
   readonly drive: DriveResult;
@@ -138,7 +161,11 @@ export async function createMixedWorkload(
   };
 
   const sendRound = async (txs: { from: number; to: string; data: string; gas?: bigint }[]) => {
-    const gasPrice = 2n * ((await provider.getBlock("latest"))!.baseFeePerGas ?? 1_000_000_000n) + 1n;
+    const latest = (await provider.getBlock("latest"))!;
+    const gasPrice = 2n * (latest.baseFeePerGas ?? 1_000_000_000n) + 1n;
+    // Room for the whole round in one block, so the base fee does not outgrow the price set above.
+    const roundGas = txs.reduce((sum, tx) => sum + (tx.gas ?? GAS), 0n);
+    if (roundGas > latest.gasLimit) await provider.send("evm_setBlockGasLimit", [ethers.toQuantity(roundGas)]);
     const hashes: string[] = [];
     for (const tx of txs) hashes.push(await sender(tx.from).send(tx.to, tx.data, chainId, gasPrice, tx.gas));
     for (;;) {
@@ -179,7 +206,7 @@ export async function createMixedWorkload(
     }),
   ) as unknown as [bigint];
   await sendRound([
-    ...[alice, bob, safe].map((to) => ({
+    ...[alice, bob, safe, who(ROLES.keeper)].map((to) => ({
       from: ROLES.keeper,
       to: usdc,
       data: tokenIface.encodeFunctionData("mint", [to, 10n ** 30n]),
@@ -209,7 +236,6 @@ export async function createMixedWorkload(
 
   let salt = 1_000_000n;
   let toCapture: sdkEscrow.Payment[] = [];
-  let splitFunded = false;
   const paymentOf = (payer: string, now: bigint): sdkEscrow.Payment => {
     salt += 1n;
     return {
@@ -276,21 +302,28 @@ export async function createMixedWorkload(
         data: escrowIface.encodeFunctionData("payInvoice", [invoice, signature]),
       });
     }
-    txs.push({
-      from: ROLES.keeper,
-      to: subscriptionsAddress,
-      data: subscriptionsIface.encodeFunctionData("chargeMany", [subscriptionIds]),
-      gas: 200_000n + 80_000n * BigInt(subscriptionIds.length),
-    });
-    if (splitFunded) {
+    for (let i = 0; i < subscriptionIds.length; i += CHARGE_BATCH) {
+      const batch = subscriptionIds.slice(i, i + CHARGE_BATCH);
+      txs.push({
+        from: ROLES.keeper,
+        to: subscriptionsAddress,
+        data: subscriptionsIface.encodeFunctionData("chargeMany", [batch]),
+        gas: 200_000n + 80_000n * BigInt(batch.length),
+      });
+    }
+    // One sender, so its nonces order each funding before its distribution within the block.
+    for (let i = 0; i < round.splitDistributions; i++) {
+      txs.push({
+        from: ROLES.keeper,
+        to: usdc,
+        data: tokenIface.encodeFunctionData("transfer", [pushSplit, 10n * UNIT]),
+      });
       txs.push({
         from: ROLES.keeper,
         to: pushSplit,
         data: splitIface.encodeFunctionData("distribute", [pushConfig, usdc, ethers.ZeroAddress]),
       });
     }
-    txs.push({ from: ROLES.alice, to: usdc, data: tokenIface.encodeFunctionData("transfer", [pushSplit, 10n * UNIT]) });
-    splitFunded = true;
     for (let i = 0; i < round.budgetSpends; i++) {
       txs.push({
         from: ROLES.operator,

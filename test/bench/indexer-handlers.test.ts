@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { handlerFigures, parseMetrics } from "../../bench/indexer-handlers";
+import { DEFAULT_ROUND, scaledRound } from "../../bench/indexer/mixed";
 import { indexerHandlersSchema, indexerScaleSchema, INDEXER_SECTIONS } from "../../bench/indexer-sections";
 
 /** A few lines of Ponder's `/metrics`, as its Prometheus registry writes them. */
@@ -52,6 +53,7 @@ describe("bench: the indexer's handler figures from Ponder's /metrics", function
         { cofferEvents: 100, transfers: 200, startupSeconds: 1, backfillSeconds: 1, handlers },
       ],
       marginalBackfillEventsPerSecond: 500,
+      round: { scale: 10, perRound: scaledRound(DEFAULT_ROUND, 10) },
     });
     const scaleResults = indexerScaleSchema.parse({
       ...run,
@@ -70,6 +72,11 @@ describe("bench: the indexer's handler figures from Ponder's /metrics", function
     });
     const [handlersSection, scaleSection] = INDEXER_SECTIONS;
     const rendered = handlersSection!.render(handlersResults).join("\n");
+    expect(rendered).to.include(
+      "Each round (sent at once, then mined): 100 escrow charges, 50 authorizations (captured the next round), " +
+        "50 paid invoices, 400 subscription charges (`chargeMany` of 40), 10 split fundings and distributions, " +
+        "50 treasury budget spends (10 times the workload's default round).",
+    );
     // Backfill rate: 4 handler events in 2 s; a run without the database size shows a dash.
     expect(rendered).to.include("| 10 | 20 | 1 s | 2 s | 2/s | 4 | 0.004 s | 1,000/s | 2,500/s | 2 | 3.5 MiB |");
     expect(rendered).to.include("| 100 | 200 | 1 s | 1 s | 4/s | 4 | 0.004 s | 1,000/s | 25,000/s | 2 | — |");
@@ -94,5 +101,15 @@ describe("bench: the indexer's handler figures from Ponder's /metrics", function
     expect(scaleSection!.render(scaleResults).join("\n")).to.include(
       "| none | **no** (stopped) | 1 s | 9 s | 4 | 3 | — |",
     );
+  });
+
+  it("scales every count of a round alike, and refuses a scale that is not a positive integer", () => {
+    const scaled = scaledRound(DEFAULT_ROUND, 3);
+    for (const key of Object.keys(DEFAULT_ROUND) as (keyof typeof DEFAULT_ROUND)[]) {
+      expect(scaled[key], key).to.equal(DEFAULT_ROUND[key] * 3);
+    }
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => scaledRound(DEFAULT_ROUND, bad)).to.throw(/positive integer/);
+    }
   });
 });
