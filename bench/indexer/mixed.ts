@@ -72,8 +72,8 @@ export interface MixedWorkload {
   growTo(cofferEvents: number): Promise<EventTally>;
 }
 
-/** Signs and sends raw transactions with its own nonce counter. */
-class RawSender {
+/** Signs raw transactions with its own nonce counter. */
+class RawSigner {
   private nonce: number | undefined;
   readonly wallet: ethers.Wallet;
   constructor(
@@ -82,7 +82,7 @@ class RawSender {
   ) {
     this.wallet = new ethers.Wallet(devPrivateKey(index), provider);
   }
-  async send(to: string, data: string, chainId: bigint, gasPrice: bigint, gasLimit = GAS): Promise<string> {
+  async sign(to: string, data: string, chainId: bigint, gasPrice: bigint, gasLimit = GAS): Promise<string> {
     this.nonce ??= await this.provider.getTransactionCount(this.wallet.address, "pending");
     const signed = await this.wallet.signTransaction({
       to,
@@ -94,7 +94,7 @@ class RawSender {
       type: 0,
     });
     this.nonce += 1;
-    return (await this.provider.send("eth_sendRawTransaction", [signed])) as string;
+    return signed;
   }
 }
 
@@ -135,13 +135,13 @@ export async function createMixedWorkload(
   const tokenIface = MockERC20__factory.createInterface();
   const { chainId } = await provider.getNetwork();
   const domain = { chainId: Number(chainId), escrow: escrowAddress };
-  const senders = new Map<number, RawSender>();
-  const sender = (index: number) => {
-    let found = senders.get(index);
-    if (found === undefined) senders.set(index, (found = new RawSender(index, provider)));
+  const signers = new Map<number, RawSigner>();
+  const signer = (index: number) => {
+    let found = signers.get(index);
+    if (found === undefined) signers.set(index, (found = new RawSigner(index, provider)));
     return found;
   };
-  const who = (index: number) => sender(index).wallet.address;
+  const who = (index: number) => signer(index).wallet.address;
   const merchant = who(ROLES.merchant);
   const alice = who(ROLES.alice);
   const bob = who(ROLES.bob);
@@ -166,8 +166,14 @@ export async function createMixedWorkload(
     // Room for the whole round in one block, so the base fee does not outgrow the price set above.
     const roundGas = txs.reduce((sum, tx) => sum + (tx.gas ?? GAS), 0n);
     if (roundGas > latest.gasLimit) await provider.send("evm_setBlockGasLimit", [ethers.toQuantity(roundGas)]);
+    const signed: string[] = [];
+    for (const tx of txs) signed.push(await signer(tx.from).sign(tx.to, tx.data, chainId, gasPrice, tx.gas));
+    // Sent 50 at a time: the pool holds a transaction whose nonce arrives early until its predecessors do.
     const hashes: string[] = [];
-    for (const tx of txs) hashes.push(await sender(tx.from).send(tx.to, tx.data, chainId, gasPrice, tx.gas));
+    for (let i = 0; i < signed.length; i += 50) {
+      const sent = signed.slice(i, i + 50).map((raw) => provider.send("eth_sendRawTransaction", [raw]));
+      hashes.push(...((await Promise.all(sent)) as string[]));
+    }
     for (;;) {
       const status = (await provider.send("txpool_status", [])) as { pending: string };
       if (BigInt(status.pending) === 0n) break;
@@ -283,7 +289,7 @@ export async function createMixedWorkload(
         data: escrowIface.encodeFunctionData("authorize", [p, UNIT, "0x"]),
       });
     }
-    const merchantWallet = sender(ROLES.merchant).wallet;
+    const merchantWallet = signer(ROLES.merchant).wallet;
     for (let i = 0; i < round.invoices; i++) {
       salt += 1n;
       const invoice: sdkEscrow.Invoice = {
