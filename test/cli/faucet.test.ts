@@ -27,6 +27,8 @@ async function startChainScript(dir: string): Promise<{ url: string; output: () 
         HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
       },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group: `hardhat run` forks the script, which starts Anvil; stop() ends all three.
+      detached: true,
     },
   );
   let output = "";
@@ -36,7 +38,7 @@ async function startChainScript(dir: string): Promise<{ url: string; output: () 
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
-      child.kill("SIGTERM");
+      process.kill(-child.pid!, "SIGTERM");
     });
   const deadline = Date.now() + 120_000;
   while (!output.includes("Ready. RPC")) {
