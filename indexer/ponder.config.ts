@@ -12,6 +12,7 @@ import {
 } from "./abis";
 import { loadSettings, type ChainSettings, type FollowedToken, type Located } from "./src/settings";
 import { guardDatabase, type GuardDatabase } from "./src/sync-cache-guard";
+import { ponderSchemaOf } from "./src/pglite-restart";
 
 const settings = loadSettings();
 
@@ -22,12 +23,14 @@ const database: GuardDatabase =
 
 // The commands that index (not `serve`, whose writer guards the cache) check, once per process and before Ponder
 // opens the database, that its RPC cache holds these chains and not others under the same ids.
-const indexes = process.argv.slice(2).some((arg) => arg === "start" || arg === "dev");
+const command = process.argv.slice(2).find((arg) => arg === "start" || arg === "dev");
 const guarded = globalThis as { cofferSyncGuarded?: boolean };
-if (indexes && guarded.cofferSyncGuarded !== true) {
+if (command !== undefined && guarded.cofferSyncGuarded !== true) {
   await guardDatabase(
     database,
     settings.map((chain) => ({ chainId: chain.chainId, rpcUrl: chain.rpcUrl })),
+    // `ponder start` on PGlite indexes from the start each time (`src/pglite-restart.ts`); `dev` does by itself.
+    command === "start" ? ponderSchemaOf(process.argv, process.env) : undefined,
   );
   guarded.cofferSyncGuarded = true;
 }

@@ -10,6 +10,8 @@
  * commits to its parent), so the cache is kept and a restart fetches only what it lacks.
  */
 
+import { discardPgliteIndex } from "./pglite-restart";
+
 /** Depth below the head at which no chain Ponder knows reorganises (its deepest finality is 240 blocks). */
 export const SETTLED_DEPTH = 256;
 
@@ -159,11 +161,14 @@ export type GuardDatabase = { kind: "postgres"; connectionString: string } | { k
 
 /**
  * Opens the database, runs {@link guardSyncCache} and closes it; logs a line per chain whose cache was dropped.
- * Called by `ponder.config.ts` before Ponder opens the database, for the commands that index (`start`, `dev`).
+ * On PGlite with `pgliteIndexSchema` (`ponder start`), also drops the index a previous run left in that schema
+ * (`pglite-restart.ts` says why). Called by `ponder.config.ts` before Ponder opens the database, for the commands that
+ * index (`start`, `dev`).
  */
 export async function guardDatabase(
   database: GuardDatabase,
   chains: readonly { chainId: number; rpcUrl: string }[],
+  pgliteIndexSchema?: string,
 ): Promise<GuardOutcome[]> {
   let connection: SqlConnection & { close(): Promise<void> };
   if (database.kind === "postgres") {
@@ -189,6 +194,15 @@ export async function guardDatabase(
     for (const outcome of outcomes) {
       if (outcome.action === "dropped") {
         console.warn(`Coffer: dropped Ponder's cached RPC data of chain ${outcome.chainId}: ${outcome.reason}`);
+      }
+    }
+    if (database.kind === "pglite" && pgliteIndexSchema !== undefined) {
+      if (await discardPgliteIndex(connection, pgliteIndexSchema)) {
+        console.warn(
+          `Coffer: indexing from the first block again (from the RPC cache where it is on): on PGlite, Ponder ` +
+            `commits a block range and its checkpoint separately, so the index left in schema ` +
+            `"${pgliteIndexSchema}" may hold writes its checkpoint does not cover`,
+        );
       }
     }
     return outcomes;
