@@ -4,8 +4,8 @@
  * at most {@link MAX_GRAPHQL_ROWS} rows, and carry well-formed arguments. Each refusal is a 4xx with
  * `{ errors: [{ message }] }`; what Ponder answers with errors and no data becomes a 400 too.
  */
-import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type IntrospectionQuery } from "graphql";
-import { Hono, type Context, type MiddlewareHandler, type Next } from "hono";
+import type { GraphQLSchema } from "graphql";
+import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { lowerHex } from "./lower-hex";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -16,31 +16,6 @@ import { argumentProblems, effectiveVariables } from "./validate";
 
 function refuse(c: Context, status: ContentfulStatusCode, messages: string[]) {
   return c.json({ errors: messages.map((message) => ({ message })) }, status);
-}
-
-/** The schema Ponder serves, read once by introspecting it (Ponder does not export the schema it builds). */
-function servedSchemaOf(ponderGraphql: MiddlewareHandler): () => Promise<GraphQLSchema> {
-  const inner = new Hono().use("*", ponderGraphql);
-  let loading: Promise<GraphQLSchema> | undefined;
-  const load = async (): Promise<GraphQLSchema> => {
-    const response = await inner.request("/graphql", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: getIntrospectionQuery() }),
-    });
-    const result = (await response.json()) as { data?: IntrospectionQuery; errors?: { message: string }[] };
-    if (result.data === undefined) {
-      throw new Error(`Ponder's GraphQL did not describe its schema: ${JSON.stringify(result.errors)}`);
-    }
-    return buildClientSchema(result.data);
-  };
-  return () => {
-    loading ??= load().catch((error: unknown) => {
-      loading = undefined;
-      throw error;
-    });
-    return loading;
-  };
 }
 
 /** True for `application/json`, with or without parameters such as `charset`. */
@@ -66,19 +41,26 @@ async function withStatus(c: Context, response: Response | undefined): Promise<R
   return c.json(result, failed ? 400 : 200);
 }
 
+/** What the guard stands in front of: the GraphiQL page (GET), the server that runs queries, and its schema. */
+export interface GuardedServer {
+  page: MiddlewareHandler;
+  run: MiddlewareHandler;
+  schema: GraphQLSchema;
+}
+
 /**
- * The middlewares to mount on `/graphql` in front of `ponderGraphql`: the body limit, then the checks. GET keeps
- * Ponder's GraphiQL page.
+ * The middlewares to mount on `/graphql` in front of `server`: the body limit, then the checks; a query that passes
+ * goes to `server.run`. GET gets `server.page` (Ponder's GraphiQL).
  */
-export function guardedGraphql(ponderGraphql: MiddlewareHandler, hexColumns: HexColumns): MiddlewareHandler[] {
-  const servedSchema = servedSchemaOf(ponderGraphql);
+export function guardedGraphql(server: GuardedServer, hexColumns: HexColumns): MiddlewareHandler[] {
+  const { schema } = server;
   const limit = bodyLimit({
     maxSize: MAX_GRAPHQL_BODY_BYTES,
     onError: (c) =>
       refuse(c, 413, [`The request body is larger than the limit of ${MAX_GRAPHQL_BODY_BYTES} bytes (256 KiB)`]),
   });
   const check = async (c: Context, next: Next) => {
-    if (c.req.method !== "POST") return ponderGraphql(c, next);
+    if (c.req.method !== "POST") return server.page(c, next);
     const contentType = c.req.header("content-type");
     if (!isJson(contentType)) {
       return refuse(c, 415, [
@@ -100,7 +82,6 @@ export function guardedGraphql(ponderGraphql: MiddlewareHandler, hexColumns: Hex
     }
     const parsed = parseQuery(query);
     if ("error" in parsed) return refuse(c, 400, [parsed.error]);
-    const schema = await servedSchema();
     const limits = limitProblems(schema, parsed.document);
     if (limits.length > 0) return refuse(c, 400, limits);
     const values = effectiveVariables(parsed.document, (variables ?? {}) as Record<string, unknown>);
@@ -121,7 +102,7 @@ export function guardedGraphql(ponderGraphql: MiddlewareHandler, hexColumns: Hex
         body: JSON.stringify({ ...(body as object), query: lowered.query, variables: lowered.variables }),
       });
     }
-    return withStatus(c, (await ponderGraphql(c, next)) ?? undefined);
+    return withStatus(c, (await server.run(c, next)) ?? undefined);
   };
   return [limit, check];
 }

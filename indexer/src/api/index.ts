@@ -20,6 +20,7 @@ import { ReportError, readStatus, reconciliation, settlementCsv, settlementRepor
 import { eventsLimit, webhookEvents } from "./webhook-events";
 import { accountsParam, kindsParam, nativeBalances } from "./native-balances";
 import { guardedGraphql } from "./graphql-guard";
+import { loadPonderGraphqlInternals, ponderGraphql, ponderPackageDir } from "./ponder-graphql";
 import { MAX_GRAPHQL_ALIASES, MAX_GRAPHQL_TOKENS } from "./graphql-limits";
 import { hexColumnsOf } from "./hex-columns";
 import { loadSettings } from "../settings";
@@ -92,12 +93,23 @@ app.get("/healthy", async (c) => {
  * Ponder's own limits (GraphQL Armor inside its Yoga server) are a backstop above ours: its depth counts fragment
  * spreads as levels and does not set introspection apart, so it must let `getIntrospectionQuery()` (21) through.
  */
-const ponderGraphql = graphql(
-  { db, schema },
-  { maxOperationDepth: 32, maxOperationTokens: MAX_GRAPHQL_TOKENS, maxOperationAliases: MAX_GRAPHQL_ALIASES },
-);
+const ponderLimits = {
+  maxOperationDepth: 32,
+  maxOperationTokens: MAX_GRAPHQL_TOKENS,
+  maxOperationAliases: MAX_GRAPHQL_ALIASES,
+};
+// Ponder's middleware serves the GraphiQL page (GET) and writes `generated/schema.graphql`; queries (POST) run on
+// the same schema in a Yoga that keeps its parse and validation cache (`ponder-graphql.ts`).
+const ponderPage = graphql({ db, schema }, ponderLimits);
+const served = ponderGraphql(await loadPonderGraphqlInternals(ponderPackageDir(import.meta.url)), schema, ponderLimits);
 
-app.use("/graphql", ...guardedGraphql(ponderGraphql, hexColumnsOf(schema as unknown as Record<string, unknown>)));
+app.use(
+  "/graphql",
+  ...guardedGraphql(
+    { page: ponderPage, run: served.handler, schema: served.graphqlSchema },
+    hexColumnsOf(schema as unknown as Record<string, unknown>),
+  ),
+);
 
 function badRequest(c: Context, message: string) {
   return c.json({ errors: [{ message }] }, 400);
