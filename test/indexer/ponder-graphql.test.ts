@@ -65,12 +65,18 @@ async function post(app: Hono, query: string, variables?: Record<string, unknown
 describe("indexer: the GraphQL server on Ponder's schema (ponder-graphql.ts)", function () {
   const global = globalThis as { PONDER_DATABASE?: unknown };
   let saved: unknown;
+  // Errors are masked when NODE_ENV is "production" at start-up, as in Ponder's; other suites (Vite's builds) set it.
+  let savedNodeEnv: string | undefined;
   beforeEach(() => {
     saved = global.PONDER_DATABASE;
     global.PONDER_DATABASE = { readonlyQB: { label: "readonly" } };
+    savedNodeEnv = process.env.NODE_ENV;
+    delete process.env.NODE_ENV;
   });
   afterEach(() => {
     global.PONDER_DATABASE = saved;
+    if (savedNodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = savedNodeEnv;
   });
 
   function serve(internals: PonderGraphqlInternals): Hono {
@@ -111,6 +117,34 @@ describe("indexer: the GraphQL server on Ponder's schema (ponder-graphql.ts)", f
     const { status, body } = await post(app, "{ echo(");
     expect(status).to.equal(200);
     expect(JSON.stringify(body.errors)).to.include("Syntax Error");
+  });
+
+  it("masks a resolver's own error when NODE_ENV is production, as Ponder's server does", async function () {
+    const failing = (): PonderGraphqlInternals => ({
+      buildGraphQLSchema: () =>
+        new GraphQLSchema({
+          query: new GraphQLObjectType({
+            name: "Query",
+            fields: {
+              broken: {
+                type: GraphQLString,
+                resolve: () => {
+                  throw new Error("connection to 10.0.0.7 refused");
+                },
+              },
+            },
+          }),
+        }),
+      buildDataLoaderCache: () => ({}),
+    });
+    const development = await post(serve(failing()), "{ broken }");
+    expect(development.status).to.equal(200);
+    expect(JSON.stringify(development.body.errors)).to.include("connection to 10.0.0.7 refused");
+    process.env.NODE_ENV = "production";
+    const production = await post(serve(failing()), "{ broken }");
+    expect(production.status).to.equal(200);
+    expect(JSON.stringify(production.body.errors)).to.include("Unexpected error.");
+    expect(JSON.stringify(production.body.errors)).not.to.include("10.0.0.7");
   });
 
   it("keeps Ponder's limits (GraphQL Armor) in front of the cache", async function () {
