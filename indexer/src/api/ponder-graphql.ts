@@ -73,8 +73,8 @@ export interface PonderGraphqlLimits {
 type PonderDatabase = { readonlyQB: unknown };
 
 /**
- * The GraphQL server for `schema` (Ponder's `ponder:schema`): POST runs a query; GET answers 405, since the guard in
- * front serves Ponder's GraphiQL page.
+ * The GraphQL server for `schema` (Ponder's `ponder:schema`), for the queries (POSTs) that pass the guard in front; the
+ * guard sends GETs to Ponder's own middleware, whose GraphiQL page this server does not have.
  */
 export function ponderGraphql(
   internals: PonderGraphqlInternals,
